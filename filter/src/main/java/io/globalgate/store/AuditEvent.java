@@ -1,0 +1,8 @@
+package io.globalgate.store;
+
+import java.time.Instant;
+
+/** One line of the audit log: who did what, when, to which integration or token. */
+public record AuditEvent(long id, Instant occurredAt, String actor, String action,
+                         Long integrationId, Long tokenId, String detail) {
+}

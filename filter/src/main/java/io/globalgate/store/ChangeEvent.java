@@ -1,0 +1,43 @@
+package io.globalgate.store;
+
+import io.globalgate.token.TokenHash;
+
+/**
+ * A change that may alter the decision for a token, as every gateway node reads it from the
+ * {@code change_event} table (or at once, in the JVM that made it).
+ *
+ * @param tokenHash the affected token's hash, or null when the change is to the whole integration
+ */
+public record ChangeEvent(long id, Kind kind, long integrationId, Long tokenId, TokenHash tokenHash) {
+
+    public enum Kind {
+        TOKEN_REVOKED("token.revoked"),
+        TOKEN_EXPIRY_CHANGED("token.expiry_changed"),
+        INTEGRATION_DEACTIVATED("integration.deactivated"),
+        INTEGRATION_ACTIVATED("integration.activated"),
+        INTEGRATION_UPDATED("integration.updated");
+
+        private final String code;
+
+        Kind(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        public static Kind fromCode(String code) {
+            for (Kind kind : values()) {
+                if (kind.code.equals(code)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("unknown change event kind " + code);
+        }
+    }
+
+    public boolean concernsWholeIntegration() {
+        return tokenHash == null;
+    }
+}

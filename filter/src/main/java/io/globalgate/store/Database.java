@@ -1,0 +1,202 @@
+package io.globalgate.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * The connection to the Globalgate schema: the pool, the migrations, one transaction helper and
+ * the translation of JDBC failures into {@link StoreUnavailableException} (the database could not
+ * answer) or {@link IllegalStateException} (it answered with an error we did not expect).
+ */
+public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final int DEADLOCK_RETRIES = 3;
+
+    private final DataSource dataSource;
+
+    public Database(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * A HikariCP pool with short timeouts: a gateway that waits 30 s for a connection holds
+     * every client for 30 s; better to answer 503 within two seconds and recover when the
+     * database is back.
+     */
+    public static HikariDataSource pool(String poolName, String jdbcUrl, String user, String password, Duration connectionTimeout) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(poolName);
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(10);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setValidationTimeout(Math.max(250, Math.min(1000, connectionTimeout.toMillis())));
+        // Fail fast only on a wrong configuration; a database that is merely down at start-up is
+        // reported by the migration step with its own message.
+        config.setInitializationFailTimeout(-1);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setAutoCommit(true);
+        return new HikariDataSource(config);
+    }
+
+    /** Brings the schema to the latest version; both databases run the same migrations. */
+    public MigrateResult migrate() {
+        Flyway flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:io/globalgate/db/migration")
+                .table("globalgate_schema_history")
+                .baselineOnMigrate(false)
+                .load();
+        try {
+            MigrateResult result = flyway.migrate();
+            LOG.info("Globalgate schema at version {} ({} migration(s) applied now)",
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+                    result.migrationsExecuted);
+            return result;
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("Globalgate could not migrate its schema: " + rootMessage(e), e);
+        }
+    }
+
+    /** A unit of work on one connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction; retries a deadlock a few times, then gives up. */
+    public <T> T inTransaction(Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                boolean autoCommit = connection.getAutoCommit();
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    rollbackQuietly(connection);
+                    throw e;
+                } finally {
+                    restoreAutoCommit(connection, autoCommit);
+                }
+            } catch (SQLException e) {
+                if (isDeadlock(e) && attempt < DEADLOCK_RETRIES) {
+                    LOG.debug("Deadlock on attempt {}; retrying", attempt);
+                    continue;
+                }
+                throw translate(e);
+            }
+        }
+    }
+
+    /** Runs {@code work} on one connection in auto-commit mode (single reads). */
+    public <T> T read(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    public RuntimeException translate(SQLException e) {
+        if (isUnavailable(e)) {
+            return new StoreUnavailableException("Globalgate store unavailable: " + rootMessage(e), e);
+        }
+        return new IllegalStateException("Globalgate store error (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
+    }
+
+    static boolean isUnavailable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isDeadlock(SQLException e) {
+        return "40001".equals(e.getSQLState()) || e.getErrorCode() == 1213 || e.getErrorCode() == 1205;
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.debug("Rollback failed", e);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection connection, boolean autoCommit) {
+        try {
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            LOG.debug("Could not restore auto-commit", e);
+        }
+    }
+
+    // ---- the one mapping between Instant and the schema's DATETIME(3), in UTC on both databases
+
+    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, java.sql.Types.TIMESTAMP);
+        } else {
+            statement.setObject(index, LocalDateTime.ofInstant(truncate(instant), ZoneOffset.UTC));
+        }
+    }
+
+    static Instant getInstant(ResultSet rs, String column) throws SQLException {
+        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
+        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+    }
+
+    /** The schema keeps milliseconds; so do the objects we return, so both compare equal. */
+    static Instant truncate(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+
+    static Long getLongOrNull(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}

@@ -1,0 +1,77 @@
+package io.globalgate.store;
+
+import io.globalgate.validation.InputValidator;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * The Globalgate schema, table by table. One instance per database per JVM: the filter and the
+ * admin servlet of one web application share it, which is how a revocation made in the admin
+ * reaches the filter's cache at once ({@link #addChangeListener}).
+ */
+public final class GlobalgateStore {
+
+    private final Database database;
+    private final InputValidator validator;
+    private final ChangePublisher publisher = new ChangePublisher();
+    private final IntegrationStore integrations;
+    private final TokenStore tokens;
+    private final AuditLog audit;
+    private final ChangeFeed changes;
+    private final UsageStore usage;
+
+    public GlobalgateStore(DataSource dataSource, Clock clock, InputValidator validator) {
+        this.database = new Database(dataSource);
+        this.validator = validator;
+        this.audit = new AuditLog(database, clock);
+        this.changes = new ChangeFeed(database, clock);
+        this.integrations = new IntegrationStore(database, clock, validator, audit, changes, publisher);
+        this.tokens = new TokenStore(database, clock, validator, audit, changes, publisher);
+        this.usage = new UsageStore(database);
+    }
+
+    /** Runs the Flyway migrations; call once at start-up. */
+    public GlobalgateStore migrate() {
+        database.migrate();
+        return this;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public InputValidator validator() {
+        return validator;
+    }
+
+    public IntegrationStore integrations() {
+        return integrations;
+    }
+
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public ChangeFeed changes() {
+        return changes;
+    }
+
+    public UsageStore usage() {
+        return usage;
+    }
+
+    /** Called after commit with each change made through this instance. */
+    public void addChangeListener(Consumer<ChangeEvent> listener) {
+        publisher.add(listener);
+    }
+
+    public void removeChangeListener(Consumer<ChangeEvent> listener) {
+        publisher.remove(listener);
+    }
+}

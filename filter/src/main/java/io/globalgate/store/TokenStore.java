@@ -1,0 +1,363 @@
+package io.globalgate.store;
+
+import io.globalgate.token.ExpirationPolicy;
+import io.globalgate.token.TokenFormat;
+import io.globalgate.token.TokenHash;
+import io.globalgate.validation.InputValidator;
+import io.globalgate.validation.PageRequest;
+import io.globalgate.validation.ValidationException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code access_token} table. Only hashes and hints are stored; values leave once, in {@link IssuedToken}. */
+public final class TokenStore {
+
+    private static final String COLUMNS = "id, integration_id, name, hint, expiration, expires_at, created_at, created_by,"
+            + " revoked_at, revoked_by, replaced_by, last_used_at, last_used_ip";
+
+    private final Database db;
+    private final Clock clock;
+    private final InputValidator validator;
+    private final AuditLog audit;
+    private final ChangeFeed changes;
+    private final ChangePublisher publisher;
+
+    TokenStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes, ChangePublisher publisher) {
+        this.db = db;
+        this.clock = clock;
+        this.validator = validator;
+        this.audit = audit;
+        this.changes = changes;
+        this.publisher = publisher;
+    }
+
+    /**
+     * Issues a token for an integration.
+     *
+     * @param expiration a fixed policy code ({@code never}, {@code 7d}, ...), or null with {@code expiresAt}
+     * @param expiresAt  an ISO-8601 instant for a custom expiry, or null
+     */
+    public IssuedToken create(String actor, long integrationId, String name, String expiration, String expiresAt) {
+        String who = validator.actor(actor);
+        InputValidator.Errors errors = new InputValidator.Errors();
+        String tokenName = validator.name("name", name, errors);
+        ExpirationPolicy policy = validator.expiration(expiration, expiresAt, errors);
+        errors.throwIfAny();
+        return db.inTransaction(c -> {
+            requireIntegration(c, integrationId);
+            IssuedToken issued = insert(c, who, integrationId, tokenName, policy, null);
+            audit.append(c, who, "token.created", integrationId, issued.token().id(),
+                    "name=" + tokenName + ", expiration=" + policy.code() + ", hint=" + issued.token().hint());
+            return issued;
+        });
+    }
+
+    public AccessToken get(long id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM access_token WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw notFound(id);
+                    }
+                    return map(rs);
+                }
+            }
+        });
+    }
+
+    /** The tokens that {@code id} replaced (normally at most one). */
+    public List<AccessToken> replacedBy(long id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM access_token WHERE replaced_by = ? ORDER BY id")) {
+                ps.setLong(1, id);
+                List<AccessToken> tokens = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tokens.add(map(rs));
+                    }
+                }
+                return tokens;
+            }
+        });
+    }
+
+    /** Newest first; {@code status} null for all. */
+    public Page<AccessToken> list(long integrationId, TokenStatus status, PageRequest page) {
+        Instant now = clock.instant();
+        String filter = switch (status == null ? "" : status.code()) {
+            case "active" -> " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
+            case "expired" -> " AND revoked_at IS NULL AND expires_at <= ?";
+            case "revoked" -> " AND revoked_at IS NOT NULL";
+            default -> "";
+        };
+        boolean needsNow = filter.contains("?");
+        return db.read(c -> {
+            requireIntegration(c, integrationId);
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM access_token WHERE integration_id = ?" + filter)) {
+                ps.setLong(1, integrationId);
+                if (needsNow) {
+                    Database.setInstant(ps, 2, now);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<AccessToken> items = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM access_token WHERE integration_id = ?"
+                    + filter + " ORDER BY id DESC LIMIT ? OFFSET ?")) {
+                int i = 1;
+                ps.setLong(i++, integrationId);
+                if (needsNow) {
+                    Database.setInstant(ps, i++, now);
+                }
+                ps.setInt(i++, page.size());
+                ps.setLong(i, page.offset());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(map(rs));
+                    }
+                }
+            }
+            return new Page<>(items, total);
+        });
+    }
+
+    /** Revokes one token now. Revoking a revoked token is a {@link ConflictException}. */
+    public AccessToken revoke(String actor, long id) {
+        String who = validator.actor(actor);
+        List<ChangeEvent> events = new ArrayList<>();
+        db.inTransaction(c -> {
+            Locked token = lockToken(c, id);
+            if (token.row.revokedAt() != null) {
+                throw new ConflictException("token " + id + " is already revoked (at " + token.row.revokedAt()
+                        + " by " + token.row.revokedBy() + ")");
+            }
+            markRevoked(c, List.of(id), who);
+            audit.append(c, who, "token.revoked", token.row.integrationId(), id, "hint=" + token.row.hint());
+            events.add(changes.append(c, ChangeEvent.Kind.TOKEN_REVOKED, token.row.integrationId(), id, token.hash));
+            return null;
+        });
+        publisher.publish(events);
+        return get(id);
+    }
+
+    /**
+     * Revokes, in one transaction, those of {@code ids} that belong to the integration and are not
+     * revoked yet; ids of other integrations and unknown ids are left alone.
+     *
+     * @return how many tokens this call revoked
+     */
+    public int revokeMany(String actor, long integrationId, Collection<Long> ids) {
+        String who = validator.actor(actor);
+        List<Long> wanted = validator.revokeIds(ids);
+        List<ChangeEvent> events = new ArrayList<>();
+        int revoked = db.inTransaction(c -> {
+            requireIntegration(c, integrationId);
+            List<Long> lockedIds = new ArrayList<>();
+            List<TokenHash> hashes = new ArrayList<>();
+            List<String> hints = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, token_hash, hint FROM access_token WHERE integration_id = ?"
+                    + " AND revoked_at IS NULL AND id IN (" + placeholders(wanted.size()) + ") ORDER BY id FOR UPDATE")) {
+                ps.setLong(1, integrationId);
+                for (int i = 0; i < wanted.size(); i++) {
+                    ps.setLong(i + 2, wanted.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lockedIds.add(rs.getLong("id"));
+                        hashes.add(TokenHash.fromBytes(rs.getBytes("token_hash")));
+                        hints.add(rs.getString("hint"));
+                    }
+                }
+            }
+            if (lockedIds.isEmpty()) {
+                return 0;
+            }
+            int count = markRevoked(c, lockedIds, who);
+            for (int i = 0; i < lockedIds.size(); i++) {
+                audit.append(c, who, "token.revoked", integrationId, lockedIds.get(i),
+                        "hint=" + hints.get(i) + ", mass revoke of " + lockedIds.size());
+                events.add(changes.append(c, ChangeEvent.Kind.TOKEN_REVOKED, integrationId, lockedIds.get(i), hashes.get(i)));
+            }
+            return count;
+        });
+        publisher.publish(events);
+        return revoked;
+    }
+
+    /**
+     * Replaces a token with a new one of the same name and policy, atomically. With a zero grace
+     * the old token is revoked now; otherwise it expires at now + grace (never later than it would
+     * have). A token that is revoked or already replaced is a {@link ConflictException}, which is
+     * what the loser of two concurrent regenerations gets.
+     */
+    public IssuedToken regenerate(String actor, long id, Duration grace) {
+        String who = validator.actor(actor);
+        Duration gracePeriod = grace == null ? Duration.ZERO : grace;
+        if (gracePeriod.isNegative() || gracePeriod.compareTo(InputValidator.GRACE_MAX) > 0) {
+            throw new ValidationException("graceSeconds", "must be between 0 and " + InputValidator.GRACE_MAX.toSeconds() + " (7 days)");
+        }
+        List<ChangeEvent> events = new ArrayList<>();
+        IssuedToken issued = db.inTransaction(c -> {
+            Locked old = lockToken(c, id);
+            if (old.row.revokedAt() != null) {
+                throw new ConflictException("token " + id + " is revoked and cannot be regenerated");
+            }
+            if (old.row.replacedBy() != null) {
+                throw new ConflictException("token " + id + " was already regenerated (replaced by token " + old.row.replacedBy() + ")");
+            }
+            Instant now = clock.instant();
+            ExpirationPolicy policy = ExpirationPolicy.forReplacement(old.row.expiration(), old.row.createdAt(), old.row.expiresAt(), now);
+            InputValidator.Errors errors = new InputValidator.Errors();
+            validator.withinMaxLifetime(policy, "expiration", errors);
+            errors.throwIfAny();
+            IssuedToken fresh = insert(c, who, old.row.integrationId(), old.row.name(), policy, id);
+            long newId = fresh.token().id();
+            if (gracePeriod.isZero()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE access_token SET revoked_at = ?, revoked_by = ?, replaced_by = ? WHERE id = ?")) {
+                    Database.setInstant(ps, 1, now);
+                    ps.setString(2, who);
+                    ps.setLong(3, newId);
+                    ps.setLong(4, id);
+                    ps.executeUpdate();
+                }
+                events.add(changes.append(c, ChangeEvent.Kind.TOKEN_REVOKED, old.row.integrationId(), id, old.hash));
+            } else {
+                Instant graceEnd = now.plus(gracePeriod);
+                Instant expiresAt = old.row.expiresAt() != null && old.row.expiresAt().isBefore(graceEnd) ? old.row.expiresAt() : graceEnd;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE access_token SET expires_at = ?, replaced_by = ? WHERE id = ?")) {
+                    Database.setInstant(ps, 1, expiresAt);
+                    ps.setLong(2, newId);
+                    ps.setLong(3, id);
+                    ps.executeUpdate();
+                }
+                events.add(changes.append(c, ChangeEvent.Kind.TOKEN_EXPIRY_CHANGED, old.row.integrationId(), id, old.hash));
+            }
+            audit.append(c, who, "token.regenerated", old.row.integrationId(), id,
+                    "replaced by token " + newId + " (" + fresh.token().hint() + ")"
+                            + (gracePeriod.isZero() ? ", old token revoked now" : ", old token valid for " + gracePeriod.toSeconds() + " s more"));
+            audit.append(c, who, "token.created", old.row.integrationId(), newId,
+                    "name=" + old.row.name() + ", expiration=" + policy.code() + ", hint=" + fresh.token().hint() + ", replaces token " + id);
+            return new IssuedToken(fresh.token(), fresh.value(), id);
+        });
+        publisher.publish(events);
+        return issued;
+    }
+
+    /** What the filter needs to decide on a token; empty when no token has this hash. */
+    public Optional<TokenDecision> findDecision(TokenHash hash) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT t.id, t.integration_id, t.expires_at, t.revoked_at, i.name, i.active"
+                            + " FROM access_token t JOIN integration i ON i.id = t.integration_id WHERE t.token_hash = ?")) {
+                ps.setBytes(1, hash.toBytes());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new TokenDecision(rs.getLong("id"), rs.getLong("integration_id"), rs.getString("name"),
+                            rs.getBoolean("active"), Database.getInstant(rs, "expires_at"), Database.getInstant(rs, "revoked_at")));
+                }
+            }
+        });
+    }
+
+    // ---- internals
+
+    private record Locked(AccessToken row, TokenHash hash) {
+    }
+
+    private IssuedToken insert(Connection c, String who, long integrationId, String name, ExpirationPolicy policy, Long replaces) throws SQLException {
+        Instant now = Database.truncate(clock.instant());
+        Instant expiresAt = Database.truncate(policy.expiresAt(now));
+        String value = TokenFormat.generate();
+        String hint = TokenFormat.hint(value);
+        long id;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO access_token (integration_id, name, token_hash, hint, expiration, expires_at, created_at, created_by)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setLong(1, integrationId);
+            ps.setString(2, name);
+            ps.setBytes(3, TokenHash.of(value).toBytes());
+            ps.setString(4, hint);
+            ps.setString(5, policy.code());
+            Database.setInstant(ps, 6, expiresAt);
+            Database.setInstant(ps, 7, now);
+            ps.setString(8, who);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+        }
+        AccessToken token = new AccessToken(id, integrationId, name, hint, policy.code(), expiresAt, now, who,
+                null, null, null, null, null);
+        return new IssuedToken(token, value, replaces);
+    }
+
+    private int markRevoked(Connection c, List<Long> ids, String who) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE access_token SET revoked_at = ?, revoked_by = ?"
+                + " WHERE revoked_at IS NULL AND id IN (" + placeholders(ids.size()) + ")")) {
+            Database.setInstant(ps, 1, clock.instant());
+            ps.setString(2, who);
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setLong(i + 3, ids.get(i));
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private Locked lockToken(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", token_hash FROM access_token WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound(id);
+                }
+                return new Locked(map(rs), TokenHash.fromBytes(rs.getBytes("token_hash")));
+            }
+        }
+    }
+
+    private static void requireIntegration(Connection c, long integrationId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM integration WHERE id = ?")) {
+            ps.setLong(1, integrationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw IntegrationStore.notFound(integrationId);
+                }
+            }
+        }
+    }
+
+    static NotFoundException notFound(long id) {
+        return new NotFoundException("token " + id + " does not exist");
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    private static AccessToken map(ResultSet rs) throws SQLException {
+        return new AccessToken(rs.getLong("id"), rs.getLong("integration_id"), rs.getString("name"), rs.getString("hint"),
+                rs.getString("expiration"), Database.getInstant(rs, "expires_at"), Database.getInstant(rs, "created_at"),
+                rs.getString("created_by"), Database.getInstant(rs, "revoked_at"), rs.getString("revoked_by"),
+                Database.getLongOrNull(rs, "replaced_by"), Database.getInstant(rs, "last_used_at"), rs.getString("last_used_ip"));
+    }
+}

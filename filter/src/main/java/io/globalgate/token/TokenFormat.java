@@ -1,0 +1,142 @@
+package io.globalgate.token;
+
+import java.security.SecureRandom;
+import java.util.zip.CRC32;
+
+/**
+ * The Global API token format: {@code gat_} + 32 base62 characters of randomness + 6 base62
+ * characters of the CRC32 of those 32 characters (the GitHub scheme). The checksum lets the
+ * filter, and secret scanners, reject a mistyped or made-up token without any lookup.
+ */
+public final class TokenFormat {
+
+    public static final String PREFIX = "gat_";
+    public static final int RANDOM_LENGTH = 32;
+    public static final int CHECKSUM_LENGTH = 6;
+    public static final int LENGTH = PREFIX.length() + RANDOM_LENGTH + CHECKSUM_LENGTH;
+    public static final String PATTERN = "^gat_[0-9A-Za-z]{38}$";
+
+    static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /** Why a string is not a well-formed token; {@link #VALID} when it is. */
+    public enum Problem {
+        VALID(null),
+        WRONG_PREFIX("token does not start with " + PREFIX),
+        WRONG_LENGTH("token is not " + LENGTH + " characters long"),
+        BAD_CHARACTER("token contains a character outside 0-9A-Za-z"),
+        BAD_CHECKSUM("token checksum does not match");
+
+        private final String message;
+
+        Problem(String message) {
+            this.message = message;
+        }
+
+        public String message() {
+            return message;
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TokenFormat() {
+    }
+
+    /** A new token from {@link SecureRandom}. Never log the result. */
+    public static String generate() {
+        return generate(RANDOM);
+    }
+
+    static String generate(SecureRandom random) {
+        char[] out = new char[LENGTH];
+        PREFIX.getChars(0, PREFIX.length(), out, 0);
+        byte[] buffer = new byte[64];
+        int filled = 0;
+        while (filled < RANDOM_LENGTH) {
+            random.nextBytes(buffer);
+            for (int i = 0; i < buffer.length && filled < RANDOM_LENGTH; i++) {
+                int sixBits = buffer[i] & 0x3F;
+                if (sixBits < 62) { // rejection sampling keeps every character equally likely
+                    out[PREFIX.length() + filled++] = ALPHABET.charAt(sixBits);
+                }
+            }
+        }
+        writeChecksum(checksum(out, PREFIX.length()), out, PREFIX.length() + RANDOM_LENGTH);
+        return new String(out);
+    }
+
+    /** Checks prefix, length, alphabet and checksum; allocates nothing. */
+    public static Problem check(CharSequence token) {
+        if (token.length() != LENGTH) {
+            return startsWithPrefix(token) || token.length() < PREFIX.length()
+                    ? Problem.WRONG_LENGTH : Problem.WRONG_PREFIX;
+        }
+        if (!startsWithPrefix(token)) {
+            return Problem.WRONG_PREFIX;
+        }
+        for (int i = PREFIX.length(); i < LENGTH; i++) {
+            if (digit(token.charAt(i)) < 0) {
+                return Problem.BAD_CHARACTER;
+            }
+        }
+        long expected = checksum(token, PREFIX.length());
+        long actual = 0;
+        for (int i = PREFIX.length() + RANDOM_LENGTH; i < LENGTH; i++) {
+            actual = actual * 62 + digit(token.charAt(i));
+        }
+        return actual == expected ? Problem.VALID : Problem.BAD_CHECKSUM;
+    }
+
+    public static boolean isValid(CharSequence token) {
+        return check(token) == Problem.VALID;
+    }
+
+    /** What may be shown of a token after its creation: {@code gat_…} and its last 4 characters. */
+    public static String hint(String token) {
+        return PREFIX + "\u2026" + token.substring(token.length() - 4);
+    }
+
+    private static boolean startsWithPrefix(CharSequence token) {
+        if (token.length() < PREFIX.length()) {
+            return false;
+        }
+        for (int i = 0; i < PREFIX.length(); i++) {
+            if (token.charAt(i) != PREFIX.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long checksum(CharSequence chars, int from) {
+        CRC32 crc = new CRC32();
+        for (int i = from; i < from + RANDOM_LENGTH; i++) {
+            crc.update(chars.charAt(i)); // all ASCII here, so the char is the byte
+        }
+        return crc.getValue();
+    }
+
+    private static long checksum(char[] chars, int from) {
+        return checksum(java.nio.CharBuffer.wrap(chars), from);
+    }
+
+    private static void writeChecksum(long value, char[] out, int from) {
+        for (int i = from + CHECKSUM_LENGTH - 1; i >= from; i--) {
+            out[i] = ALPHABET.charAt((int) (value % 62));
+            value /= 62;
+        }
+    }
+
+    static int digit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A' + 10;
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 36;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,291 @@
+package io.globalgate.validation;
+
+import io.globalgate.token.ExpirationPolicy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every rule on what an operator or a script may submit, in one place. Methods return the
+ * normalised value (trimmed) or throw {@link ValidationException} naming each refused field.
+ * Nothing here escapes or rewrites content: a script tag or an SQL fragment in a name is just
+ * text, stored and returned verbatim; pages escape on output and SQL is always parameterised.
+ */
+public final class InputValidator {
+
+    public static final int NAME_MAX = 100;
+    public static final int DESCRIPTION_MAX = 1000;
+    public static final int EMAIL_MAX = 254;
+    public static final int ACTOR_MAX = 255;
+    public static final int SEARCH_MAX = 100;
+    public static final int PAGE_SIZE_MAX = 200;
+    public static final int REVOKE_IDS_MAX = 1000;
+    public static final Duration GRACE_MAX = Duration.ofDays(7);
+
+    // Deliberately simple (RFC 5322 has quoted local parts nobody uses for a team inbox):
+    // dot-atom local part, dotted host of letters/digits/hyphens, no whitespace or CR/LF anywhere.
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+
+    private final Clock clock;
+    private final Duration maxLifetime;
+
+    /** @param maxLifetime the deployment's longest allowed token lifetime, or null for none */
+    public InputValidator(Clock clock, Duration maxLifetime) {
+        if (maxLifetime != null && (maxLifetime.isNegative() || maxLifetime.isZero())) {
+            throw new IllegalArgumentException("maxTokenLifetime must be positive, was " + maxLifetime);
+        }
+        this.clock = clock;
+        this.maxLifetime = maxLifetime;
+    }
+
+    public Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    /** Collects errors across fields so a form can show all of them at once. */
+    public static final class Errors {
+        private final List<FieldError> list = new ArrayList<>();
+
+        public void add(String key, String message) {
+            list.add(new FieldError(key, message));
+        }
+
+        public boolean isEmpty() {
+            return list.isEmpty();
+        }
+
+        public void throwIfAny() {
+            if (!list.isEmpty()) {
+                throw new ValidationException(list);
+            }
+        }
+    }
+
+    // ---- single fields; each returns the normalised value or records an error and returns null
+
+    public String name(String key, String raw, Errors errors) {
+        return requiredText(key, raw, NAME_MAX, false, errors);
+    }
+
+    public String description(String key, String raw, Errors errors) {
+        if (raw == null) {
+            return "";
+        }
+        String value = raw.strip();
+        if (!checkText(key, value, DESCRIPTION_MAX, true, errors)) {
+            return null;
+        }
+        return value;
+    }
+
+    public String email(String key, String raw, Errors errors) {
+        if (raw == null || raw.isBlank()) {
+            errors.add(key, "is required");
+            return null;
+        }
+        String value = raw.strip();
+        if (value.length() > EMAIL_MAX) {
+            errors.add(key, "must be at most " + EMAIL_MAX + " characters (was " + value.length() + ")");
+            return null;
+        }
+        if (!EMAIL.matcher(value).matches()) {
+            errors.add(key, "must be an e-mail address such as team@example.com");
+            return null;
+        }
+        return value;
+    }
+
+    public String actor(String raw) {
+        Errors errors = new Errors();
+        String value = requiredText("actor", raw, ACTOR_MAX, false, errors);
+        errors.throwIfAny();
+        return value;
+    }
+
+    public String search(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        Errors errors = new Errors();
+        String value = raw.strip();
+        checkText("q", value, SEARCH_MAX, false, errors);
+        errors.throwIfAny();
+        return value;
+    }
+
+    /**
+     * The expiration of a new token: a fixed policy code, or a custom ISO-8601 instant (exactly one
+     * of the two). The result respects the deployment's maximum lifetime.
+     */
+    public ExpirationPolicy expiration(String code, String expiresAt, Errors errors) {
+        boolean hasCode = code != null && !code.isBlank();
+        boolean hasInstant = expiresAt != null && !expiresAt.isBlank();
+        if (hasCode && hasInstant && !ExpirationPolicy.CUSTOM.equals(code.strip())) {
+            errors.add("expiration", "give either expiration or expiresAt, not both");
+            return null;
+        }
+        ExpirationPolicy policy;
+        if (hasInstant) {
+            Instant at = parseInstant("expiresAt", expiresAt.strip(), errors);
+            if (at == null) {
+                return null;
+            }
+            if (!at.isAfter(clock.instant())) {
+                errors.add("expiresAt", "must be in the future");
+                return null;
+            }
+            policy = ExpirationPolicy.custom(at);
+        } else if (hasCode) {
+            policy = ExpirationPolicy.fixed(code.strip());
+            if (policy == null) {
+                errors.add("expiration", "must be one of never, 7d, 30d, 60d, 90d, 365d"
+                        + (ExpirationPolicy.CUSTOM.equals(code.strip()) ? " (custom needs expiresAt)" : ""));
+                return null;
+            }
+        } else {
+            errors.add("expiration", "is required: one of never, 7d, 30d, 60d, 90d, 365d, or expiresAt");
+            return null;
+        }
+        return withinMaxLifetime(policy, hasInstant ? "expiresAt" : "expiration", errors) ? policy : null;
+    }
+
+    public boolean withinMaxLifetime(ExpirationPolicy policy, String key, Errors errors) {
+        if (maxLifetime == null) {
+            return true;
+        }
+        Instant now = clock.instant();
+        Instant at = policy.expiresAt(now);
+        if (at == null || at.isAfter(now.plus(maxLifetime))) {
+            errors.add(key, "exceeds the maximum token lifetime of " + describe(maxLifetime)
+                    + " set for this deployment");
+            return false;
+        }
+        return true;
+    }
+
+    public Duration grace(Long seconds) {
+        if (seconds == null || seconds == 0) {
+            return Duration.ZERO;
+        }
+        if (seconds < 0 || seconds > GRACE_MAX.toSeconds()) {
+            throw new ValidationException("graceSeconds",
+                    "must be between 0 and " + GRACE_MAX.toSeconds() + " (7 days)");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    public List<Long> revokeIds(Collection<Long> ids) {
+        if (ids == null || ids.isEmpty()) {
+            throw new ValidationException("ids", "must list at least one token id");
+        }
+        if (ids.size() > REVOKE_IDS_MAX) {
+            throw new ValidationException("ids", "must list at most " + REVOKE_IDS_MAX + " token ids (was " + ids.size() + ")");
+        }
+        List<Long> distinct = new ArrayList<>();
+        for (Long id : ids) {
+            if (id == null || id <= 0) {
+                throw new ValidationException("ids", "must contain only positive token ids");
+            }
+            if (!distinct.contains(id)) {
+                distinct.add(id);
+            }
+        }
+        return distinct;
+    }
+
+    public PageRequest page(Integer page, Integer size) {
+        Errors errors = new Errors();
+        int p = page == null ? 1 : page;
+        int s = size == null ? PageRequest.DEFAULT_SIZE : size;
+        if (p < 1 || p > 1_000_000) {
+            errors.add("page", "must be between 1 and 1000000");
+        }
+        if (s < 1 || s > PAGE_SIZE_MAX) {
+            errors.add("size", "must be between 1 and " + PAGE_SIZE_MAX);
+        }
+        errors.throwIfAny();
+        return new PageRequest(p, s);
+    }
+
+    // ---- helpers
+
+    private String requiredText(String key, String raw, int max, boolean multiline, Errors errors) {
+        if (raw == null || raw.isBlank()) {
+            errors.add(key, "is required");
+            return null;
+        }
+        String value = raw.strip();
+        return checkText(key, value, max, multiline, errors) ? value : null;
+    }
+
+    private static boolean checkText(String key, String value, int max, boolean multiline, Errors errors) {
+        int length = value.codePointCount(0, value.length());
+        if (length > max) {
+            errors.add(key, "must be at most " + max + " characters (was " + length + ")");
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                errors.add(key, "contains an invalid character (unpaired surrogate)");
+                return false;
+            }
+            if (multiline && (c == '\n' || c == '\r' || c == '\t')) {
+                continue;
+            }
+            if (Character.isISOControl(c) || isInvisibleDirectionControl(c)
+                    || c == '\u2028' || c == '\u2029') {
+                errors.add(key, "must not contain control characters (found U+"
+                        + String.format("%04X", (int) c) + " at position " + (i + 1) + ")");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Bidi overrides and isolates can make a name read differently from what it is. */
+    private static boolean isInvisibleDirectionControl(char c) {
+        return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069') || c == '\u200E' || c == '\u200F';
+    }
+
+    private static Instant parseInstant(String key, String raw, Errors errors) {
+        if (raw.length() > 64) {
+            errors.add(key, "must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+            return null;
+        }
+        try {
+            return Instant.parse(raw);
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.OffsetDateTime.parse(raw).toInstant();
+            } catch (DateTimeParseException e2) {
+                errors.add(key, "must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+                return null;
+            }
+        }
+    }
+
+    static String describe(Duration d) {
+        if (d.toSeconds() % 86_400 == 0) {
+            long days = d.toDays();
+            return days + (days == 1 ? " day" : " days");
+        }
+        if (d.toSeconds() % 3600 == 0) {
+            long hours = d.toHours();
+            return hours + (hours == 1 ? " hour" : " hours");
+        }
+        return d.toSeconds() + " seconds";
+    }
+}

