@@ -278,6 +278,25 @@ public final class TokenStore {
         });
     }
 
+    /** Counts for the metrics: tokens neither revoked nor expired, and those of them expiring within {@code window}. */
+    public TokenCounts counts(Duration window) {
+        Instant now = clock.instant();
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(CASE WHEN expires_at <= ? THEN 1 ELSE 0 END), 0)"
+                    + " FROM access_token WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)")) {
+                Database.setInstant(ps, 1, now.plus(window));
+                Database.setInstant(ps, 2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new TokenCounts(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        });
+    }
+
+    public record TokenCounts(long active, long expiringSoon) {
+    }
+
     // ---- internals
 
     private record Locked(AccessToken row, TokenHash hash) {

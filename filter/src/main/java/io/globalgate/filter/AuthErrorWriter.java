@@ -1,0 +1,97 @@
+package io.globalgate.filter;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The one place that writes the filter's refusals: RFC 6750 challenges for {@code 401} and
+ * {@code 400}, {@code 503} with {@code Retry-After} when the store cannot answer, each with the
+ * Global API's JSON error body and {@code Cache-Control: no-store}.
+ */
+public final class AuthErrorWriter {
+
+    private final String realm;
+    private final String retryAfterSeconds;
+
+    public AuthErrorWriter(String realm, Duration retryAfter) {
+        this.realm = realm;
+        this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+    }
+
+    /** No credentials: the challenge without an error code (RFC 6750 §3.1). */
+    public void missing(HttpServletResponse response, String message) throws IOException {
+        write(response, HttpServletResponse.SC_UNAUTHORIZED, "Bearer realm=\"" + realm + "\"", message);
+    }
+
+    public void invalidToken(HttpServletResponse response, String message) throws IOException {
+        write(response, HttpServletResponse.SC_UNAUTHORIZED, challenge("invalid_token", message), message);
+    }
+
+    public void invalidRequest(HttpServletResponse response, String message) throws IOException {
+        write(response, HttpServletResponse.SC_BAD_REQUEST, challenge("invalid_request", message), message);
+    }
+
+    public void unavailable(HttpServletResponse response, String message) throws IOException {
+        response.setHeader("Retry-After", retryAfterSeconds);
+        write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, null, message);
+    }
+
+    private String challenge(String error, String description) {
+        return "Bearer realm=\"" + realm + "\", error=\"" + error + "\", error_description=\"" + headerSafe(description) + "\"";
+    }
+
+    private static void write(HttpServletResponse response, int status, String challenge, String message) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(status);
+        if (challenge != null) {
+            response.setHeader("WWW-Authenticate", challenge);
+        }
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json");
+        byte[] body = ("{\"errors\":[{\"type\":\"authentication\",\"message\":\"" + jsonEscape(message) + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(body);
+        }
+    }
+
+    /** RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E only. */
+    static String headerSafe(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            sb.append(c >= 0x20 && c <= 0x7E && c != '"' && c != '\\' ? c : '?');
+        }
+        return sb.toString();
+    }
+
+    static String jsonEscape(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,76 @@
+package io.globalgate.filter;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.store.Database;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.validation.InputValidator;
+import jakarta.servlet.ServletContext;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Finds or creates the one {@link GlobalgateStore} of a servlet context: an existing one in the
+ * context attribute {@link ContextAttributes#STORE}, else one over a JNDI {@code DataSource}, a
+ * pool of our own from {@code jdbcUrl}, or the host's {@code DataSource} attribute, in that order.
+ */
+public final class StoreProvider {
+
+    /** The store and, when we opened it, the pool to close with the component that opened it. */
+    public record Obtained(GlobalgateStore store, HikariDataSource ownedPool, String description) {
+    }
+
+    private StoreProvider() {
+    }
+
+    public static synchronized Obtained obtain(ServletContext context, String jndiName, String jdbcUrl, String user,
+                                               String password, Duration connectionTimeout, Clock clock) {
+        Object existing = context.getAttribute(ContextAttributes.STORE);
+        if (existing instanceof GlobalgateStore store) {
+            return new Obtained(store, null, "shared store of this context");
+        }
+        HikariDataSource owned = null;
+        DataSource dataSource;
+        String description;
+        if (jndiName != null && !jndiName.isEmpty()) {
+            dataSource = lookup(jndiName);
+            description = "JNDI DataSource " + jndiName;
+        } else if (jdbcUrl != null && !jdbcUrl.isEmpty()) {
+            owned = Database.pool("globalgate", jdbcUrl, user, password, connectionTimeout);
+            dataSource = owned;
+            description = redact(jdbcUrl);
+        } else if (context.getAttribute(ContextAttributes.DATA_SOURCE) instanceof DataSource host) {
+            dataSource = host;
+            description = "DataSource from context attribute " + ContextAttributes.DATA_SOURCE;
+        } else {
+            throw new IllegalArgumentException("Globalgate needs a database: set the init-param dataSource (a JNDI name such as "
+                    + "java:comp/env/jdbc/globalgate) or jdbcUrl, or put a javax.sql.DataSource in the ServletContext attribute "
+                    + ContextAttributes.DATA_SOURCE);
+        }
+        GlobalgateStore store = new GlobalgateStore(dataSource, clock, new InputValidator(clock, null));
+        context.setAttribute(ContextAttributes.STORE, store);
+        return new Obtained(store, owned, description);
+    }
+
+    private static DataSource lookup(String name) {
+        try {
+            Object found = new InitialContext().lookup(name);
+            if (found instanceof DataSource ds) {
+                return ds;
+            }
+            throw new IllegalArgumentException("dataSource: JNDI name " + name + " is bound to "
+                    + (found == null ? "nothing" : found.getClass().getName()) + ", not a javax.sql.DataSource");
+        } catch (NamingException e) {
+            throw new IllegalArgumentException("dataSource: no DataSource at JNDI name " + name + " (" + e.getMessage()
+                    + "); in Tomcat declare it as a <Resource> in context.xml", e);
+        }
+    }
+
+    /** A JDBC URL fit for a log line: any password parameter masked. */
+    static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1<masked>");
+    }
+}
