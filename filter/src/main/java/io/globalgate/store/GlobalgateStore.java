@@ -14,8 +14,9 @@ import java.util.function.Consumer;
 public final class GlobalgateStore {
 
     private final Database database;
+    private final Clock clock;
     private final InputValidator validator;
-    private final ChangePublisher publisher = new ChangePublisher();
+    private final ChangePublisher publisher;
     private final IntegrationStore integrations;
     private final TokenStore tokens;
     private final AuditLog audit;
@@ -23,8 +24,14 @@ public final class GlobalgateStore {
     private final UsageStore usage;
 
     public GlobalgateStore(DataSource dataSource, Clock clock, InputValidator validator) {
-        this.database = new Database(dataSource);
+        this(new Database(dataSource), clock, validator, new ChangePublisher());
+    }
+
+    private GlobalgateStore(Database database, Clock clock, InputValidator validator, ChangePublisher publisher) {
+        this.database = database;
+        this.clock = clock;
         this.validator = validator;
+        this.publisher = publisher;
         this.audit = new AuditLog(database, clock);
         this.changes = new ChangeFeed(database, clock);
         this.integrations = new IntegrationStore(database, clock, validator, audit, changes, publisher);
@@ -36,6 +43,18 @@ public final class GlobalgateStore {
     public GlobalgateStore migrate() {
         database.migrate();
         return this;
+    }
+
+    /**
+     * The same store with other input rules (e.g. a maximum token lifetime): same database, same
+     * in-process change listeners.
+     */
+    public GlobalgateStore withValidator(InputValidator otherRules) {
+        return new GlobalgateStore(database, clock, otherRules, publisher);
+    }
+
+    public Clock clock() {
+        return clock;
     }
 
     public Database database() {

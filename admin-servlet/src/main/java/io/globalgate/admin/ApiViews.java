@@ -1,0 +1,99 @@
+package io.globalgate.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalgate.store.AccessToken;
+import io.globalgate.store.AuditEvent;
+import io.globalgate.store.Integration;
+import io.globalgate.store.IssuedToken;
+
+import java.time.Instant;
+
+/** The JSON shapes of CONTRACT.md, built in one place. Times are ISO-8601 UTC, ids numbers. */
+final class ApiViews {
+
+    private final ObjectMapper mapper;
+
+    ApiViews(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    ObjectNode integration(Integration i) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("id", i.id());
+        n.put("name", i.name());
+        n.put("description", i.description());
+        n.put("notificationEmail", i.notificationEmail());
+        n.put("active", i.active());
+        n.put("createdAt", time(i.createdAt()));
+        n.put("updatedAt", time(i.updatedAt()));
+        n.put("activeTokens", i.activeTokens());
+        return n;
+    }
+
+    ObjectNode token(AccessToken t, Instant now) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("id", t.id());
+        n.put("integrationId", t.integrationId());
+        n.put("name", t.name());
+        n.put("hint", t.hint());
+        n.put("expiration", t.expiration());
+        n.put("expiresAt", time(t.expiresAt()));
+        n.put("createdAt", time(t.createdAt()));
+        n.put("createdBy", t.createdBy());
+        n.put("revokedAt", time(t.revokedAt()));
+        n.put("revokedBy", t.revokedBy());
+        if (t.replacedBy() == null) {
+            n.putNull("replacedBy");
+        } else {
+            n.put("replacedBy", t.replacedBy());
+        }
+        n.put("lastUsedAt", time(t.lastUsedAt()));
+        n.put("lastUsedIp", t.lastUsedIp());
+        n.put("status", t.status(now).code());
+        return n;
+    }
+
+    /** The only JSON that ever carries a token value: the answer to its creation. */
+    ObjectNode issued(IssuedToken issued, Instant now) {
+        ObjectNode n = token(issued.token(), now);
+        n.put("token", issued.value());
+        if (issued.replaces() != null) {
+            n.put("replaces", issued.replaces());
+        }
+        return n;
+    }
+
+    ObjectNode audit(AuditEvent e) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("id", e.id());
+        n.put("occurredAt", time(e.occurredAt()));
+        n.put("actor", e.actor());
+        n.put("action", e.action());
+        if (e.integrationId() == null) {
+            n.putNull("integrationId");
+        } else {
+            n.put("integrationId", e.integrationId());
+        }
+        if (e.tokenId() == null) {
+            n.putNull("tokenId");
+        } else {
+            n.put("tokenId", e.tokenId());
+        }
+        n.put("detail", e.detail());
+        return n;
+    }
+
+    ArrayNode array() {
+        return mapper.createArrayNode();
+    }
+
+    ObjectNode object() {
+        return mapper.createObjectNode();
+    }
+
+    static String time(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

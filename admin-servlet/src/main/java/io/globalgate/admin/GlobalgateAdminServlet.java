@@ -1,0 +1,139 @@
+package io.globalgate.admin;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import io.globalgate.filter.ContextAttributes;
+import io.globalgate.filter.StoreProvider;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.validation.InputValidator;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Globalgate admin: integration and token pages and the JSON management API
+ * ({@code <mount>/api/v1/...}), in one servlet mountable at any path ({@code /admin/*}). The
+ * container authenticates; this servlet requires the configured role, and records the user's
+ * name in the audit log.
+ */
+public class GlobalgateAdminServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(GlobalgateAdminServlet.class);
+
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final AdminConfig presetConfig;
+    private transient AdminConfig config;
+    private transient ApiHandler api;
+    private transient PageHandler pages;
+    private transient StoreProvider.Obtained obtained;
+
+    public GlobalgateAdminServlet() {
+        this(null);
+    }
+
+    /** For embedded servers: configured in code instead of by init-params. */
+    public GlobalgateAdminServlet(AdminConfig config) {
+        this.presetConfig = config;
+    }
+
+    @Override
+    public void init(ServletConfig servletConfig) throws ServletException {
+        super.init(servletConfig);
+        try {
+            config = presetConfig != null ? presetConfig : AdminConfig.fromMap(initParameters(servletConfig));
+            var context = servletConfig.getServletContext();
+            Clock clock = context.getAttribute(ContextAttributes.CLOCK) instanceof Clock c ? c : Clock.systemUTC();
+            obtained = StoreProvider.obtain(context, config.dataSource(), config.jdbcUrl(), config.jdbcUser(),
+                    config.jdbcPassword(), config.connectionTimeout(), clock);
+            GlobalgateStore store = obtained.store().withValidator(new InputValidator(clock, config.maxTokenLifetime()));
+            if (obtained.ownedPool() != null) {
+                store.migrate(); // we opened the database, so we bring its schema up to date
+            }
+            TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+            api = new ApiHandler(store);
+            pages = new PageHandler(store, templates);
+            LOG.info("Globalgate admin ready at {}/* for role '{}' (store: {}{})", servletConfig.getServletName(), config.role(),
+                    obtained.description(), config.maxTokenLifetime() == null ? "" : ", max token lifetime " + config.maxTokenLifetime());
+        } catch (IllegalArgumentException e) {
+            throw new ServletException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        securityHeaders(res);
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        if (path.startsWith("/static/") && req.getMethod().equals("GET") && StaticResources.serve(path.substring(8), res)) {
+            return; // the stylesheet and the script hold no data; the login page may need them
+        }
+        boolean isApi = path.startsWith("/api/v1/") || path.equals("/api/v1");
+        String user = req.getRemoteUser();
+        if (user == null) {
+            // The container should have asked for a login before we were reached.
+            if (isApi) {
+                res.setHeader("WWW-Authenticate", "Basic realm=\"Globalgate admin\"");
+            }
+            deny(req, res, isApi, 401, "Sign in first: the Globalgate admin needs an authenticated user in the role " + config.role());
+            return;
+        }
+        if (!req.isUserInRole(config.role())) {
+            deny(req, res, isApi, 403, "User " + user + " is not in the role " + config.role() + " that the Globalgate admin requires");
+            return;
+        }
+        if (isApi) {
+            if (!CsrfGuard.sameOrigin(req)) {
+                api.error(res, 403, "forbidden", "Cross-origin requests are not accepted by the Globalgate API", java.util.List.of());
+                return;
+            }
+            api.handle(path.substring("/api/v1".length()), req, res, user);
+        } else {
+            pages.handle(path, req, res, user);
+        }
+    }
+
+    private void deny(HttpServletRequest req, HttpServletResponse res, boolean isApi, int status, String message) throws IOException {
+        if (isApi) {
+            api.error(res, status, status == 401 ? "authentication" : "forbidden", message, java.util.List.of());
+        } else {
+            res.setStatus(status);
+            res.setContentType("text/plain;charset=utf-8");
+            res.getWriter().write(message);
+        }
+    }
+
+    private static void securityHeaders(HttpServletResponse res) {
+        res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        res.setHeader("X-Frame-Options", "DENY");
+        res.setHeader("Referrer-Policy", "no-referrer");
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        res.setHeader("Cache-Control", "no-store");
+    }
+
+    @Override
+    public void destroy() {
+        if (obtained != null && obtained.ownedPool() != null) {
+            obtained.ownedPool().close();
+        }
+    }
+
+    private static Map<String, String> initParameters(ServletConfig config) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : Collections.list(config.getInitParameterNames())) {
+            params.put(name, config.getInitParameter(name));
+        }
+        return params;
+    }
+}

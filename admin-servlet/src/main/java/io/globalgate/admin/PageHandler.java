@@ -1,0 +1,436 @@
+package io.globalgate.admin;
+
+import gg.jte.TemplateEngine;
+import gg.jte.output.Utf8ByteOutput;
+import io.globalgate.admin.pages.AuditPage;
+import io.globalgate.admin.pages.ErrorPage;
+import io.globalgate.admin.pages.IntegrationFormPage;
+import io.globalgate.admin.pages.IntegrationPage;
+import io.globalgate.admin.pages.IntegrationsPage;
+import io.globalgate.admin.pages.Layout;
+import io.globalgate.admin.pages.Paging;
+import io.globalgate.admin.pages.TokenCreatedPage;
+import io.globalgate.admin.pages.TokenFormPage;
+import io.globalgate.admin.pages.TokenPage;
+import io.globalgate.store.AccessToken;
+import io.globalgate.store.AuditEvent;
+import io.globalgate.store.ConflictException;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.Integration;
+import io.globalgate.store.IntegrationStore;
+import io.globalgate.store.IssuedToken;
+import io.globalgate.store.NotFoundException;
+import io.globalgate.store.Page;
+import io.globalgate.store.StoreUnavailableException;
+import io.globalgate.store.TokenStatus;
+import io.globalgate.token.ExpirationPolicy;
+import io.globalgate.validation.FieldError;
+import io.globalgate.validation.PageRequest;
+import io.globalgate.validation.ValidationException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The admin pages. GETs render; POSTs act and then redirect (Post/Redirect/Get) to a fixed path
+ * of ours, except when validation fails, where the form is shown again with the user's input and
+ * the error next to its field. A new token's value travels to the one page that shows it through
+ * the session, and is removed from it there: reload or Back shows it no more.
+ */
+final class PageHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PageHandler.class);
+    private static final String FLASH = "io.globalgate.admin.flash";
+    private static final String ISSUED = "io.globalgate.admin.issued";
+    private static final int MAX_FORM_FIELD = 10_000;
+
+    private static final Pattern INTEGRATION = Pattern.compile("/integrations/(\\d{1,18})");
+    private static final Pattern INTEGRATION_EDIT = Pattern.compile("/integrations/(\\d{1,18})/edit");
+    private static final Pattern NEW_TOKEN = Pattern.compile("/integrations/(\\d{1,18})/tokens/new");
+    private static final Pattern TOKENS = Pattern.compile("/integrations/(\\d{1,18})/tokens");
+    private static final Pattern MASS_REVOKE = Pattern.compile("/integrations/(\\d{1,18})/tokens/revoke");
+    private static final Pattern TOKEN = Pattern.compile("/tokens/(\\d{1,18})");
+    private static final Pattern TOKEN_CREATED = Pattern.compile("/tokens/(\\d{1,18})/created");
+    private static final Pattern TOKEN_REVOKE = Pattern.compile("/tokens/(\\d{1,18})/revoke");
+    private static final Pattern TOKEN_REGENERATE = Pattern.compile("/tokens/(\\d{1,18})/regenerate");
+
+    private final GlobalgateStore store;
+    private final TemplateEngine templates;
+
+    PageHandler(GlobalgateStore store, TemplateEngine templates) {
+        this.store = store;
+        this.templates = templates;
+    }
+
+    void handle(String path, HttpServletRequest req, HttpServletResponse res, String actor) throws IOException {
+        boolean post = req.getMethod().equals("POST");
+        try {
+            if (post) {
+                if (!CsrfGuard.sameOrigin(req) || !CsrfGuard.validFormToken(req)) {
+                    error(req, res, 403, "This form was not submitted from the Globalgate admin of this session (CSRF check failed). "
+                            + "Reload the page and try again.");
+                    return;
+                }
+                handlePost(path, req, res, actor);
+            } else if (req.getMethod().equals("GET") || req.getMethod().equals("HEAD")) {
+                handleGet(path, req, res);
+            } else {
+                res.setHeader("Allow", "GET, HEAD, POST");
+                error(req, res, 405, "Method not allowed");
+            }
+        } catch (NotFoundException e) {
+            error(req, res, 404, e.getMessage());
+        } catch (ConflictException e) {
+            error(req, res, 409, e.getMessage());
+        } catch (ValidationException e) {
+            error(req, res, 400, e.getMessage());
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Admin page: store unavailable: {}", e.getMessage());
+            res.setHeader("Retry-After", "5");
+            error(req, res, 503, "The token store is unavailable; try again shortly.");
+        }
+    }
+
+    private void handleGet(String path, HttpServletRequest req, HttpServletResponse res) throws IOException {
+        Matcher m;
+        if (path.isEmpty() || path.equals("/")) {
+            String q = param(req, "q");
+            PageRequest pr = page(req);
+            Page<Integration> page = store.integrations().list(q, pr);
+            render(res, "integrations", new IntegrationsPage(layout(req, "Global Integrations"), page.items(),
+                    paging(req, pr, page.total(), "/?" + (q == null ? "" : "q=" + enc(q) + "&")), q == null ? "" : q));
+        } else if (path.equals("/integrations/new")) {
+            render(res, "integration-form", new IntegrationFormPage(layout(req, "New Integration"), null, "", "", "", true, Map.of()));
+        } else if ((m = INTEGRATION_EDIT.matcher(path)).matches()) {
+            Integration i = store.integrations().get(id(m));
+            render(res, "integration-form", new IntegrationFormPage(layout(req, "Edit " + i.name()), i.id(), i.name(),
+                    i.description(), i.notificationEmail(), i.active(), Map.of()));
+        } else if ((m = INTEGRATION.matcher(path)).matches()) {
+            Integration i = store.integrations().get(id(m));
+            String statusParam = param(req, "status");
+            TokenStatus status = statusParam == null ? null : TokenStatus.fromCode(statusParam);
+            PageRequest pr = page(req);
+            Page<AccessToken> tokens = store.tokens().list(i.id(), status, pr);
+            String linkBase = "/integrations/" + i.id() + "?" + (status == null ? "" : "status=" + status.code() + "&");
+            render(res, "integration", new IntegrationPage(layout(req, i.name()), i, tokens.items(),
+                    paging(req, pr, tokens.total(), linkBase), status == null ? null : status.code(), store.clock().instant()));
+        } else if ((m = NEW_TOKEN.matcher(path)).matches()) {
+            Integration i = store.integrations().get(id(m));
+            render(res, "token-form", tokenForm(req, i, "", defaultPolicy(), "", Map.of()));
+        } else if ((m = TOKEN_CREATED.matcher(path)).matches()) {
+            AccessToken token = store.tokens().get(id(m));
+            Integration i = store.integrations().get(token.integrationId());
+            IssuedToken issued = takeIssued(req, token.id());
+            render(res, "token-created", new TokenCreatedPage(layout(req, "Token " + token.name()), i, token,
+                    issued == null ? null : issued.value(), issued == null ? null : issued.replaces()));
+        } else if ((m = TOKEN.matcher(path)).matches()) {
+            AccessToken token = store.tokens().get(id(m));
+            Integration i = store.integrations().get(token.integrationId());
+            AccessToken successor = token.replacedBy() == null ? null : store.tokens().get(token.replacedBy());
+            render(res, "token", new TokenPage(layout(req, token.name()), i, token, store.tokens().replacedBy(token.id()),
+                    successor, store.clock().instant()));
+        } else if (path.equals("/audit")) {
+            String integrationParam = param(req, "integrationId");
+            Integration i = null;
+            if (integrationParam != null) {
+                if (!integrationParam.matches("\\d{1,18}")) {
+                    throw new NotFoundException("integration " + clip(integrationParam) + " does not exist");
+                }
+                i = store.integrations().get(Long.parseLong(integrationParam));
+            }
+            PageRequest pr = page(req);
+            Page<AuditEvent> events = store.audit().list(i == null ? null : i.id(), pr);
+            render(res, "audit", new AuditPage(layout(req, "Audit log"), events.items(),
+                    paging(req, pr, events.total(), "/audit?" + (i == null ? "" : "integrationId=" + i.id() + "&")), i));
+        } else {
+            error(req, res, 404, "No such page");
+        }
+    }
+
+    private void handlePost(String path, HttpServletRequest req, HttpServletResponse res, String actor) throws IOException {
+        Matcher m;
+        if (path.equals("/integrations")) {
+            String name = form(req, "name");
+            String description = form(req, "description");
+            String email = form(req, "notificationEmail");
+            try {
+                Integration created = store.integrations().create(actor, IntegrationStore.Input.of(name, description, email));
+                flash(req, "Integration “" + created.name() + "” saved. Now create its first Global API access token.");
+                redirect(req, res, "/integrations/" + created.id() + "/tokens/new");
+            } catch (ValidationException e) {
+                res.setStatus(400);
+                render(res, "integration-form", new IntegrationFormPage(layout(req, "New Integration"), null,
+                        orEmpty(name), orEmpty(description), orEmpty(email), true, errors(e)));
+            }
+        } else if ((m = INTEGRATION.matcher(path)).matches()) {
+            long id = id(m);
+            String name = form(req, "name");
+            String description = form(req, "description");
+            String email = form(req, "notificationEmail");
+            String activeParam = form(req, "active");
+            Boolean active = activeParam == null ? null : switch (activeParam) {
+                case "true" -> Boolean.TRUE;
+                case "false" -> Boolean.FALSE;
+                default -> throw new ValidationException("active", "must be Yes or No");
+            };
+            try {
+                Integration updated = store.integrations().update(actor, id,
+                        new IntegrationStore.Input(name == null ? "" : name, description == null ? "" : description,
+                                email == null ? "" : email, active));
+                flash(req, "Integration “" + updated.name() + "” saved.");
+                redirect(req, res, "/integrations/" + id);
+            } catch (ValidationException e) {
+                Integration current = store.integrations().get(id);
+                res.setStatus(400);
+                render(res, "integration-form", new IntegrationFormPage(layout(req, "Edit " + current.name()), id,
+                        orEmpty(name), orEmpty(description), orEmpty(email), active == null ? current.active() : active, errors(e)));
+            }
+        } else if ((m = TOKENS.matcher(path)).matches()) {
+            Integration i = store.integrations().get(id(m));
+            String name = form(req, "name");
+            String expiration = form(req, "expiration");
+            String expiresAtField = form(req, "expiresAt");
+            try {
+                String expiresAt = null;
+                if (ExpirationPolicy.CUSTOM.equals(expiration)) {
+                    expiresAt = customInstant(expiresAtField);
+                    expiration = null;
+                }
+                IssuedToken issued = store.tokens().create(actor, i.id(), name, expiration, expiresAt);
+                keepIssued(req, issued);
+                redirect(req, res, "/tokens/" + issued.token().id() + "/created");
+            } catch (ValidationException e) {
+                res.setStatus(400);
+                render(res, "token-form", tokenForm(req, i, orEmpty(name), form(req, "expiration"), orEmpty(expiresAtField), errors(e)));
+            }
+        } else if ((m = MASS_REVOKE.matcher(path)).matches()) {
+            long integrationId = id(m);
+            String[] values = req.getParameterValues("ids");
+            List<Long> ids = new ArrayList<>();
+            if (values != null) {
+                for (String v : values) {
+                    if (!v.matches("\\d{1,18}")) {
+                        throw new ValidationException("ids", "must contain only token ids");
+                    }
+                    ids.add(Long.parseLong(v));
+                }
+            }
+            if (ids.isEmpty()) {
+                flash(req, "Select the tokens to revoke first.");
+            } else {
+                int revoked = store.tokens().revokeMany(actor, integrationId, ids);
+                flash(req, revoked == 1 ? "1 token revoked." : revoked + " tokens revoked.");
+            }
+            redirect(req, res, "/integrations/" + integrationId);
+        } else if ((m = TOKEN_REVOKE.matcher(path)).matches()) {
+            AccessToken revoked = store.tokens().revoke(actor, id(m));
+            flash(req, "Token “" + revoked.name() + "” revoked.");
+            redirect(req, res, "/tokens/" + revoked.id());
+        } else if ((m = TOKEN_REGENERATE.matcher(path)).matches()) {
+            String grace = form(req, "grace");
+            if (grace != null && !grace.matches("\\d{1,7}")) {
+                throw new ValidationException("grace", "must be one of the offered periods");
+            }
+            Duration gracePeriod = store.validator().grace(grace == null ? 0L : Long.parseLong(grace));
+            IssuedToken issued = store.tokens().regenerate(actor, id(m), gracePeriod);
+            keepIssued(req, issued);
+            redirect(req, res, "/tokens/" + issued.token().id() + "/created");
+        } else {
+            error(req, res, 404, "No such page");
+        }
+    }
+
+    // ---- forms
+
+    private TokenFormPage tokenForm(HttpServletRequest req, Integration i, String name, String expiration, String expiresAt,
+                                    Map<String, String> errors) {
+        List<String> policies = new ArrayList<>();
+        for (ExpirationPolicy p : ExpirationPolicy.FIXED) {
+            policies.add(p.code());
+        }
+        policies.add(ExpirationPolicy.CUSTOM);
+        Duration max = store.validator().maxLifetime();
+        return new TokenFormPage(layout(req, "New token for " + i.name()), i, name, expiration == null ? defaultPolicy() : expiration,
+                expiresAt, policies, max == null ? null : describe(max), errors);
+    }
+
+    private String defaultPolicy() {
+        Duration max = store.validator().maxLifetime();
+        return max == null || max.compareTo(Duration.ofDays(90)) >= 0 ? "90d" : "7d";
+    }
+
+    /** The form's datetime-local value, read as UTC. */
+    private static String customInstant(String field) {
+        if (field == null || field.isBlank()) {
+            throw new ValidationException("expiresAt", "is required when Expiration is Custom date");
+        }
+        try {
+            return LocalDateTime.parse(field.strip()).toInstant(ZoneOffset.UTC).toString();
+        } catch (DateTimeParseException e) {
+            throw new ValidationException("expiresAt", "must be a date and time such as 2027-01-31T00:00");
+        }
+    }
+
+    private static Map<String, String> errors(ValidationException e) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (FieldError error : e.errors()) {
+            map.putIfAbsent(error.key(), error.message());
+        }
+        return map;
+    }
+
+    private static String form(HttpServletRequest req, String name) {
+        String value = req.getParameter(name);
+        if (value != null && value.length() > MAX_FORM_FIELD) {
+            // Longer than any field allows; validation says so without echoing megabytes back.
+            return value.substring(0, MAX_FORM_FIELD);
+        }
+        return value;
+    }
+
+    private static String param(HttpServletRequest req, String name) {
+        String value = req.getParameter(name);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private PageRequest page(HttpServletRequest req) {
+        Integer page = intParam(req, "page");
+        Integer size = intParam(req, "size");
+        try {
+            return store.validator().page(page, size);
+        } catch (ValidationException e) {
+            return store.validator().page(1, null);
+        }
+    }
+
+    private static Integer intParam(HttpServletRequest req, String name) {
+        String value = req.getParameter(name);
+        return value != null && value.matches("\\d{1,7}") ? Integer.valueOf(value) : null;
+    }
+
+    private static Paging paging(HttpServletRequest req, PageRequest pr, long total, String relativeLinkBase) {
+        return new Paging(pr.page(), pr.size(), total, base(req) + relativeLinkBase);
+    }
+
+    // ---- session: flash messages and the one-time token value
+
+    private static void flash(HttpServletRequest req, String message) {
+        req.getSession(true).setAttribute(FLASH, message);
+    }
+
+    private static String takeFlash(HttpServletRequest req) {
+        HttpSession session = req.getSession(false);
+        if (session == null) {
+            return null;
+        }
+        String message = (String) session.getAttribute(FLASH);
+        if (message != null) {
+            session.removeAttribute(FLASH);
+        }
+        return message;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void keepIssued(HttpServletRequest req, IssuedToken issued) {
+        HttpSession session = req.getSession(true);
+        synchronized (session) {
+            Map<Long, IssuedToken> pending = (Map<Long, IssuedToken>) session.getAttribute(ISSUED);
+            Map<Long, IssuedToken> copy = pending == null ? new HashMap<>() : new HashMap<>(pending);
+            copy.put(issued.token().id(), issued);
+            session.setAttribute(ISSUED, copy);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static IssuedToken takeIssued(HttpServletRequest req, long tokenId) {
+        HttpSession session = req.getSession(false);
+        if (session == null) {
+            return null;
+        }
+        synchronized (session) {
+            Map<Long, IssuedToken> pending = (Map<Long, IssuedToken>) session.getAttribute(ISSUED);
+            if (pending == null || !pending.containsKey(tokenId)) {
+                return null;
+            }
+            Map<Long, IssuedToken> copy = new HashMap<>(pending);
+            IssuedToken issued = copy.remove(tokenId);
+            if (copy.isEmpty()) {
+                session.removeAttribute(ISSUED);
+            } else {
+                session.setAttribute(ISSUED, copy);
+            }
+            return issued;
+        }
+    }
+
+    // ---- output
+
+    private Layout layout(HttpServletRequest req, String title) {
+        return new Layout(base(req), CsrfGuard.token(req), req.getRemoteUser(), title, takeFlash(req));
+    }
+
+    private void render(HttpServletResponse res, String template, Object model) throws IOException {
+        Utf8ByteOutput output = new Utf8ByteOutput();
+        templates.render("io/globalgate/admin/" + template + ".jte", model, output);
+        res.setContentType("text/html;charset=utf-8");
+        res.setContentLength(output.getContentLength());
+        output.writeTo(res.getOutputStream());
+    }
+
+    void error(HttpServletRequest req, HttpServletResponse res, int status, String message) throws IOException {
+        res.setStatus(status);
+        render(res, "error", new ErrorPage(layout(req, "Error"), status, message));
+    }
+
+    /** Redirects only ever go to a path of ours, built here from fixed strings and numeric ids. */
+    private static void redirect(HttpServletRequest req, HttpServletResponse res, String relative) {
+        res.setStatus(303);
+        res.setHeader("Location", base(req) + relative);
+    }
+
+    static String base(HttpServletRequest req) {
+        return req.getContextPath() + req.getServletPath();
+    }
+
+    private static long id(Matcher m) {
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    static String describe(Duration d) {
+        long days = d.toDays();
+        if (days > 0 && d.equals(Duration.ofDays(days))) {
+            return days + (days == 1 ? " day" : " days");
+        }
+        return d.toString().toLowerCase(Locale.ROOT).substring(2);
+    }
+}

@@ -1,0 +1,122 @@
+package io.globalgate.admin.testing;
+
+import io.globalgate.admin.AdminConfig;
+import io.globalgate.admin.GlobalgateAdminServlet;
+import io.globalgate.filter.ContextAttributes;
+import io.globalgate.filter.GlobalTokenFilter;
+import io.globalgate.filter.TokenFilterConfig;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.validation.InputValidator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Constraint;
+import org.eclipse.jetty.security.HashLoginService;
+import org.eclipse.jetty.security.UserStore;
+import org.eclipse.jetty.security.authentication.BasicAuthenticator;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.security.Credential;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Map;
+
+/**
+ * A real Jetty with the admin servlet at {@code /admin/*} behind HTTP Basic and a test login
+ * service, and the token filter in front of a tiny endpoint at {@code /api/global/*}, sharing one
+ * store, as an application that embeds both would. Users: {@code admin}/{@code admin-secret} in
+ * the admin role, {@code viewer}/{@code viewer-secret} without it.
+ */
+public final class AdminTestServer implements AutoCloseable {
+
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin-secret";
+    public static final String VIEWER = "viewer";
+    public static final String VIEWER_PASSWORD = "viewer-secret";
+
+    private final Server server;
+    private final GlobalgateStore store;
+
+    private AdminTestServer(Server server, GlobalgateStore store) {
+        this.server = server;
+        this.store = store;
+    }
+
+    public static AdminTestServer start(DataSource dataSource, Clock clock, Map<String, String> adminParams) throws Exception {
+        GlobalgateStore store = new GlobalgateStore(dataSource, clock, new InputValidator(clock, null)).migrate();
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS | ServletContextHandler.SECURITY);
+        context.setContextPath("/");
+        context.setAttribute(ContextAttributes.STORE, store);
+        context.setAttribute(ContextAttributes.CLOCK, clock);
+        context.setAttribute(ContextAttributes.METER_REGISTRY, new SimpleMeterRegistry());
+
+        HashLoginService logins = new HashLoginService("Globalgate admin");
+        UserStore users = new UserStore();
+        users.addUser(ADMIN, Credential.getCredential(ADMIN_PASSWORD), new String[] {"globalgate-admin"});
+        users.addUser(VIEWER, Credential.getCredential(VIEWER_PASSWORD), new String[] {"viewer"});
+        logins.setUserStore(users);
+        ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
+        security.setLoginService(logins);
+        security.setAuthenticator(new BasicAuthenticator());
+        ConstraintMapping admin = new ConstraintMapping();
+        admin.setPathSpec("/admin/*");
+        admin.setConstraint(Constraint.ANY_USER);
+        security.addConstraintMapping(admin);
+
+        context.addServlet(new ServletHolder("admin", new GlobalgateAdminServlet(AdminConfig.fromMap(adminParams))), "/admin/*");
+        FilterHolder filter = new FilterHolder(new GlobalTokenFilter(TokenFilterConfig.builder()
+                .set(TokenFilterConfig.CHANGE_POLL_INTERVAL, "100ms").build()));
+        filter.setName("globalgate");
+        context.addFilter(filter, "/api/global/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder("echo", new EchoServlet()), "/api/global/*");
+
+        server.setHandler(context);
+        server.start();
+        return new AdminTestServer(server, store);
+    }
+
+    public URI uri() {
+        return server.getURI().resolve("/");
+    }
+
+    public URI admin() {
+        return uri().resolve("/admin/");
+    }
+
+    public GlobalgateStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    /** The "Global API" behind the filter: says who called. */
+    static final class EchoServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
+            res.setContentType("application/json");
+            res.getWriter().write("{\"integration\":\"" + req.getUserPrincipal().getName().replace("\"", "\\\"") + "\"}");
+        }
+    }
+}
