@@ -46,7 +46,16 @@ public final class Database {
      * database is back.
      */
     public static HikariDataSource pool(String poolName, String jdbcUrl, String user, String password, Duration connectionTimeout) {
+        return pool(poolName, jdbcUrl, user, password, connectionTimeout, null);
+    }
+
+    /** The same, with the pool's own meters ({@code hikaricp.*}) in a Micrometer {@code MeterRegistry}. */
+    public static HikariDataSource pool(String poolName, String jdbcUrl, String user, String password, Duration connectionTimeout,
+                                        Object meterRegistry) {
         HikariConfig config = new HikariConfig();
+        if (meterRegistry != null) {
+            config.setMetricRegistry(meterRegistry);
+        }
         config.setPoolName(poolName);
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);

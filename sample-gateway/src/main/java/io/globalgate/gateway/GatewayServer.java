@@ -1,0 +1,169 @@
+package io.globalgate.gateway;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.admin.AdminConfig;
+import io.globalgate.admin.GlobalgateAdminServlet;
+import io.globalgate.filter.ContextAttributes;
+import io.globalgate.filter.GlobalTokenFilter;
+import io.globalgate.filter.TokenFilterConfig;
+import io.globalgate.store.Database;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.validation.InputValidator;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Constraint;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Builds the sample gateway: {@code /api/global/*} through the token filter to the upstream
+ * Global API, {@code /admin/} (form login) and {@code /admin/api/v1/} (HTTP Basic) for the admin
+ * user, {@code /metrics} and {@code /health}. With no JDBC URL the store is an H2 file database in
+ * the data dir; with no upstream URL a demo Global API answers on its own loopback port.
+ */
+public final class GatewayServer {
+
+    public static final String ADMIN_ROLE = "globalgate-admin";
+
+    private GatewayServer() {
+    }
+
+    /** An unstarted server; {@code server.getBean(GatewayInfo.class)} says what it will serve. */
+    public static Server createServer(GatewayConfig config) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data dir " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics())
+                .forEach(binder -> binder.bindTo(registry));
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("gateway");
+        Server server = new Server(threads);
+        new JettyServerThreadPoolMetrics(threads, List.of()).bindTo(registry);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+        server.setStopAtShutdown(true);
+        server.setStopTimeout(Duration.ofSeconds(15).toMillis());
+
+        HikariDataSource pool = Database.pool("globalgate", config.effectiveJdbcUrl(),
+                config.embeddedDatabase() ? "sa" : config.jdbcUser(), config.embeddedDatabase() ? "" : config.jdbcPassword(),
+                Duration.ofSeconds(2), registry);
+        Clock clock = Clock.systemUTC();
+        GlobalgateStore store = new GlobalgateStore(pool, clock, new InputValidator(clock, null));
+
+        AdminCredentials.Loaded credentials;
+        try {
+            credentials = AdminCredentials.load(config.dataDir(), config.adminPassword());
+        } catch (IOException e) {
+            pool.close();
+            throw new UncheckedIOException("cannot read or write the admin password in " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+
+        Server demo = config.upstreamUrl() == null ? demoServer() : null;
+        Supplier<URI> upstream = demo == null ? config::upstreamUrl : () -> demo.getURI().resolve("/");
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS | ServletContextHandler.SECURITY);
+        context.setContextPath("/");
+        context.setAttribute(ContextAttributes.STORE, store);
+        context.setAttribute(ContextAttributes.METER_REGISTRY, registry);
+        context.setAttribute(ContextAttributes.CLOCK, clock);
+        context.getSessionHandler().setHttpOnly(true);
+        context.getSessionHandler().setSameSite(org.eclipse.jetty.http.HttpCookie.SameSite.STRICT);
+        context.getSessionHandler().setMaxInactiveInterval((int) Duration.ofHours(8).toSeconds());
+
+        ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
+        security.setLoginService(new AdminLoginService("Globalgate admin", config.adminUser(), ADMIN_ROLE, credentials.credentials()));
+        security.setAuthenticator(new BasicOrFormAuthenticator("/login", "/login?error=1", "/admin/api/"));
+        security.addConstraintMapping(mapping("/admin/*", Constraint.from(ADMIN_ROLE)));
+        security.addConstraintMapping(mapping("/admin/static/*", Constraint.ALLOWED));
+        security.addConstraintMapping(mapping("/login", Constraint.ALLOWED));
+
+        FilterHolder filter = new FilterHolder(new GlobalTokenFilter(TokenFilterConfig.builder().build()));
+        filter.setName("globalgate");
+        context.addFilter(filter, "/api/global/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder proxy = new ServletHolder("global-api-proxy", new GlobalApiProxyServlet(upstream));
+        proxy.setInitParameter("timeout", Long.toString(config.upstreamTimeout().toMillis()));
+        proxy.setInitParameter("maxThreads", "64");
+        context.addServlet(proxy, "/api/global/*");
+
+        Map<String, String> adminParams = config.maxTokenLifetime() == null ? Map.of()
+                : Map.of(AdminConfig.MAX_TOKEN_LIFETIME, config.maxTokenLifetime().toString());
+        ServletHolder admin = new ServletHolder("admin", new GlobalgateAdminServlet(AdminConfig.fromMap(adminParams)));
+        admin.setInitOrder(1);
+        context.addServlet(admin, "/admin/*");
+        context.addServlet(new ServletHolder("login", new LoginPageServlet()), "/login");
+        context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry)), "/metrics");
+        context.addServlet(new ServletHolder("health", new HealthServlet(store.database())), "/health");
+
+        // In-flight requests finish on stop; then the filter flushes usage; then the pool closes.
+        server.setHandler(new GracefulHandler(context));
+        if (demo != null) {
+            server.addBean(demo, true);
+        }
+        String database = config.embeddedDatabase() ? "H2 (embedded) at " + config.dataDir().resolve("globalgate.mv.db")
+                : "MariaDB at " + config.jdbcUrl().replaceAll("(?i)(password=)[^&;]*", "$1<masked>");
+        server.addBean(new GatewayInfo(config.dataDir(), database, config.embeddedDatabase(), config.adminUser(),
+                credentials.generatedPassword(), credentials.fromFile(), upstream, demo != null), false);
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopped(LifeCycle event) {
+                pool.close();
+                registry.close();
+            }
+        });
+        return server;
+    }
+
+    private static ConstraintMapping mapping(String path, Constraint constraint) {
+        ConstraintMapping mapping = new ConstraintMapping();
+        mapping.setPathSpec(path);
+        mapping.setConstraint(constraint);
+        return mapping;
+    }
+
+    private static Server demoServer() {
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("demo-global-api");
+        Server demo = new Server(threads);
+        ServerConnector connector = new ServerConnector(demo);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        demo.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder("demo", new DemoGlobalApi()), "/*");
+        demo.setHandler(context);
+        return demo;
+    }
+}
