@@ -76,7 +76,8 @@ public final class BearerTokenResolver {
             }
             return new Missing("The " + headerName + " header must use the Bearer scheme");
         }
-        String token = value.substring(space + 1).strip();
+        // "Bearer" alone (containers trim "Bearer " to it) has no token, not the token "Bearer".
+        String token = space < 0 ? "" : value.substring(space + 1).strip();
         if (token.isEmpty()) {
             return new Malformed("Bearer token is empty");
         }

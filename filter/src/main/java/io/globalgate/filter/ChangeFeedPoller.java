@@ -5,17 +5,21 @@ import io.globalgate.store.ChangeFeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Reads the store's change events and hands each to the verifier once. Ids come from
  * AUTO_INCREMENT, which does not commit in order: a transaction that took id 41 may commit after
  * the one that took 42. An id skipped over is therefore remembered and read again until it
  * appears or {@link #GAP_TIMEOUT_NANOS} passes (a rolled-back transaction, or Galera's
- * auto_increment_increment, leaves gaps that never fill).
+ * auto_increment_increment, leaves gaps that never fill). The same holds for ids just below the
+ * newest one when the poller starts: they are checked for gaps too.
  */
 public final class ChangeFeedPoller {
 
@@ -23,11 +27,14 @@ public final class ChangeFeedPoller {
     static final long GAP_TIMEOUT_NANOS = 10_000_000_000L;
     private static final int BATCH = 1000;
     private static final int MAX_TRACKED_GAPS = 10_000;
+    /** How far below the newest id the first poll looks for transactions that have not committed yet. */
+    static final int STARTUP_LOOKBACK = 100;
 
     private final ChangeFeed feed;
     private final Consumer<ChangeEvent> target;
     private final Runnable onSuccess;
     private final Runnable onStart;
+    private final LongSupplier nanoTime;
     /** Ids below the newest seen that have not been seen, with when they were first missed. */
     private final TreeMap<Long, Long> gaps = new TreeMap<>();
     private long highestSeen = -1;
@@ -38,10 +45,16 @@ public final class ChangeFeedPoller {
      *                whatever it loaded before, since events older than that point are not replayed
      */
     public ChangeFeedPoller(ChangeFeed feed, Consumer<ChangeEvent> target, Runnable onSuccess, Runnable onStart) {
+        this(feed, target, onSuccess, onStart, System::nanoTime);
+    }
+
+    /** With the time source that ages gaps (tests pass one they advance). */
+    ChangeFeedPoller(ChangeFeed feed, Consumer<ChangeEvent> target, Runnable onSuccess, Runnable onStart, LongSupplier nanoTime) {
         this.feed = feed;
         this.target = target;
         this.onSuccess = onSuccess;
         this.onStart = onStart;
+        this.nanoTime = nanoTime;
     }
 
     /** One poll; returns the number of events applied. Never throws: a failure is logged and retried next time. */
@@ -65,11 +78,10 @@ public final class ChangeFeedPoller {
 
     private int pollOnce() {
         if (highestSeen < 0) {
-            highestSeen = feed.latestId();
-            onStart.run();
+            start();
             return 0;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         gaps.values().removeIf(firstMissed -> now - firstMissed > GAP_TIMEOUT_NANOS);
         int applied = 0;
         long from = gaps.isEmpty() ? highestSeen : Math.min(highestSeen, gaps.firstKey() - 1);
@@ -93,6 +105,28 @@ public final class ChangeFeedPoller {
             }
             from = events.get(events.size() - 1).id();
         }
+    }
+
+    /**
+     * Begins at the newest event: older ones are already reflected in what the cache will load.
+     * Except for ids below it that are missing now: a transaction holding one may still commit
+     * after our first lookups read the row it changes, so they are watched like any other gap.
+     */
+    private void start() {
+        long latest = feed.latestId();
+        long from = Math.max(0, latest - STARTUP_LOOKBACK);
+        Set<Long> present = new HashSet<>();
+        for (ChangeEvent event : feed.readAfter(from, STARTUP_LOOKBACK)) {
+            present.add(event.id());
+        }
+        long now = nanoTime.getAsLong();
+        for (long id = from + 1; id < latest; id++) {
+            if (!present.contains(id)) {
+                gaps.put(id, now);
+            }
+        }
+        highestSeen = latest;
+        onStart.run();
     }
 
     synchronized long highestSeen() {

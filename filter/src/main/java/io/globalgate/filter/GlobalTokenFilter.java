@@ -1,6 +1,5 @@
 package io.globalgate.filter;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.store.ChangeEvent;
 import io.globalgate.store.GlobalgateStore;
 import io.globalgate.store.StoreUnavailableException;
@@ -54,9 +53,11 @@ public class GlobalTokenFilter implements Filter {
     private FilterMetrics metrics;
     private ChangeFeedPoller poller;
     private GlobalgateStore store;
-    private HikariDataSource ownedPool;
+    /** The context whose store we obtained, to release it on destroy. */
+    private ServletContext storeContext;
     private ScheduledExecutorService background;
     private Consumer<ChangeEvent> listener;
+    private Clock clock;
 
     /** For {@code web.xml}: configured by init-params. */
     public GlobalTokenFilter() {
@@ -73,13 +74,13 @@ public class GlobalTokenFilter implements Filter {
         ServletContext context = filterConfig.getServletContext();
         try {
             config = presetConfig != null ? presetConfig : TokenFilterConfig.fromMap(initParameters(filterConfig));
-            Clock clock = context.getAttribute(ContextAttributes.CLOCK) instanceof Clock c ? c : Clock.systemUTC();
+            clock = context.getAttribute(ContextAttributes.CLOCK) instanceof Clock c ? c : Clock.systemUTC();
             MeterRegistry registry = context.getAttribute(ContextAttributes.METER_REGISTRY) instanceof MeterRegistry r
                     ? r : Metrics.globalRegistry;
             StoreProvider.Obtained obtained = StoreProvider.obtain(context, config.dataSource(), config.jdbcUrl(),
                     config.jdbcUser(), config.jdbcPassword(), config.connectionTimeout(), clock);
             store = obtained.store();
-            ownedPool = obtained.ownedPool();
+            storeContext = context;
 
             resolver = new BearerTokenResolver(config.headerName());
             errors = new AuthErrorWriter(config.realm(), config.retryAfter());
@@ -128,7 +129,7 @@ public class GlobalTokenFilter implements Filter {
             Verdict verdict = verifier.verify(candidate.token());
             if (verdict instanceof Verdict.Accepted accepted) {
                 metrics.record(FilterMetrics.Outcome.ACCEPTED, System.nanoTime() - started);
-                usage.record(accepted.tokenId(), System.currentTimeMillis(), request.getRemoteAddr());
+                usage.record(accepted.tokenId(), clock.millis(), request.getRemoteAddr());
                 request.setAttribute(INTEGRATION_ID_ATTRIBUTE, accepted.integrationId());
                 request.setAttribute(TOKEN_ID_ATTRIBUTE, accepted.tokenId());
                 IntegrationPrincipal principal = new IntegrationPrincipal(accepted.integrationId(), accepted.integrationName(), accepted.tokenId());
@@ -217,8 +218,9 @@ public class GlobalTokenFilter implements Filter {
         if (metrics != null) {
             metrics.close();
         }
-        if (ownedPool != null) {
-            ownedPool.close();
+        if (storeContext != null) {
+            StoreProvider.release(storeContext);
+            storeContext = null;
         }
     }
 

@@ -19,9 +19,15 @@ import java.time.Duration;
  */
 public final class StoreProvider {
 
-    /** The store and, when we opened it, the pool to close with the component that opened it. */
+    /** The store and, when this call opened it, the pool it opened. */
     public record Obtained(GlobalgateStore store, HikariDataSource ownedPool, String description) {
     }
+
+    /** A pool we opened, and how many components of the context still use it. */
+    private record PoolUsers(HikariDataSource pool, java.util.concurrent.atomic.AtomicInteger users) {
+    }
+
+    private static final String POOL_USERS = "io.globalgate.internal.PoolUsers";
 
     private StoreProvider() {
     }
@@ -30,6 +36,9 @@ public final class StoreProvider {
                                                String password, Duration connectionTimeout, Clock clock) {
         Object existing = context.getAttribute(ContextAttributes.STORE);
         if (existing instanceof GlobalgateStore store) {
+            if (context.getAttribute(POOL_USERS) instanceof PoolUsers users) {
+                users.users().incrementAndGet();
+            }
             return new Obtained(store, null, "shared store of this context");
         }
         HikariDataSource owned = null;
@@ -52,7 +61,23 @@ public final class StoreProvider {
         }
         GlobalgateStore store = new GlobalgateStore(dataSource, clock, new InputValidator(clock, null));
         context.setAttribute(ContextAttributes.STORE, store);
+        if (owned != null) {
+            context.setAttribute(POOL_USERS, new PoolUsers(owned, new java.util.concurrent.atomic.AtomicInteger(1)));
+        }
         return new Obtained(store, owned, description);
+    }
+
+    /**
+     * Called by each component that obtained the store, when it stops. The pool we opened closes
+     * with the last of them, so the filter stopping first does not pull the database out from
+     * under the admin servlet of the same application, or the other way round.
+     */
+    public static synchronized void release(ServletContext context) {
+        if (context.getAttribute(POOL_USERS) instanceof PoolUsers users && users.users().decrementAndGet() == 0) {
+            users.pool().close();
+            context.removeAttribute(POOL_USERS);
+            context.removeAttribute(ContextAttributes.STORE);
+        }
     }
 
     private static DataSource lookup(String name) {

@@ -95,13 +95,17 @@ public final class TokenFilterConfig {
         this.dataSource = v.get(DATA_SOURCE);
         this.jdbcUrl = v.get(JDBC_URL);
         this.jdbcUser = v.get(JDBC_USER);
-        this.jdbcPassword = raw.getOrDefault(JDBC_PASSWORD, ""); // passwords may have meaningful spaces
+        String password = raw.get(JDBC_PASSWORD); // not stripped: passwords may have meaningful spaces
+        this.jdbcPassword = password == null ? "" : password;
         this.realm = check(errors, REALM, s -> TOKEN68_SAFE_REALM.matcher(s).matches() ? s : null,
                 "must be 1-100 printable ASCII characters without '\"' or '\\'");
         this.headerName = check(errors, HEADER_NAME, s -> HEADER_TOKEN.matcher(s).matches() ? s : null,
                 "must be an HTTP header name such as Authorization");
-        this.hideCredentials = check(errors, HIDE_CREDENTIALS, TokenFilterConfig::parseBoolean, "must be true or false");
-        this.migrate = check(errors, MIGRATE, TokenFilterConfig::parseBoolean, "must be true or false");
+        // Boxed on purpose: a refused value is null, reported below with its name, never unboxed into an NPE.
+        Boolean hide = check(errors, HIDE_CREDENTIALS, TokenFilterConfig::parseBoolean, "must be true or false");
+        this.hideCredentials = hide == null || hide;
+        Boolean migrateAtStart = check(errors, MIGRATE, TokenFilterConfig::parseBoolean, "must be true or false");
+        this.migrate = migrateAtStart == null || migrateAtStart;
         Integer entries = check(errors, CACHE_MAX_ENTRIES, s -> {
             try {
                 int n = Integer.parseInt(s);
@@ -289,13 +293,14 @@ public final class TokenFilterConfig {
         return migrate;
     }
 
-    /** Every option and its effective value; the password prints as {@code <masked>}. */
+    /** Every option and its effective value; the password, also one inside the JDBC URL, prints as {@code <masked>}. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("TokenFilterConfig{");
         values.forEach((k, v) -> {
             if (!v.isEmpty()) {
-                sb.append(k).append('=').append(JDBC_PASSWORD.equals(k) ? "<masked>" : v).append(", ");
+                String shown = JDBC_PASSWORD.equals(k) ? "<masked>" : JDBC_URL.equals(k) ? StoreProvider.redact(v) : v;
+                sb.append(k).append('=').append(shown).append(", ");
             }
         });
         if (sb.charAt(sb.length() - 1) == ' ') {

@@ -2,6 +2,7 @@ package io.globalgate.filter;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.globalgate.store.ChangeEvent;
 import io.globalgate.store.TokenDecision;
 import io.globalgate.token.TokenFormat;
@@ -37,6 +38,8 @@ public final class TokenVerifier {
 
     private final DecisionSource source;
     private final Clock clock;
+    /** Measures ages (cache entries, staleness, back-off); the clock only says what time it is. */
+    private final Ticker ticker;
     private final Duration maxStaleness;
     private final Cache<TokenHash, TokenDecision> known;
     private final Cache<TokenHash, Boolean> unknown;
@@ -54,14 +57,21 @@ public final class TokenVerifier {
     private volatile boolean ready;
 
     public TokenVerifier(DecisionSource source, Clock clock, int maxEntries, Duration ttl, Duration negativeTtl, Duration maxStaleness) {
+        this(source, clock, Ticker.systemTicker(), maxEntries, ttl, negativeTtl, maxStaleness);
+    }
+
+    /** With the ticker that ages cache entries and measures staleness and back-off (tests pass one they advance). */
+    TokenVerifier(DecisionSource source, Clock clock, Ticker ticker, int maxEntries, Duration ttl, Duration negativeTtl,
+                  Duration maxStaleness) {
         this.source = source;
         this.clock = clock;
+        this.ticker = ticker;
         this.maxStaleness = maxStaleness;
         this.caching = maxEntries > 0;
-        this.known = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).recordStats().build();
-        this.unknown = Caffeine.newBuilder().maximumSize(Math.max(1, maxEntries))
+        this.known = Caffeine.newBuilder().ticker(ticker).maximumSize(maxEntries).expireAfterWrite(ttl).recordStats().build();
+        this.unknown = Caffeine.newBuilder().ticker(ticker).maximumSize(Math.max(1, maxEntries))
                 .expireAfterWrite(negativeTtl.isZero() ? Duration.ofNanos(1) : negativeTtl).recordStats().build();
-        this.lastFreshNanos = System.nanoTime();
+        this.lastFreshNanos = ticker.read();
         this.ready = true;
     }
 
@@ -83,7 +93,7 @@ public final class TokenVerifier {
             return unknownToken();
         }
         // A miss, or an accept we may no longer trust because the change feed went quiet.
-        if (storeFailing && System.nanoTime() - storeFailedAtNanos < STORE_BACKOFF_NANOS) {
+        if (storeFailing && ticker.read() - storeFailedAtNanos < STORE_BACKOFF_NANOS) {
             return new Verdict.Unavailable("Token store unavailable; try again shortly");
         }
         Optional<TokenDecision> loaded;
@@ -92,7 +102,7 @@ public final class TokenVerifier {
             storeFailing = false;
         } catch (RuntimeException e) {
             LOG.debug("Token lookup failed", e);
-            storeFailedAtNanos = System.nanoTime();
+            storeFailedAtNanos = ticker.read();
             storeFailing = true;
             return new Verdict.Unavailable("Token store unavailable; try again shortly");
         }
@@ -115,6 +125,15 @@ public final class TokenVerifier {
                     unknown.invalidate(hash);
                 } else {
                     unknown.put(hash, Boolean.TRUE);
+                }
+                // An invalidation that slipped in between the check above and the put did not see
+                // our entry: take it back. One that comes after this check removes it itself.
+                if (epoch != invalidations.get()) {
+                    if (result.isPresent()) {
+                        known.asMap().remove(hash, result.get());
+                    } else {
+                        unknown.asMap().remove(hash, Boolean.TRUE);
+                    }
                 }
             }
             mine.complete(result);
@@ -182,17 +201,17 @@ public final class TokenVerifier {
 
     /** The change feed was read successfully just now. */
     public void markFresh() {
-        lastFreshNanos = System.nanoTime();
+        lastFreshNanos = ticker.read();
         storeFailing = false;
     }
 
     public boolean isFresh() {
-        return System.nanoTime() - lastFreshNanos <= maxStaleness.toNanos();
+        return ticker.read() - lastFreshNanos <= maxStaleness.toNanos();
     }
 
     /** Seconds since the change feed was last read successfully. */
     public double secondsSinceFresh() {
-        return (System.nanoTime() - lastFreshNanos) / 1e9;
+        return (ticker.read() - lastFreshNanos) / 1e9;
     }
 
     void setReady(boolean ready) {

@@ -7,8 +7,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -97,10 +99,12 @@ public final class UsageRecorder {
         }
     }
 
-    /** Tokens whose usage waits for a successful flush. */
+    /** Tokens whose usage waits for a successful flush (each counted once). */
     public int pending() {
         synchronized (flushLock) {
-            return carriedOver.size() + current.get().entries.size();
+            Set<Long> tokens = new HashSet<>(carriedOver.keySet());
+            tokens.addAll(current.get().entries.keySet());
+            return tokens.size();
         }
     }
 

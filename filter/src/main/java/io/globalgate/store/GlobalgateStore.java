@@ -22,6 +22,7 @@ public final class GlobalgateStore {
     private final AuditLog audit;
     private final ChangeFeed changes;
     private final UsageStore usage;
+    private final NotificationOutbox notifications;
 
     public GlobalgateStore(DataSource dataSource, Clock clock, InputValidator validator) {
         this(new Database(dataSource), clock, validator, new ChangePublisher());
@@ -34,8 +35,9 @@ public final class GlobalgateStore {
         this.publisher = publisher;
         this.audit = new AuditLog(database, clock);
         this.changes = new ChangeFeed(database, clock);
-        this.integrations = new IntegrationStore(database, clock, validator, audit, changes, publisher);
-        this.tokens = new TokenStore(database, clock, validator, audit, changes, publisher);
+        this.notifications = new NotificationOutbox(database, clock);
+        this.integrations = new IntegrationStore(database, clock, validator, audit, changes, publisher, notifications);
+        this.tokens = new TokenStore(database, clock, validator, audit, changes, publisher, notifications);
         this.usage = new UsageStore(database);
     }
 
@@ -83,6 +85,10 @@ public final class GlobalgateStore {
 
     public UsageStore usage() {
         return usage;
+    }
+
+    public NotificationOutbox notifications() {
+        return notifications;
     }
 
     /** Called after commit with each change made through this instance. */

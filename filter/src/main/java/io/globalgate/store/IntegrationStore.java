@@ -29,14 +29,17 @@ public final class IntegrationStore {
     private final AuditLog audit;
     private final ChangeFeed changes;
     private final ChangePublisher publisher;
+    private final NotificationOutbox outbox;
 
-    IntegrationStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes, ChangePublisher publisher) {
+    IntegrationStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes, ChangePublisher publisher,
+                     NotificationOutbox outbox) {
         this.db = db;
         this.clock = clock;
         this.validator = validator;
         this.audit = audit;
         this.changes = changes;
         this.publisher = publisher;
+        this.outbox = outbox;
     }
 
     /** What an operator submits for a new integration or an edit; null fields are left as they are. */
@@ -92,6 +95,7 @@ public final class IntegrationStore {
         errors.throwIfAny();
         List<ChangeEvent> events = new ArrayList<>();
         db.inTransaction(c -> {
+            events.clear(); // a deadlock retry runs this again: report only the attempt that commits
             Integration current = lockForUpdate(c, id);
             Instant now = clock.instant();
             List<String> changed = new ArrayList<>();
@@ -132,6 +136,8 @@ public final class IntegrationStore {
             }
             if (newActive != current.active()) {
                 audit.append(c, who, newActive ? "integration.activated" : "integration.deactivated", id, null, null);
+                outbox.enqueue(c, newActive ? NotificationOutbox.Kind.INTEGRATION_ACTIVATED : NotificationOutbox.Kind.INTEGRATION_DEACTIVATED,
+                        id, who, List.of(), null);
                 events.add(changes.append(c, newActive ? ChangeEvent.Kind.INTEGRATION_ACTIVATED
                         : ChangeEvent.Kind.INTEGRATION_DEACTIVATED, id, null, null));
             }

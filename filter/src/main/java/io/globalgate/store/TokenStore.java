@@ -33,14 +33,17 @@ public final class TokenStore {
     private final AuditLog audit;
     private final ChangeFeed changes;
     private final ChangePublisher publisher;
+    private final NotificationOutbox outbox;
 
-    TokenStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes, ChangePublisher publisher) {
+    TokenStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes, ChangePublisher publisher,
+               NotificationOutbox outbox) {
         this.db = db;
         this.clock = clock;
         this.validator = validator;
         this.audit = audit;
         this.changes = changes;
         this.publisher = publisher;
+        this.outbox = outbox;
     }
 
     /**
@@ -60,6 +63,7 @@ public final class TokenStore {
             IssuedToken issued = insert(c, who, integrationId, tokenName, policy, null);
             audit.append(c, who, "token.created", integrationId, issued.token().id(),
                     "name=" + tokenName + ", expiration=" + policy.code() + ", hint=" + issued.token().hint());
+            outbox.enqueue(c, NotificationOutbox.Kind.TOKEN_CREATED, integrationId, who, List.of(fact(issued.token())), null);
             return issued;
         });
     }
@@ -142,6 +146,7 @@ public final class TokenStore {
         String who = validator.actor(actor);
         List<ChangeEvent> events = new ArrayList<>();
         db.inTransaction(c -> {
+            events.clear(); // a deadlock retry runs this again: report only the attempt that commits
             Locked token = lockToken(c, id);
             if (token.row.revokedAt() != null) {
                 throw new ConflictException("token " + id + " is already revoked (at " + token.row.revokedAt()
@@ -149,6 +154,7 @@ public final class TokenStore {
             }
             markRevoked(c, List.of(id), who);
             audit.append(c, who, "token.revoked", token.row.integrationId(), id, "hint=" + token.row.hint());
+            outbox.enqueue(c, NotificationOutbox.Kind.TOKENS_REVOKED, token.row.integrationId(), who, List.of(fact(token.row)), null);
             events.add(changes.append(c, ChangeEvent.Kind.TOKEN_REVOKED, token.row.integrationId(), id, token.hash));
             return null;
         });
@@ -167,11 +173,13 @@ public final class TokenStore {
         List<Long> wanted = validator.revokeIds(ids);
         List<ChangeEvent> events = new ArrayList<>();
         int revoked = db.inTransaction(c -> {
+            events.clear(); // a deadlock retry runs this again: report only the attempt that commits
             requireIntegration(c, integrationId);
             List<Long> lockedIds = new ArrayList<>();
             List<TokenHash> hashes = new ArrayList<>();
             List<String> hints = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, token_hash, hint FROM access_token WHERE integration_id = ?"
+            List<NotificationOutbox.TokenFact> facts = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, token_hash, hint, name, expires_at FROM access_token WHERE integration_id = ?"
                     + " AND revoked_at IS NULL AND id IN (" + placeholders(wanted.size()) + ") ORDER BY id FOR UPDATE")) {
                 ps.setLong(1, integrationId);
                 for (int i = 0; i < wanted.size(); i++) {
@@ -182,6 +190,8 @@ public final class TokenStore {
                         lockedIds.add(rs.getLong("id"));
                         hashes.add(TokenHash.fromBytes(rs.getBytes("token_hash")));
                         hints.add(rs.getString("hint"));
+                        facts.add(new NotificationOutbox.TokenFact(rs.getLong("id"), rs.getString("name"), rs.getString("hint"),
+                                Database.getInstant(rs, "expires_at")));
                     }
                 }
             }
@@ -194,6 +204,8 @@ public final class TokenStore {
                         "hint=" + hints.get(i) + ", mass revoke of " + lockedIds.size());
                 events.add(changes.append(c, ChangeEvent.Kind.TOKEN_REVOKED, integrationId, lockedIds.get(i), hashes.get(i)));
             }
+            // One message for the whole action, listing every token it revoked.
+            outbox.enqueue(c, NotificationOutbox.Kind.TOKENS_REVOKED, integrationId, who, facts, null);
             return count;
         });
         publisher.publish(events);
@@ -214,6 +226,7 @@ public final class TokenStore {
         }
         List<ChangeEvent> events = new ArrayList<>();
         IssuedToken issued = db.inTransaction(c -> {
+            events.clear(); // a deadlock retry runs this again: report only the attempt that commits
             Locked old = lockToken(c, id);
             if (old.row.revokedAt() != null) {
                 throw new ConflictException("token " + id + " is revoked and cannot be regenerated");
@@ -254,6 +267,8 @@ public final class TokenStore {
                             + (gracePeriod.isZero() ? ", old token revoked now" : ", old token valid for " + gracePeriod.toSeconds() + " s more"));
             audit.append(c, who, "token.created", old.row.integrationId(), newId,
                     "name=" + old.row.name() + ", expiration=" + policy.code() + ", hint=" + fresh.token().hint() + ", replaces token " + id);
+            outbox.enqueue(c, NotificationOutbox.Kind.TOKEN_REGENERATED, old.row.integrationId(), who,
+                    List.of(fact(fresh.token()), fact(old.row)), Long.toString(gracePeriod.toSeconds()));
             return new IssuedToken(fresh.token(), fresh.value(), id);
         });
         publisher.publish(events);
@@ -300,6 +315,10 @@ public final class TokenStore {
     // ---- internals
 
     private record Locked(AccessToken row, TokenHash hash) {
+    }
+
+    private static NotificationOutbox.TokenFact fact(AccessToken token) {
+        return new NotificationOutbox.TokenFact(token.id(), token.name(), token.hint(), token.expiresAt());
     }
 
     private IssuedToken insert(Connection c, String who, long integrationId, String name, ExpirationPolicy policy, Long replaces) throws SQLException {

@@ -22,11 +22,15 @@ public final class InputValidator {
     public static final int NAME_MAX = 100;
     public static final int DESCRIPTION_MAX = 1000;
     public static final int EMAIL_MAX = 254;
-    public static final int ACTOR_MAX = 255;
+    // created_by, revoked_by and actor are VARCHAR(255); H2 counts that in UTF-16 units, so 127
+    // characters (each at most two units) is what fits on both databases.
+    public static final int ACTOR_MAX = 127;
     public static final int SEARCH_MAX = 100;
     public static final int PAGE_SIZE_MAX = 200;
     public static final int REVOKE_IDS_MAX = 1000;
     public static final Duration GRACE_MAX = Duration.ofDays(7);
+    /** DATETIME ends with the year 9999; Instant.parse reads far beyond it. */
+    static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59.999Z");
 
     // Deliberately simple (RFC 5322 has quoted local parts nobody uses for a team inbox):
     // dot-atom local part, dotted host of letters/digits/hyphens, no whitespace or CR/LF anywhere.
@@ -158,11 +162,15 @@ public final class InputValidator {
     }
 
     public boolean withinMaxLifetime(ExpirationPolicy policy, String key, Errors errors) {
+        Instant now = clock.instant();
+        Instant at = policy.expiresAt(now);
+        if (at != null && at.isAfter(LATEST_EXPIRY)) {
+            errors.add(key, "must be before 10000-01-01T00:00:00Z");
+            return false;
+        }
         if (maxLifetime == null) {
             return true;
         }
-        Instant now = clock.instant();
-        Instant at = policy.expiresAt(now);
         if (at == null || at.isAfter(now.plus(maxLifetime))) {
             errors.add(key, "exceeds the maximum token lifetime of " + describe(maxLifetime)
                     + " set for this deployment");
@@ -218,7 +226,7 @@ public final class InputValidator {
     // ---- helpers
 
     private String requiredText(String key, String raw, int max, boolean multiline, Errors errors) {
-        if (raw == null || raw.isBlank()) {
+        if (raw == null || isBlank(raw)) {
             errors.add(key, "is required");
             return null;
         }
@@ -248,11 +256,16 @@ public final class InputValidator {
             if (Character.isISOControl(c) || isInvisibleDirectionControl(c)
                     || c == '\u2028' || c == '\u2029') {
                 errors.add(key, "must not contain control characters (found U+"
-                        + String.format("%04X", (int) c) + " at position " + (i + 1) + ")");
+                        + String.format("%04X", (int) c) + " at position " + (value.codePointCount(0, i) + 1) + ")");
                 return false;
             }
         }
         return true;
+    }
+
+    /** Blank also when made only of no-break spaces, which isBlank() and strip() do not count as whitespace. */
+    private static boolean isBlank(String raw) {
+        return raw.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
     }
 
     /** Bidi overrides and isolates can make a name read differently from what it is. */

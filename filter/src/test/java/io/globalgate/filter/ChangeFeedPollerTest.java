@@ -1,0 +1,199 @@
+package io.globalgate.filter;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.store.ChangeEvent;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.TestDatabases;
+import io.globalgate.token.TokenFormat;
+import io.globalgate.token.TokenHash;
+import io.globalgate.validation.InputValidator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The poller against a real change_event table, rows written with explicit ids the way
+ * AUTO_INCREMENT hands them out to transactions that then commit in another order.
+ */
+class ChangeFeedPollerTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
+    private final FakeTicker ticker = new FakeTicker();
+    private final List<Long> applied = new ArrayList<>();
+    private final AtomicInteger successes = new AtomicInteger();
+    private final AtomicInteger starts = new AtomicInteger();
+    private HikariDataSource pool;
+    private SwitchableDataSource database;
+    private ChangeFeedPoller poller;
+
+    @BeforeEach
+    void createStore() {
+        pool = TestDatabases.h2();
+        database = new SwitchableDataSource(pool);
+        GlobalgateStore store = new GlobalgateStore(database, clock, new InputValidator(clock, null)).migrate();
+        poller = new ChangeFeedPoller(store.changes(), event -> applied.add(event.id()), successes::incrementAndGet,
+                starts::incrementAndGet, ticker::read);
+    }
+
+    @AfterEach
+    void closeStore() {
+        pool.close();
+    }
+
+    private void insertEvents(long... ids) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO change_event (id, kind, integration_id, token_id, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (long id : ids) {
+                ps.setLong(1, id);
+                ps.setString(2, ChangeEvent.Kind.TOKEN_REVOKED.code());
+                ps.setLong(3, 1);
+                ps.setLong(4, id);
+                ps.setBytes(5, TokenHash.of(TokenFormat.generate()).toBytes());
+                ps.setTimestamp(6, Timestamp.from(clock.instant()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void firstPollStartsAtTheNewestEventAndDropsTheCache() {
+        insertEvents(1, 2, 3);
+
+        assertEquals(0, poller.poll());
+
+        assertEquals(List.of(), applied, "events from before the start are already in what the cache will load");
+        assertEquals(1, starts.get());
+        assertEquals(3, poller.highestSeen());
+        assertEquals(1, successes.get());
+    }
+
+    @Test
+    void newEventsAreAppliedInIdOrder() {
+        poller.poll();
+        insertEvents(1, 2, 3);
+
+        assertEquals(3, poller.poll());
+
+        assertEquals(List.of(1L, 2L, 3L), applied);
+        assertEquals(1, starts.get(), "only the first poll starts over");
+    }
+
+    @Test
+    void lateIdThatFillsAGapIsStillAppliedExactlyOnce() {
+        poller.poll();
+        insertEvents(1, 2, 4);
+        assertEquals(3, poller.poll());
+        assertEquals(List.of(3L), List.copyOf(poller.gaps().keySet()));
+
+        insertEvents(3); // the transaction that took id 3 commits after the one that took 4
+        assertEquals(1, poller.poll());
+        assertEquals(0, poller.poll());
+
+        assertEquals(List.of(1L, 2L, 4L, 3L), applied);
+        assertTrue(poller.gaps().isEmpty());
+    }
+
+    @Test
+    void eventAppliedOnceIsNeverAppliedTwiceWhileAGapBelowItIsReread() {
+        poller.poll();
+        insertEvents(1, 3, 4, 5);
+
+        for (int i = 0; i < 5; i++) {
+            poller.poll(); // each poll reads again from the gap at 2
+        }
+        insertEvents(2);
+        poller.poll();
+        poller.poll();
+        insertEvents(6);
+        poller.poll();
+
+        assertEquals(List.of(1L, 3L, 4L, 5L, 2L, 6L), applied);
+    }
+
+    @Test
+    void gapBelowTheNewestIdAtStartIsWatchedAndAppliedWhenItFills() {
+        insertEvents(1, 2, 4); // id 3 belongs to a transaction still open when this node starts
+        poller.poll();
+
+        insertEvents(3);
+        poller.poll();
+
+        assertEquals(List.of(3L), applied);
+    }
+
+    @Test
+    void gapThatNeverFillsIsForgottenAfterTheGapTimeout() {
+        poller.poll();
+        insertEvents(1, 3);
+        poller.poll();
+        assertEquals(1, poller.gaps().size());
+
+        ticker.advance(Duration.ofNanos(ChangeFeedPoller.GAP_TIMEOUT_NANOS).minusMillis(1));
+        poller.poll();
+        assertEquals(1, poller.gaps().size(), "still waiting for id 2 just before the timeout");
+        ticker.advance(Duration.ofMillis(2));
+        poller.poll();
+
+        assertTrue(poller.gaps().isEmpty(), "a rolled-back id is given up on");
+        assertEquals(List.of(1L, 3L), applied);
+    }
+
+    @Test
+    void moreEventsThanOneBatchAreAllAppliedInOnePoll() {
+        poller.poll();
+        insertEvents(LongStream.rangeClosed(1, 2500).toArray());
+
+        assertEquals(2500, poller.poll());
+
+        assertEquals(LongStream.rangeClosed(1, 2500).boxed().toList(), applied);
+    }
+
+    @Test
+    void unreadableFeedIsReportedByNotMarkingFreshAndIsReadAgainWhenItRecovers() {
+        poller.poll();
+        insertEvents(1);
+        database.down();
+
+        assertEquals(0, poller.poll());
+        assertEquals(1, successes.get(), "a failed poll must not count as fresh");
+
+        database.up();
+        assertEquals(1, poller.poll());
+        assertEquals(List.of(1L), applied);
+        assertEquals(2, successes.get());
+    }
+
+    @Test
+    void feedUnreadableAtTheFirstPollStartsOnceItCanBeRead() {
+        insertEvents(1, 2);
+        database.down();
+        assertEquals(0, poller.poll());
+        assertEquals(0, starts.get());
+
+        database.up();
+        poller.poll();
+        insertEvents(3);
+        poller.poll();
+
+        assertEquals(1, starts.get());
+        assertEquals(List.of(3L), applied);
+    }
+}

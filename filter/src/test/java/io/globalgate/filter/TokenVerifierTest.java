@@ -1,0 +1,463 @@
+package io.globalgate.filter;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.IntegrationStore;
+import io.globalgate.store.IssuedToken;
+import io.globalgate.store.TokenDecision;
+import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.TestDatabases;
+import io.globalgate.token.TokenFormat;
+import io.globalgate.validation.InputValidator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The verifier against a real (H2) store: what reaches the store, what is cached, and for how long. */
+class TokenVerifierTest {
+
+    private static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
+    private static final Duration TTL = Duration.ofMinutes(10);
+    private static final Duration NEGATIVE_TTL = Duration.ofSeconds(60);
+    private static final Duration MAX_STALENESS = Duration.ofSeconds(3);
+
+    private final MutableClock clock = new MutableClock(START);
+    private final FakeTicker ticker = new FakeTicker();
+    private HikariDataSource pool;
+    private SwitchableDataSource database;
+    private GlobalgateStore store;
+    private long integrationId;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void createStore() {
+        pool = TestDatabases.h2();
+        database = new SwitchableDataSource(pool);
+        store = new GlobalgateStore(database, clock, new InputValidator(clock, null)).migrate();
+        integrationId = store.integrations().create("alice", IntegrationStore.Input.of("ERP sync", "Nightly orders", "ops@example.com")).id();
+    }
+
+    @AfterEach
+    void closeStore() {
+        executor.shutdownNow();
+        pool.close();
+    }
+
+    private TokenVerifier verifier(TokenVerifier.DecisionSource source, int maxEntries) {
+        return new TokenVerifier(source, clock, ticker, maxEntries, TTL, NEGATIVE_TTL, MAX_STALENESS);
+    }
+
+    private TokenVerifier verifier() {
+        return verifier(store.tokens()::findDecision, 1000);
+    }
+
+    /** A verifier that, like the filter's, is told at once of changes made through this store. */
+    private TokenVerifier listeningVerifier() {
+        TokenVerifier verifier = verifier();
+        store.addChangeListener(verifier::apply);
+        return verifier;
+    }
+
+    private IssuedToken token(String expiration) {
+        return store.tokens().create("alice", integrationId, "token " + System.nanoTime(), expiration, null);
+    }
+
+    private static Verdict.Rejected rejected(Verdict verdict, Verdict.Reason reason) {
+        Verdict.Rejected rejected = assertInstanceOf(Verdict.Rejected.class, verdict, () -> "expected a refusal, got " + verdict);
+        assertEquals(reason, rejected.reason(), rejected::message);
+        return rejected;
+    }
+
+    private static String withBadChecksum(String token) {
+        char last = token.charAt(token.length() - 1);
+        return token.substring(0, token.length() - 1) + (last == 'a' ? 'b' : 'a');
+    }
+
+    // ---- format first
+
+    @Test
+    void tokenWithBadChecksumIsRefusedAsMalformedWithoutAnyStoreLookup() {
+        TokenVerifier verifier = verifier();
+        String valid = token("never").value();
+
+        Verdict verdict = verifier.verify(withBadChecksum(valid));
+
+        assertEquals("Bearer token is malformed: token checksum does not match", rejected(verdict, Verdict.Reason.MALFORMED).message());
+        assertEquals(0, verifier.storeLookups());
+        assertEquals(0, verifier.knownCache().estimatedSize() + verifier.unknownCache().estimatedSize());
+    }
+
+    @Test
+    void tokensOfTheWrongShapeAreRefusedWithoutAnyStoreLookup() {
+        TokenVerifier verifier = verifier();
+
+        for (String bad : List.of("", "gat_", "ghp_" + "a".repeat(38), "gat_" + "a".repeat(37), "gat_" + "a".repeat(37) + "-")) {
+            rejected(verifier.verify(bad), Verdict.Reason.MALFORMED);
+        }
+
+        assertEquals(0, verifier.storeLookups());
+    }
+
+    @Test
+    void malformedTokenIsRefusedAsMalformedEvenBeforeTheStoreIsReady() {
+        TokenVerifier verifier = verifier();
+        verifier.setReady(false);
+
+        rejected(verifier.verify("gat_nope"), Verdict.Reason.MALFORMED);
+        assertInstanceOf(Verdict.Unavailable.class, verifier.verify(token("never").value()));
+        assertEquals(0, verifier.storeLookups());
+    }
+
+    // ---- cache
+
+    @Test
+    void validTokenIsAcceptedAndItsSecondRequestIsAnsweredFromTheCache() {
+        TokenVerifier verifier = verifier();
+        IssuedToken issued = token("30d");
+
+        Verdict first = verifier.verify(issued.value());
+        Verdict second = verifier.verify(issued.value());
+
+        Verdict.Accepted accepted = assertInstanceOf(Verdict.Accepted.class, first);
+        assertEquals(new Verdict.Accepted(issued.token().id(), integrationId, "ERP sync"), accepted);
+        assertEquals(first, second);
+        assertEquals(1, verifier.storeLookups());
+    }
+
+    @Test
+    void withCacheMaxEntriesZeroEveryRequestIsLookedUp() {
+        TokenVerifier verifier = verifier(store.tokens()::findDecision, 0);
+        String token = token("never").value();
+
+        verifier.verify(token);
+        verifier.verify(token);
+        rejected(verifier.verify(TokenFormat.generate()), Verdict.Reason.UNKNOWN);
+        rejected(verifier.verify(TokenFormat.generate()), Verdict.Reason.UNKNOWN);
+
+        assertEquals(4, verifier.storeLookups());
+    }
+
+    @Test
+    void concurrentRequestsForOneUnknownTokenCauseOneStoreLookup() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger storeCalls = new AtomicInteger();
+        TokenVerifier verifier = verifier(hash -> {
+            storeCalls.incrementAndGet();
+            await(release);
+            return store.tokens().findDecision(hash);
+        }, 1000);
+        String unknown = TokenFormat.generate();
+        List<Verdict> verdicts = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            Thread t = new Thread(() -> verdicts.add(verifier.verify(unknown)), "request-" + i);
+            threads.add(t);
+            t.start();
+        }
+        // Every request is parked: one in the store, the others waiting for its answer.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
+            assertTrue(System.nanoTime() < deadline, "requests did not all reach the verifier");
+            Thread.sleep(5);
+        }
+        release.countDown();
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+
+        assertEquals(16, verdicts.size());
+        verdicts.forEach(v -> rejected(v, Verdict.Reason.UNKNOWN));
+        assertEquals(1, storeCalls.get());
+        assertEquals(1, verifier.storeLookups());
+    }
+
+    @Test
+    void unknownTokenIsRememberedForTheNegativeTtlAndLookedUpAgainAfterIt() {
+        TokenVerifier verifier = verifier();
+        String unknown = TokenFormat.generate();
+
+        rejected(verifier.verify(unknown), Verdict.Reason.UNKNOWN);
+        ticker.advance(NEGATIVE_TTL.minusSeconds(1));
+        assertEquals("Token is not recognised", rejected(verifier.verify(unknown), Verdict.Reason.UNKNOWN).message());
+        assertEquals(1, verifier.storeLookups());
+
+        ticker.advance(Duration.ofSeconds(2));
+        rejected(verifier.verify(unknown), Verdict.Reason.UNKNOWN);
+        assertEquals(2, verifier.storeLookups());
+    }
+
+    @Test
+    void floodOfDistinctUnknownTokensDoesNotEvictKnownTokens() {
+        int maxEntries = 100;
+        TokenVerifier verifier = verifier(store.tokens()::findDecision, maxEntries);
+        List<String> known = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            known.add(token("never").value());
+        }
+        known.forEach(t -> assertInstanceOf(Verdict.Accepted.class, verifier.verify(t)));
+
+        int flood = 3000;
+        for (int i = 0; i < flood; i++) {
+            rejected(verifier.verify(TokenFormat.generate()), Verdict.Reason.UNKNOWN);
+        }
+        verifier.unknownCache().cleanUp();
+        verifier.knownCache().cleanUp();
+
+        assertTrue(verifier.unknownCache().estimatedSize() <= maxEntries, "unknown cache holds " + verifier.unknownCache().estimatedSize());
+        assertEquals(known.size(), verifier.knownCache().estimatedSize());
+        long lookupsAfterFlood = verifier.storeLookups();
+        assertEquals(known.size() + flood, lookupsAfterFlood);
+        known.forEach(t -> assertInstanceOf(Verdict.Accepted.class, verifier.verify(t)));
+        assertEquals(lookupsAfterFlood, verifier.storeLookups(), "a known token was evicted by the flood");
+    }
+
+    @Test
+    void cachedTokenIsRefusedAtExactlyItsExpiresAtSecond() {
+        TokenVerifier verifier = verifier();
+        Instant expiresAt = START.plus(Duration.ofHours(2));
+        IssuedToken issued = store.tokens().create("alice", integrationId, "short-lived", null, expiresAt.toString());
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
+
+        clock.set(expiresAt.minusMillis(1));
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
+        clock.set(expiresAt);
+        Verdict.Rejected atExpiry = rejected(verifier.verify(issued.value()), Verdict.Reason.EXPIRED);
+
+        assertEquals("Token expired at 2026-03-02T11:00:00Z", atExpiry.message());
+        assertEquals(1, verifier.storeLookups(), "expiry is judged from the cached instant, not by a new lookup");
+    }
+
+    @Test
+    void cachedEntryIsLookedUpAgainAfterTheCacheTtl() {
+        TokenVerifier verifier = verifier();
+        String token = token("never").value();
+        verifier.verify(token);
+
+        ticker.advance(TTL.plusSeconds(1));
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(token));
+
+        assertEquals(2, verifier.storeLookups());
+    }
+
+    // ---- invalidation
+
+    @Test
+    void revokedTokenIsRefusedAtOnceWhenTheStoreTellsTheVerifier() {
+        TokenVerifier verifier = listeningVerifier();
+        IssuedToken issued = token("never");
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
+
+        store.tokens().revoke("alice", issued.token().id());
+
+        assertEquals("Token has been revoked", rejected(verifier.verify(issued.value()), Verdict.Reason.REVOKED).message());
+        assertEquals(2, verifier.storeLookups());
+    }
+
+    @Test
+    void deactivationRefusesEveryTokenOfTheIntegrationAndReactivationRestoresThem() {
+        TokenVerifier verifier = listeningVerifier();
+        String first = token("never").value();
+        String second = token("30d").value();
+        long otherIntegration = store.integrations().create("alice", IntegrationStore.Input.of("Billing", "Invoices", "bill@example.com")).id();
+        String other = store.tokens().create("alice", otherIntegration, "billing", "never", null).value();
+        List.of(first, second, other).forEach(t -> assertInstanceOf(Verdict.Accepted.class, verifier.verify(t)));
+
+        store.integrations().setActive("alice", integrationId, false);
+        assertEquals("The integration of this token is inactive", rejected(verifier.verify(first), Verdict.Reason.INACTIVE).message());
+        rejected(verifier.verify(second), Verdict.Reason.INACTIVE);
+        long lookups = verifier.storeLookups();
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(other));
+        assertEquals(lookups, verifier.storeLookups(), "another integration's token stays cached");
+
+        store.integrations().setActive("alice", integrationId, true);
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(first));
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(second));
+    }
+
+    @Test
+    void lookupRacingWithRevocationDoesNotCacheWhatItRead() throws Exception {
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        AtomicBoolean firstLookup = new AtomicBoolean(true);
+        TokenVerifier verifier = verifier(hash -> {
+            Optional<TokenDecision> decision = store.tokens().findDecision(hash);
+            if (firstLookup.getAndSet(false)) {
+                read.countDown();
+                await(proceed); // the revocation commits and is applied while we hold the old row
+            }
+            return decision;
+        }, 1000);
+        store.addChangeListener(verifier::apply);
+        IssuedToken issued = token("never");
+
+        Future<Verdict> inFlight = executor.submit(() -> verifier.verify(issued.value()));
+        assertTrue(read.await(10, TimeUnit.SECONDS));
+        store.tokens().revoke("alice", issued.token().id());
+        proceed.countDown();
+
+        // The request that read before the revocation is answered from what it read ...
+        assertInstanceOf(Verdict.Accepted.class, inFlight.get(10, TimeUnit.SECONDS));
+        // ... but that answer was not kept: the next request asks the store and is refused.
+        rejected(verifier.verify(issued.value()), Verdict.Reason.REVOKED);
+        assertEquals(2, verifier.storeLookups());
+    }
+
+    @Test
+    void lookupRacingWithDeactivationDoesNotCacheWhatItRead() throws Exception {
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        AtomicBoolean firstLookup = new AtomicBoolean(true);
+        TokenVerifier verifier = verifier(hash -> {
+            Optional<TokenDecision> decision = store.tokens().findDecision(hash);
+            if (firstLookup.getAndSet(false)) {
+                read.countDown();
+                await(proceed);
+            }
+            return decision;
+        }, 1000);
+        store.addChangeListener(verifier::apply);
+        String token = token("never").value();
+
+        Future<Verdict> inFlight = executor.submit(() -> verifier.verify(token));
+        assertTrue(read.await(10, TimeUnit.SECONDS));
+        store.integrations().setActive("alice", integrationId, false);
+        proceed.countDown();
+
+        assertInstanceOf(Verdict.Accepted.class, inFlight.get(10, TimeUnit.SECONDS));
+        rejected(verifier.verify(token), Verdict.Reason.INACTIVE);
+    }
+
+    @Test
+    void invalidateAllForgetsKnownAndUnknownTokens() {
+        TokenVerifier verifier = verifier();
+        String token = token("never").value();
+        String unknown = TokenFormat.generate();
+        verifier.verify(token);
+        verifier.verify(unknown);
+
+        verifier.invalidateAll();
+        verifier.verify(token);
+        verifier.verify(unknown);
+
+        assertEquals(4, verifier.storeLookups());
+    }
+
+    // ---- staleness and outages
+
+    @Test
+    void afterMaxStalenessCachedAcceptsAreCheckedAgainstTheStore() {
+        TokenVerifier verifier = verifier(); // not listening: it learns nothing unless it asks
+        IssuedToken issued = token("never");
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
+
+        ticker.advance(MAX_STALENESS.minusMillis(1));
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
+        assertEquals(1, verifier.storeLookups(), "still within maxStaleness: answered from the cache");
+
+        ticker.advance(Duration.ofMillis(2));
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
+        assertEquals(2, verifier.storeLookups(), "beyond maxStaleness: re-checked");
+
+        store.tokens().revoke("alice", issued.token().id()); // a change this verifier was never told of
+        rejected(verifier.verify(issued.value()), Verdict.Reason.REVOKED);
+    }
+
+    @Test
+    void afterMaxStalenessWithTheStoreUnreachableCachedAcceptsAreUnavailableAndCachedRefusalsStayRefusals() {
+        TokenVerifier verifier = listeningVerifier();
+        String accepted = token("never").value();
+        IssuedToken revoked = token("never");
+        IssuedToken expiring = store.tokens().create("alice", integrationId, "expiring", null, START.plusSeconds(60).toString());
+        String unknown = TokenFormat.generate();
+        store.tokens().revoke("alice", revoked.token().id());
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(accepted));
+        rejected(verifier.verify(revoked.value()), Verdict.Reason.REVOKED);
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(expiring.value()));
+        rejected(verifier.verify(unknown), Verdict.Reason.UNKNOWN);
+        long lookups = verifier.storeLookups();
+
+        database.down();
+        clock.set(START.plusSeconds(61));
+        ticker.advance(MAX_STALENESS.plusMillis(1));
+
+        Verdict.Unavailable unavailable = assertInstanceOf(Verdict.Unavailable.class, verifier.verify(accepted));
+        assertEquals("Token store unavailable; try again shortly", unavailable.message());
+        rejected(verifier.verify(revoked.value()), Verdict.Reason.REVOKED);
+        rejected(verifier.verify(expiring.value()), Verdict.Reason.EXPIRED);
+        rejected(verifier.verify(unknown), Verdict.Reason.UNKNOWN);
+        assertEquals(lookups + 1, verifier.storeLookups(), "only the accept was re-checked");
+
+        verifier.markFresh(); // the change feed answers again
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(accepted));
+        assertEquals(lookups + 1, verifier.storeLookups());
+    }
+
+    @Test
+    void withinMaxStalenessCachedAcceptsKeepWorkingWhileTheStoreIsUnreachable() {
+        TokenVerifier verifier = verifier();
+        String token = token("never").value();
+        verifier.verify(token);
+
+        database.down();
+        ticker.advance(MAX_STALENESS.minusMillis(1));
+
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(token));
+    }
+
+    @Test
+    void uncachedTokenIsUnavailableNotRefusedWhileTheStoreIsUnreachable() {
+        TokenVerifier verifier = verifier();
+        String neverUsed = token("never").value();
+
+        database.down();
+
+        Verdict verdict = verifier.verify(neverUsed);
+        assertInstanceOf(Verdict.Unavailable.class, verdict, () -> "a store failure must never become a refusal: " + verdict);
+        assertEquals(0, verifier.knownCache().estimatedSize() + verifier.unknownCache().estimatedSize());
+    }
+
+    @Test
+    void afterAFailedLookupMissesFailFastForOneSecondThenTheStoreIsTriedAgain() {
+        TokenVerifier verifier = verifier();
+        String first = token("never").value();
+        String second = token("never").value();
+        database.down();
+
+        assertInstanceOf(Verdict.Unavailable.class, verifier.verify(first));
+        assertInstanceOf(Verdict.Unavailable.class, verifier.verify(second));
+        assertEquals(1, verifier.storeLookups(), "within the back-off the store is not asked");
+
+        ticker.advance(Duration.ofMillis(1001));
+        database.up();
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(second));
+        assertEquals(2, verifier.storeLookups());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("test latch never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

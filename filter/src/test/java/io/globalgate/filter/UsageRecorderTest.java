@@ -1,0 +1,202 @@
+package io.globalgate.filter;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.store.AccessToken;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.IntegrationStore;
+import io.globalgate.store.TokenUsage;
+import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.TestDatabases;
+import io.globalgate.validation.InputValidator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Usage gathered in memory and written in batches to a real (H2) store; counted in the database. */
+class UsageRecorderTest {
+
+    private static final Instant HOUR = Instant.parse("2026-03-02T09:00:00Z");
+
+    private final MutableClock clock = new MutableClock(HOUR);
+    private HikariDataSource pool;
+    private GlobalgateStore store;
+    private long integrationId;
+
+    @BeforeEach
+    void createStore() {
+        pool = TestDatabases.h2();
+        store = new GlobalgateStore(pool, clock, new InputValidator(clock, null)).migrate();
+        integrationId = store.integrations().create("alice", IntegrationStore.Input.of("ERP sync", "Nightly orders", "ops@example.com")).id();
+    }
+
+    @AfterEach
+    void closeStore() {
+        pool.close();
+    }
+
+    private long newToken() {
+        return store.tokens().create("alice", integrationId, "token " + System.nanoTime(), "never", null).token().id();
+    }
+
+    private long countedInDatabase(long tokenId) {
+        return store.usage().hourly(tokenId, HOUR.minus(Duration.ofDays(1)), HOUR.plus(Duration.ofDays(1)))
+                .values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Test
+    void concurrentRecordsWithConcurrentFlushesAreAllCountedExactlyOnceInTheDatabase() throws Exception {
+        int threads = 8;
+        int perThread = 5_000;
+        long[] tokens = {newToken(), newToken(), newToken()};
+        UsageRecorder recorder = new UsageRecorder(store.usage()::record);
+        ExecutorService executor = Executors.newFixedThreadPool(threads + 1);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicBoolean recording = new AtomicBoolean(true);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                writers.add(executor.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        // two hours, so counts are split per hour as well as per token
+                        long millis = HOUR.toEpochMilli() + (i % 2) * 3_600_000L + i;
+                        recorder.record(tokens[(thread + i) % tokens.length], millis, "10.0.0." + thread);
+                    }
+                    return null;
+                }));
+            }
+            Future<?> flusher = executor.submit(() -> {
+                go.await();
+                while (recording.get()) {
+                    recorder.flush();
+                    Thread.sleep(2);
+                }
+                return null;
+            });
+            go.countDown();
+            for (Future<?> writer : writers) {
+                writer.get(60, TimeUnit.SECONDS);
+            }
+            recording.set(false);
+            flusher.get(60, TimeUnit.SECONDS);
+        } finally {
+            executor.shutdownNow();
+        }
+        recorder.flush();
+
+        long total = 0;
+        for (long token : tokens) {
+            Map<Instant, Long> hours = store.usage().hourly(token, HOUR, HOUR.plus(Duration.ofHours(2)));
+            assertEquals(List.of(HOUR, HOUR.plus(Duration.ofHours(1))), List.copyOf(hours.keySet()), "hours of token " + token);
+            total += countedInDatabase(token);
+        }
+        assertEquals((long) threads * perThread, total);
+        assertEquals(0, recorder.pending());
+    }
+
+    @Test
+    void batchTheStoreRefusesIsKeptAndTheNextFlushWritesAllOfIt() {
+        long tokenId = newToken();
+        AtomicInteger calls = new AtomicInteger();
+        Consumer<List<TokenUsage>> failingOnce = batch -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("test: store refused the batch");
+            }
+            store.usage().record(batch);
+        };
+        UsageRecorder recorder = new UsageRecorder(failingOnce);
+        for (int i = 0; i < 7; i++) {
+            recorder.record(tokenId, HOUR.toEpochMilli() + i * 1000L, "192.0.2.1");
+        }
+
+        assertEquals(0, recorder.flush(), "the refused batch is not reported as written");
+        assertEquals(1, recorder.pending());
+        assertEquals(0, countedInDatabase(tokenId));
+
+        for (int i = 0; i < 5; i++) {
+            recorder.record(tokenId, HOUR.toEpochMilli() + 3_600_000L + i * 1000L, "192.0.2.2");
+        }
+        assertEquals(1, recorder.flush());
+
+        assertEquals(Map.of(HOUR, 7L, HOUR.plus(Duration.ofHours(1)), 5L),
+                store.usage().hourly(tokenId, HOUR, HOUR.plus(Duration.ofHours(2))));
+        AccessToken token = store.tokens().get(tokenId);
+        assertEquals(HOUR.plus(Duration.ofHours(1)).plusSeconds(4), token.lastUsedAt());
+        assertEquals("192.0.2.2", token.lastUsedIp());
+        assertEquals(0, recorder.pending());
+        assertEquals(2, calls.get());
+    }
+
+    @Test
+    void batchIsKeptAcrossSeveralFailedFlushesWhileTheStoreIsDown() {
+        long tokenId = newToken();
+        SwitchableDataSource database = new SwitchableDataSource(pool);
+        GlobalgateStore flaky = new GlobalgateStore(database, clock, new InputValidator(clock, null));
+        UsageRecorder recorder = new UsageRecorder(flaky.usage()::record);
+        database.down();
+
+        for (int round = 0; round < 3; round++) {
+            recorder.record(tokenId, HOUR.toEpochMilli() + round, "192.0.2.1");
+            assertEquals(0, recorder.flush());
+        }
+        database.up();
+        assertEquals(1, recorder.flush());
+
+        assertEquals(3, countedInDatabase(tokenId));
+    }
+
+    @Test
+    void lastUseKeepsTheLatestTimeAndItsAddressWhateverTheOrderOfRecords() {
+        long tokenId = newToken();
+        UsageRecorder recorder = new UsageRecorder(store.usage()::record);
+
+        recorder.record(tokenId, HOUR.toEpochMilli() + 5_000, "198.51.100.5");
+        recorder.record(tokenId, HOUR.toEpochMilli() + 1_000, "198.51.100.1");
+        recorder.flush();
+
+        AccessToken token = store.tokens().get(tokenId);
+        assertEquals(HOUR.plusSeconds(5), token.lastUsedAt());
+        assertEquals("198.51.100.5", token.lastUsedIp());
+    }
+
+    @Test
+    void flushWithNothingRecordedDoesNotCallTheStore() {
+        AtomicInteger calls = new AtomicInteger();
+        UsageRecorder recorder = new UsageRecorder(batch -> calls.incrementAndGet());
+
+        assertEquals(0, recorder.flush());
+
+        assertEquals(0, calls.get());
+    }
+
+    @Test
+    void pendingCountsATokenOnceWhenItWaitsBothInTheCarriedOverBatchAndInNewRecords() {
+        UsageRecorder recorder = new UsageRecorder(batch -> {
+            throw new IllegalStateException("test: store down");
+        });
+
+        recorder.record(1, HOUR.toEpochMilli(), "192.0.2.1");
+        recorder.flush();
+        recorder.record(1, HOUR.toEpochMilli() + 1, "192.0.2.1");
+        recorder.record(2, HOUR.toEpochMilli() + 2, "192.0.2.1");
+
+        assertEquals(2, recorder.pending());
+    }
+}

@@ -1,0 +1,144 @@
+package io.globalgate.filter.cluster;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.filter.GatewayNode;
+import io.globalgate.filter.TokenFilterConfig;
+import io.globalgate.store.Database;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.IntegrationStore;
+import io.globalgate.store.IssuedToken;
+import io.globalgate.testing.TestDatabases;
+import io.globalgate.validation.InputValidator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Two gateway nodes, each with its own store and pool over one MariaDB schema: nothing in the
+ * JVM links them, so what node A's admin changes reaches node B only through the change feed.
+ */
+@Tag("jetty") // runs in the Jetty JVM only (see the surefire executions in filter/pom.xml)
+class TwoNodesOneDatabaseTest {
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    /** Poll interval plus room for one poll's query and a loaded test machine: a correctness bound, not a speed target. */
+    private static final Duration REACH_BOUND = POLL_INTERVAL.plusMillis(1000);
+
+    private final Clock clock = Clock.systemUTC();
+    private HikariDataSource poolA;
+    private HikariDataSource poolB;
+    private GlobalgateStore storeA;
+    private GatewayNode nodeA;
+    private GatewayNode nodeB;
+    private long integrationId;
+    private IssuedToken first;
+    private IssuedToken second;
+
+    @BeforeEach
+    void startTwoNodes() throws Exception {
+        TestDatabases.MariaDbServer server = TestDatabases.mariaDbServer();
+        poolA = TestDatabases.mariaDb();
+        poolB = Database.pool("node-b", poolA.getJdbcUrl(), server.user(), server.password(), Duration.ofSeconds(2));
+        storeA = new GlobalgateStore(poolA, clock, new InputValidator(clock, null)).migrate();
+        GlobalgateStore storeB = new GlobalgateStore(poolB, clock, new InputValidator(clock, null));
+        TokenFilterConfig config = TokenFilterConfig.builder()
+                .set(TokenFilterConfig.CHANGE_POLL_INTERVAL, POLL_INTERVAL)
+                .build();
+        nodeA = GatewayNode.start("A", config, storeA);
+        nodeB = GatewayNode.start("B", config, storeB);
+
+        integrationId = storeA.integrations().create("alice", IntegrationStore.Input.of("ERP sync", "Nightly orders", "ops@example.com")).id();
+        first = storeA.tokens().create("alice", integrationId, "first", "30d", null);
+        second = storeA.tokens().create("alice", integrationId, "second", "never", null);
+        for (GatewayNode node : List.of(nodeA, nodeB)) {
+            for (IssuedToken token : List.of(first, second)) {
+                HttpResponse<String> response = node.get(token.value());
+                assertEquals(200, response.statusCode(), node + ": " + response.body());
+                assertEquals("hello ERP sync", response.body());
+            }
+        }
+    }
+
+    @AfterEach
+    void stopNodes() throws Exception {
+        for (AutoCloseable closeable : new AutoCloseable[]{nodeA, nodeB, poolA, poolB}) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+    }
+
+    /** Asks node B until it answers {@code expected}; every other answer must be {@code previous}. Returns the time taken. */
+    private Duration untilNodeBAnswers(int expected, int previous, String token, long sinceNanos) throws Exception {
+        long deadline = sinceNanos + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            int status = nodeB.status(token);
+            if (status == expected) {
+                return Duration.ofNanos(System.nanoTime() - sinceNanos);
+            }
+            assertEquals(previous, status, "node B answered neither the old nor the new decision");
+            Thread.sleep(2);
+        }
+        return fail("node B still did not answer " + expected + " after 10 s");
+    }
+
+    private static void report(String what, Duration took) {
+        System.out.printf("[globalgate-test] %s reached node B after %d ms (bound %d ms)%n", what, took.toMillis(), REACH_BOUND.toMillis());
+        assertTrue(took.compareTo(REACH_BOUND) <= 0, what + " reached node B after " + took.toMillis()
+                + " ms, beyond one poll interval plus margin (" + REACH_BOUND.toMillis() + " ms)");
+    }
+
+    @Test
+    void revocationThroughNodeAIsRefusedByNodeBWithinOnePollInterval() throws Exception {
+        long started = System.nanoTime();
+        storeA.tokens().revoke("alice", first.token().id());
+
+        assertEquals(401, nodeA.status(first.value()), "node A shares the store that revoked: refused at once");
+        Duration took = untilNodeBAnswers(401, 200, first.value(), started);
+        report("revocation", took);
+
+        HttpResponse<String> refused = nodeB.get(first.value());
+        assertEquals("Bearer realm=\"Global API\", error=\"invalid_token\", error_description=\"Token has been revoked\"",
+                refused.headers().firstValue("WWW-Authenticate").orElse(null));
+        assertEquals(200, nodeB.status(second.value()), "the other token of the integration is untouched");
+    }
+
+    @Test
+    void deactivationIsRefusedByNodeBWithinOnePollIntervalAndReactivationRestoresAccess() throws Exception {
+        long started = System.nanoTime();
+        storeA.integrations().setActive("alice", integrationId, false);
+
+        Duration took = untilNodeBAnswers(401, 200, first.value(), started);
+        report("deactivation", took);
+        assertEquals(401, nodeB.status(second.value()), "every token of the integration is refused");
+        assertTrue(nodeB.get(second.value()).body().contains("The integration of this token is inactive"));
+
+        started = System.nanoTime();
+        storeA.integrations().setActive("alice", integrationId, true);
+
+        took = untilNodeBAnswers(200, 401, first.value(), started);
+        report("reactivation", took);
+        assertEquals(200, nodeB.status(second.value()));
+    }
+
+    @Test
+    void regenerationThroughNodeARefusesTheOldTokenOnNodeBAndItsReplacementWorksThereAtOnce() throws Exception {
+        long started = System.nanoTime();
+        IssuedToken replacement = storeA.tokens().regenerate("alice", first.token().id(), Duration.ZERO);
+
+        assertEquals(200, nodeB.status(replacement.value()), "a token node B never saw is looked up, not refused");
+        Duration took = untilNodeBAnswers(401, 200, first.value(), started);
+        report("regeneration", took);
+        assertEquals(200, nodeA.status(replacement.value()));
+    }
+}

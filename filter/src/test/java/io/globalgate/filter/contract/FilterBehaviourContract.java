@@ -1,0 +1,561 @@
+package io.globalgate.filter.contract;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.filter.ContextAttributes;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.Integration;
+import io.globalgate.store.IntegrationStore;
+import io.globalgate.store.IssuedToken;
+import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.TestDatabases;
+import io.globalgate.token.TokenFormat;
+import io.globalgate.validation.InputValidator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the filter promises (CONTRACT.md, "Filter responses"), checked over real HTTP in a real
+ * container. Each subclass names a container; every test here runs in each of them. One container,
+ * one H2 store and one meter registry serve the whole class; the few tests that need another
+ * configuration, or must stop a container, start a short-lived one of their own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class FilterBehaviourContract {
+
+    private static final String REALM_ONLY = "Bearer realm=\"Global API\"";
+    private static final String ACTOR = "contract-test";
+
+    private final AtomicInteger names = new AtomicInteger();
+
+    protected MutableClock clock;
+    protected HikariDataSource dataSource;
+    protected GlobalgateStore store;
+    protected SimpleMeterRegistry registry;
+    protected Deployment app;
+    protected HttpClient http;
+
+    /** The container every test of the subclass runs in. */
+    protected abstract ContainerHarness harness();
+
+    @BeforeAll
+    void startContainer() throws Exception {
+        clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        dataSource = TestDatabases.h2();
+        store = new GlobalgateStore(dataSource, clock, new InputValidator(clock, null)).migrate();
+        registry = new SimpleMeterRegistry();
+        Map<String, Object> attributes = new HashMap<>();
+        attributes.put(ContextAttributes.DATA_SOURCE, dataSource);
+        // The test's own store: a revocation made through it reaches the filter's cache at once.
+        attributes.put(ContextAttributes.STORE, store);
+        attributes.put(ContextAttributes.CLOCK, clock);
+        attributes.put(ContextAttributes.METER_REGISTRY, registry);
+        app = harness().deploy(Map.of(), attributes);
+        assertNull(app.startFailure(), () -> harness().containerName() + " did not start the filter: " + app.startFailure());
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    void stopContainer() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+
+    // ---- no usable credentials
+
+    @Test
+    void requestWithoutCredentialsGets401WithTheChallengeAndNoErrorCode() throws Exception {
+        assertRefused(get(null), 401, REALM_ONLY,
+                "This API needs a Global API access token: send Authorization: Bearer \\u003ctoken\\u003e");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Authorization: Bearer", "Authorization: Bearer ", "Authorization: Bearer    ", "Authorization: bearer"})
+    void bearerSchemeWithoutATokenGets401InvalidTokenSayingTheTokenIsEmpty(String headerLine) throws Exception {
+        assertRefused(raw(headerLine), 401, invalidToken("Bearer token is empty"), "Bearer token is empty");
+    }
+
+    @Test
+    void basicCredentialsGet401WithTheChallengeAndNoErrorCode() throws Exception {
+        // RFC 6750 §3.1: a client that tried another scheme gets the challenge without an error code.
+        assertRefused(get("Basic YWRtaW46c2VjcmV0"), 401, REALM_ONLY, "The Authorization header must use the Bearer scheme");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bearer", "BEARER", "BeArEr"})
+    void bearerSchemeIsAcceptedInAnyLetterCase(String scheme) throws Exception {
+        Fixture f = newToken();
+        HttpResult result = get(scheme + " " + f.value());
+        assertEquals(200, result.status(), result::toString);
+        assertEquals(f.integration().name(), EchoServlet.parse(result.body()).get("principal"));
+    }
+
+    // ---- malformed requests
+
+    @Test
+    void twoAuthorizationHeadersGet400InvalidRequest() throws Exception {
+        Fixture f = newToken();
+        String message = "Found multiple Authorization headers in the request; send exactly one";
+        assertRefused(raw("Authorization: Bearer " + f.value(), "Authorization: Bearer " + f.value()),
+                400, challenge("invalid_request", message), message);
+    }
+
+    @Test
+    void twoTokensInOneAuthorizationHeaderGet400InvalidRequest() throws Exception {
+        Fixture f = newToken();
+        String message = "Found multiple bearer tokens in the Authorization header";
+        assertRefused(get("Bearer " + f.value() + ", Bearer " + f.value()), 400, challenge("invalid_request", message), message);
+    }
+
+    @Test
+    void tokenInTheQueryStringGets400InvalidRequestEvenWhenTheTokenIsValid() throws Exception {
+        Fixture f = newToken();
+        HttpResult result = send(request("v1/system/status?access_token=" + f.value(), null));
+        assertRefused(result, 400,
+                challenge("invalid_request", "Tokens in the URL are not accepted; send the header Authorization: Bearer <token>"),
+                "Tokens in the URL are not accepted; send the header Authorization: Bearer \\u003ctoken\\u003e");
+    }
+
+    @Test
+    void tokenInBothHeaderAndQueryStringGets400InvalidRequest() throws Exception {
+        Fixture f = newToken();
+        String message = "Found multiple bearer tokens in the request (header and access_token query parameter)";
+        assertRefused(send(request("v1/system/status?page=2&access_token=" + f.value(), "Bearer " + f.value())),
+                400, challenge("invalid_request", message), message);
+    }
+
+    @Test
+    void authorizationHeaderOf64KilobytesGets401MalformedAndNever500() throws Exception {
+        String message = "The Authorization header is too long to hold a Global API access token";
+        assertRefused(raw("Authorization: Bearer gat_" + "A".repeat(64 * 1024)), 401, invalidToken(message), message);
+    }
+
+    @Test
+    void nonAsciiByteInTheTokenGets401Malformed() throws Exception {
+        // 0xE9 alone: 'é' in ISO-8859-1, not valid UTF-8. Either way one character that is not base62.
+        String token = TokenFormat.generate();
+        String tampered = token.substring(0, 20) + '\u00e9' + token.substring(21);
+        String message = "Bearer token is malformed: token contains a character outside 0-9A-Za-z";
+        assertRefused(raw("Authorization: Bearer " + tampered), 401, invalidToken(message), message);
+    }
+
+    // ---- tokens the verifier refuses
+
+    @Test
+    void tokenWithABadChecksumGets401WithoutAnyStoreLookup() throws Exception {
+        String token = TokenFormat.generate();
+        char last = token.charAt(token.length() - 1);
+        String tampered = token.substring(0, token.length() - 1) + (last == '0' ? '1' : '0');
+        long lookupsBefore = app.filter().verifier().storeLookups();
+        double metricBefore = storeLookupsMetric();
+
+        String message = "Bearer token is malformed: token checksum does not match";
+        assertRefused(get("Bearer " + tampered), 401, invalidToken(message), message);
+
+        assertEquals(lookupsBefore, app.filter().verifier().storeLookups(), "store lookups");
+        assertEquals(metricBefore, storeLookupsMetric(), "globalgate.store.lookups");
+    }
+
+    @Test
+    void wellFormedTokenTheStoreDoesNotKnowGets401InvalidToken() throws Exception {
+        long lookupsBefore = app.filter().verifier().storeLookups();
+        String message = "Token is not recognised";
+        assertRefused(get("Bearer " + TokenFormat.generate()), 401, invalidToken(message), message);
+        assertEquals(lookupsBefore + 1, app.filter().verifier().storeLookups(), "one lookup for a token worth asking about");
+    }
+
+    @Test
+    void cachedTokenStopsWorkingAtTheExactInstantItExpires() throws Exception {
+        Instant expiresAt = clock.instant().plus(Duration.ofHours(1));
+        Fixture f = newToken(null, expiresAt.toString());
+        // Twice: a lookup that races with the poller applying an older change is, rightly, not cached.
+        assertEquals(200, get("Bearer " + f.value()).status());
+        assertEquals(200, get("Bearer " + f.value()).status());
+        long lookups = app.filter().verifier().storeLookups();
+
+        clock.set(expiresAt.minusMillis(1));
+        assertEquals(200, get("Bearer " + f.value()).status(), "one millisecond before expiresAt");
+        assertEquals(lookups, app.filter().verifier().storeLookups(), "answered from the cache");
+
+        clock.set(expiresAt);
+        String message = "Token expired at " + expiresAt;
+        assertRefused(get("Bearer " + f.value()), 401, invalidToken(message), message);
+        assertEquals(lookups, app.filter().verifier().storeLookups(), "expiry is judged on the cached decision");
+    }
+
+    @Test
+    void tokenRevokedThroughTheStoreIsRefusedOnTheVeryNextRequest() throws Exception {
+        Fixture f = newToken();
+        assertEquals(200, get("Bearer " + f.value()).status());
+
+        store.tokens().revoke(ACTOR, f.issued().token().id());
+
+        assertRefused(get("Bearer " + f.value()), 401, invalidToken("Token has been revoked"), "Token has been revoked");
+    }
+
+    @Test
+    void tokensRevokedInBulkAreRefusedOnTheVeryNextRequestAndTheOthersStillWork() throws Exception {
+        Fixture first = newToken();
+        IssuedToken second = store.tokens().create(ACTOR, first.integration().id(), "second", "never", null);
+        IssuedToken kept = store.tokens().create(ACTOR, first.integration().id(), "kept", "never", null);
+        for (String value : List.of(first.value(), second.value(), kept.value())) {
+            assertEquals(200, get("Bearer " + value).status());
+        }
+
+        assertEquals(2, store.tokens().revokeMany(ACTOR, first.integration().id(),
+                List.of(first.issued().token().id(), second.token().id())));
+
+        assertRefused(get("Bearer " + first.value()), 401, invalidToken("Token has been revoked"), "Token has been revoked");
+        assertRefused(get("Bearer " + second.value()), 401, invalidToken("Token has been revoked"), "Token has been revoked");
+        assertEquals(200, get("Bearer " + kept.value()).status());
+    }
+
+    @Test
+    void regeneratedTokenIsRefusedAtOnceAndItsReplacementIsAccepted() throws Exception {
+        Fixture f = newToken();
+        assertEquals(200, get("Bearer " + f.value()).status());
+
+        IssuedToken replacement = store.tokens().regenerate(ACTOR, f.issued().token().id(), Duration.ZERO);
+
+        assertRefused(get("Bearer " + f.value()), 401, invalidToken("Token has been revoked"), "Token has been revoked");
+        HttpResult result = get("Bearer " + replacement.value());
+        assertEquals(200, result.status(), result::toString);
+        assertEquals(String.valueOf(replacement.token().id()), EchoServlet.parse(result.body()).get("tokenId"));
+    }
+
+    @Test
+    void deactivatingTheIntegrationRefusesItsTokensAndReactivatingRestoresThem() throws Exception {
+        Fixture f = newToken();
+        assertEquals(200, get("Bearer " + f.value()).status());
+
+        store.integrations().setActive(ACTOR, f.integration().id(), false);
+        String message = "The integration of this token is inactive";
+        assertRefused(get("Bearer " + f.value()), 401, invalidToken(message), message);
+
+        store.integrations().setActive(ACTOR, f.integration().id(), true);
+        assertEquals(200, get("Bearer " + f.value()).status());
+    }
+
+    // ---- accepted requests
+
+    @Test
+    void validTokenReachesTheApplicationAsItsIntegrationWithTheCredentialHidden() throws Exception {
+        Fixture f = newToken();
+        HttpResult result = get("Bearer " + f.value());
+
+        assertEquals(200, result.status(), result::toString);
+        Map<String, String> seen = EchoServlet.parse(result.body());
+        assertAll(
+                () -> assertEquals(f.integration().name(), seen.get("principal")),
+                () -> assertEquals(String.valueOf(f.integration().id()), seen.get("integrationId")),
+                () -> assertEquals(String.valueOf(f.issued().token().id()), seen.get("tokenId")),
+                () -> assertEquals("null", seen.get("authorization.getHeader")),
+                () -> assertEquals("", seen.get("authorization.getHeaders")),
+                () -> assertEquals("false", seen.get("authorization.inHeaderNames")));
+    }
+
+    @Test
+    void acceptedRequestRecordsLastUsedTimeByTheContextClockAndTheClientAddress() throws Exception {
+        Fixture f = newToken();
+        clock.advance(Duration.ofMinutes(3));
+        Instant usedAt = clock.instant();
+        assertEquals(200, get("Bearer " + f.value()).status());
+
+        app.filter().flushUsage();
+
+        var token = store.tokens().get(f.issued().token().id());
+        assertEquals(usedAt, token.lastUsedAt(), "last used at, by the io.globalgate.Clock of the context");
+        assertEquals("127.0.0.1", token.lastUsedIp());
+        assertEquals(Map.of(usedAt.truncatedTo(ChronoUnit.HOURS), 1L),
+                store.usage().hourly(token.id(), usedAt.minus(Duration.ofDays(1)), usedAt.plus(Duration.ofDays(1))));
+    }
+
+    @Test
+    void credentialStaysVisibleToTheApplicationWhenHideCredentialsIsFalse() throws Exception {
+        Fixture f = newToken();
+        // The host's DataSource only, no shared store: the filter builds its own over it.
+        try (Deployment visible = harness().deploy(Map.of("hideCredentials", "false"), Map.of(
+                ContextAttributes.DATA_SOURCE, dataSource, ContextAttributes.METER_REGISTRY, new SimpleMeterRegistry()))) {
+            assertNull(visible.startFailure(), () -> String.valueOf(visible.startFailure()));
+            HttpResult result = send(HttpRequest.newBuilder(visible.uri("v1/system/status"))
+                    .header("Authorization", "Bearer " + f.value()).build());
+
+            assertEquals(200, result.status(), result::toString);
+            Map<String, String> seen = EchoServlet.parse(result.body());
+            assertAll(
+                    () -> assertEquals(f.integration().name(), seen.get("principal")),
+                    () -> assertEquals("Bearer " + f.value(), seen.get("authorization.getHeader")),
+                    () -> assertEquals("Bearer " + f.value(), seen.get("authorization.getHeaders")),
+                    () -> assertEquals("true", seen.get("authorization.inHeaderNames")));
+        }
+    }
+
+    // ---- the store cannot answer
+
+    @Test
+    void storeOutageGets503WithRetryAfterForUncachedTokensWhileCachedOnesKeepWorking() throws Exception {
+        Fixture cached = newToken();
+        Fixture uncached = newToken();
+        OutageDataSource database = new OutageDataSource(dataSource);
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        try (Deployment d = harness().deploy(Map.of(), Map.of(
+                ContextAttributes.DATA_SOURCE, database, ContextAttributes.CLOCK, clock, ContextAttributes.METER_REGISTRY, own))) {
+            assertNull(d.startFailure(), () -> String.valueOf(d.startFailure()));
+            HttpRequest cachedRequest = HttpRequest.newBuilder(d.uri("v1/system/status")).header("Authorization", "Bearer " + cached.value()).build();
+            HttpRequest uncachedRequest = HttpRequest.newBuilder(d.uri("v1/system/status")).header("Authorization", "Bearer " + uncached.value()).build();
+            assertEquals(200, send(cachedRequest).status());
+
+            database.setDown(true);
+            HttpResult refused = send(uncachedRequest);
+            assertAll(refused.toString(),
+                    () -> assertEquals(503, refused.status(), "status"),
+                    () -> assertEquals(List.of("5"), refused.headers("Retry-After"), "Retry-After"),
+                    () -> assertEquals(List.of(), refused.headers("WWW-Authenticate"), "WWW-Authenticate"),
+                    () -> assertEquals(List.of("application/json"), refused.headers("Content-Type"), "Content-Type"),
+                    () -> assertEquals(List.of("no-store"), refused.headers("Cache-Control"), "Cache-Control"),
+                    () -> assertEquals("{\"errors\":[{\"type\":\"authentication\",\"message\":"
+                            + "\"Token store unavailable; try again shortly\"}]}", refused.body(), "body"));
+            assertEquals(200, send(cachedRequest).status(), "a cached token while the store is down");
+            assertEquals(1.0, own.get("globalgate.auth.requests").tags("outcome", "unavailable", "reason", "store_error").counter().count());
+
+            database.setDown(false);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            HttpResult result;
+            do {
+                Thread.sleep(100); // the verifier fails fast for a moment after a failed lookup
+                result = send(uncachedRequest);
+            } while (result.status() == 503 && System.nanoTime() < deadline);
+            assertEquals(200, result.status(), "once the store answers again: " + result);
+        }
+    }
+
+    // ---- metrics
+
+    @Test
+    void metricsCountEveryRequestByOutcomeAndReasonExactly() throws Exception {
+        Map<String, Double> before = requestCounts();
+        Map<String, Long> timedBefore = timedCounts();
+
+        Fixture valid = newToken();
+        Fixture revoked = newToken();
+        Fixture inactive = newToken();
+        Fixture expiring = newToken(null, clock.instant().plus(Duration.ofMinutes(1)).toString());
+        store.tokens().revoke(ACTOR, revoked.issued().token().id());
+        store.integrations().setActive(ACTOR, inactive.integration().id(), false);
+        String badChecksum = valid.value().substring(0, 41) + (valid.value().charAt(41) == 'x' ? 'y' : 'x');
+
+        get(null);                                                   // rejected / missing
+        get(null);                                                   // rejected / missing
+        get("Basic YWRtaW46c2VjcmV0");                               // rejected / missing
+        get("Bearer " + badChecksum);                                // rejected / malformed
+        raw("Authorization: Bearer a", "Authorization: Bearer b");   // rejected / malformed (400)
+        send(request("v1/x?access_token=" + valid.value(), null));   // rejected / malformed (400)
+        get("Bearer " + TokenFormat.generate());                     // rejected / unknown
+        get("Bearer " + TokenFormat.generate());                     // rejected / unknown
+        get("Bearer " + revoked.value());                            // rejected / revoked
+        get("Bearer " + inactive.value());                           // rejected / inactive
+        get("Bearer " + expiring.value());                           // accepted
+        clock.advance(Duration.ofMinutes(1));
+        get("Bearer " + expiring.value());                           // rejected / expired
+        get("Bearer " + valid.value());                              // accepted
+        get("Bearer " + valid.value());                              // accepted
+        get("bearer " + valid.value());                              // accepted
+
+        Map<String, Double> expected = new LinkedHashMap<>();
+        expected.put("accepted/none", 4.0);
+        expected.put("rejected/missing", 3.0);
+        expected.put("rejected/malformed", 3.0);
+        expected.put("rejected/unknown", 2.0);
+        expected.put("rejected/expired", 1.0);
+        expected.put("rejected/revoked", 1.0);
+        expected.put("rejected/inactive", 1.0);
+        expected.put("unavailable/store_error", 0.0);
+        Map<String, Double> after = requestCounts();
+        Map<String, Double> delta = new LinkedHashMap<>();
+        after.forEach((key, value) -> delta.put(key, value - before.getOrDefault(key, 0.0)));
+        assertEquals(expected, delta, "globalgate.auth.requests by outcome/reason");
+
+        Map<String, Long> timedAfter = timedCounts();
+        assertEquals(Map.of("accepted", 4L, "rejected", 11L, "unavailable", 0L), Map.of(
+                "accepted", timedAfter.get("accepted") - timedBefore.get("accepted"),
+                "rejected", timedAfter.get("rejected") - timedBefore.get("rejected"),
+                "unavailable", timedAfter.get("unavailable") - timedBefore.get("unavailable")),
+                "globalgate.auth.duration samples by outcome");
+    }
+
+    @Test
+    void stoppingTheContainerDestroysTheFilterAndRemovesEveryMeterItRegistered() throws Exception {
+        Fixture f = newToken();
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        // Configured by jdbcUrl: the filter opens its own pool, which it must close again.
+        Deployment d = harness().deploy(Map.of("jdbcUrl", dataSource.getJdbcUrl(), "jdbcUser", dataSource.getUsername()),
+                Map.of(ContextAttributes.METER_REGISTRY, own));
+        try {
+            assertNull(d.startFailure(), () -> String.valueOf(d.startFailure()));
+            HttpResult result = send(HttpRequest.newBuilder(d.uri("v1/system/status")).header("Authorization", "Bearer " + f.value()).build());
+            assertEquals(200, result.status(), result::toString);
+            assertEquals(1.0, own.get("globalgate.auth.requests").tags("outcome", "accepted", "reason", "none").counter().count());
+            assertFalse(globalgateMeters(own).isEmpty());
+        } finally {
+            d.close();
+        }
+        assertEquals(1, d.filter().destroyCount(), "destroy() calls");
+        assertEquals(List.of(), globalgateMeters(own), "meters left in the registry after destroy()");
+    }
+
+    // ---- configuration
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "cacheMaxEntries=-1                       | cacheMaxEntries: must be a whole number from 0 (no cache) to 100000000 (was '-1')",
+            "changePollInterval=banana                | changePollInterval: must be a duration such as 500ms, 30s, 5m or PT30S (was 'banana')",
+            "cacheSize=10                             | cacheSize: unknown parameter",
+            "hideCredentials=yes                      | hideCredentials: must be true or false (was 'yes')",
+            "changePollInterval=1s;maxStaleness=1s    | maxStaleness: must be at least twice changePollInterval",
+            "dataSource=java:comp/env/jdbc/missing    | dataSource: no DataSource at JNDI name java:comp/env/jdbc/missing",
+            "realm=Global API                         | Globalgate needs a database: set the init-param dataSource",
+    })
+    void invalidInitParameterStopsStartUpWithAMessageNamingItAndLeavesTheApplicationClosed(String parameters, String expected)
+            throws Exception {
+        Map<String, String> initParameters = new LinkedHashMap<>();
+        for (String pair : parameters.split(";")) {
+            initParameters.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        try (Deployment broken = harness().deploy(initParameters, Map.of())) {
+            assertNotNull(broken.startFailure(), harness().containerName() + " started an application whose filter failed");
+            assertNotNull(broken.filter().initFailure(), "the filter's init threw");
+            String message = broken.filter().initFailure().getMessage();
+            assertTrue(message.contains(expected), () -> "message was: " + message);
+            if (broken.baseUri() != null) {
+                // Whatever the container answers instead, the application must not be reachable unprotected.
+                try {
+                    HttpResult result = send(HttpRequest.newBuilder(broken.uri("v1/system/status")).build());
+                    assertNotEquals(200, result.status(), result::toString);
+                    assertFalse(result.body().contains("principal="), result::toString);
+                } catch (IOException refused) {
+                    // no connector listening: closed, as it should be
+                }
+            }
+        }
+    }
+
+    // ---- helpers
+
+    /** An active integration of its own with one token that never expires, or expires as asked. */
+    protected record Fixture(Integration integration, IssuedToken issued) {
+        String value() {
+            return issued.value();
+        }
+    }
+
+    protected Fixture newToken() {
+        return newToken("never", null);
+    }
+
+    protected Fixture newToken(String expiration, String expiresAt) {
+        String name = getClass().getSimpleName() + " integration " + names.incrementAndGet();
+        Integration integration = store.integrations().create(ACTOR, IntegrationStore.Input.of(name, "", "ops@example.com"));
+        IssuedToken issued = store.tokens().create(ACTOR, integration.id(), "token", expiration, expiresAt);
+        return new Fixture(integration, issued);
+    }
+
+    protected HttpRequest request(String path, String authorization) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(app.uri(path)).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return builder.build();
+    }
+
+    protected HttpResult get(String authorization) throws IOException, InterruptedException {
+        return send(request("v1/system/status", authorization));
+    }
+
+    protected HttpResult send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new HttpResult(response.statusCode(), response.headers().map(), response.body());
+    }
+
+    protected HttpResult raw(String... headerLines) throws IOException {
+        return RawHttpClient.get(app.uri("v1/system/status"), List.of(headerLines));
+    }
+
+    private static String invalidToken(String description) {
+        return challenge("invalid_token", description);
+    }
+
+    private static String challenge(String error, String description) {
+        return "Bearer realm=\"Global API\", error=\"" + error + "\", error_description=\"" + description + "\"";
+    }
+
+    /** Status, the exact challenge, and the exact error body and headers of CONTRACT.md. */
+    protected static void assertRefused(HttpResult result, int status, String challenge, String jsonMessage) {
+        assertAll(result.toString(),
+                () -> assertEquals(status, result.status(), "status"),
+                () -> assertEquals(List.of(challenge), result.headers("WWW-Authenticate"), "WWW-Authenticate"),
+                () -> assertEquals(List.of("application/json"), result.headers("Content-Type"), "Content-Type"),
+                () -> assertEquals(List.of("no-store"), result.headers("Cache-Control"), "Cache-Control"),
+                () -> assertEquals("{\"errors\":[{\"type\":\"authentication\",\"message\":\"" + jsonMessage + "\"}]}",
+                        result.body(), "body"));
+    }
+
+    private Map<String, Double> requestCounts() {
+        Map<String, Double> counts = new LinkedHashMap<>();
+        for (Counter c : registry.find("globalgate.auth.requests").counters()) {
+            counts.put(c.getId().getTag("outcome") + "/" + c.getId().getTag("reason"), c.count());
+        }
+        return counts;
+    }
+
+    private Map<String, Long> timedCounts() {
+        Map<String, Long> counts = new HashMap<>();
+        for (Timer t : registry.find("globalgate.auth.duration").timers()) {
+            counts.put(t.getId().getTag("outcome"), t.count());
+        }
+        return counts;
+    }
+
+    private double storeLookupsMetric() {
+        FunctionCounter counter = registry.get("globalgate.store.lookups").functionCounter();
+        return counter.count();
+    }
+
+    private static List<String> globalgateMeters(SimpleMeterRegistry registry) {
+        return registry.getMeters().stream().map(Meter::getId).filter(id -> id.getName().startsWith("globalgate."))
+                .map(Meter.Id::toString).toList();
+    }
+}

@@ -1,0 +1,87 @@
+package io.globalgate.store;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * Wraps a real DataSource and fails chosen statements or commits, so tests can prove that an
+ * action which fails halfway leaves nothing behind and tells no listener, and that a deadlock
+ * retry does not report the failed attempt.
+ */
+final class FaultyDataSource {
+
+    private final DataSource real;
+    private volatile Predicate<String> failingStatement = sql -> false;
+    private final AtomicInteger commitsToFail = new AtomicInteger();
+    private volatile String commitFailureState = "HY000";
+
+    FaultyDataSource(DataSource real) {
+        this.real = real;
+    }
+
+    void reset() {
+        failingStatement = sql -> false;
+        commitsToFail.set(0);
+    }
+
+    /** Statements whose SQL matches fail when executed (the predicate may count calls). */
+    void failStatements(Predicate<String> sql) {
+        failingStatement = sql;
+    }
+
+    /** The next {@code n} commits fail with {@code sqlState} (40001 is what a deadlock reports). */
+    void failCommits(int n, String sqlState) {
+        commitFailureState = sqlState;
+        commitsToFail.set(n);
+    }
+
+    DataSource dataSource() {
+        return proxy(DataSource.class, (p, m, args) -> {
+            Object result = invoke(real, m, args);
+            return m.getName().equals("getConnection") ? connection((Connection) result) : result;
+        });
+    }
+
+    private Connection connection(Connection connection) {
+        return proxy(Connection.class, (p, m, args) -> {
+            if (m.getName().equals("commit") && commitsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new SQLException("injected commit failure", commitFailureState, "40001".equals(commitFailureState) ? 1213 : 0);
+            }
+            Object result = invoke(connection, m, args);
+            if (m.getName().equals("prepareStatement")) {
+                return statement((PreparedStatement) result, (String) args[0]);
+            }
+            return result;
+        });
+    }
+
+    private PreparedStatement statement(PreparedStatement statement, String sql) {
+        return proxy(PreparedStatement.class, (p, m, args) -> {
+            if (m.getName().startsWith("execute") && failingStatement.test(sql)) {
+                throw new SQLException("injected failure of " + sql, "HY000");
+            }
+            return invoke(statement, m, args);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return (T) Proxy.newProxyInstance(FaultyDataSource.class.getClassLoader(), new Class<?>[]{type}, handler);
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
