@@ -3,6 +3,7 @@ package io.globalgate.gateway;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,15 @@ public final class AdminCredentials {
             // not a POSIX file system; the data dir's own permissions apply
         }
         return new Loaded(credentials, password.toString(), false);
+    }
+
+    /** Forgets the stored hash, so the next start generates a new password. */
+    static void discard(Path dataDir) {
+        try {
+            Files.deleteIfExists(dataDir.resolve(FILE_NAME));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dataDir.resolve(FILE_NAME) + "; delete it to generate a new admin password", e);
+        }
     }
 
     public boolean check(String password) {

@@ -68,10 +68,10 @@ public record GatewayConfig(
         StringBuilder sb = new StringBuilder("Usage: java -jar globalgate-gateway.jar [options]\n\n"
                 + "Every option can also be given as an environment variable; a flag wins.\n\n");
         for (Option o : OPTIONS) {
-            sb.append(String.format("  %-22s %-30s %s%n", o.flag() + " VALUE", o.env(), o.help()));
-            sb.append(String.format("  %-22s %-30s default: %s%n", "", "", o.defaultValue().isEmpty() ? "(none)" : o.defaultValue()));
+            sb.append(String.format("  %-26s %-31s %s%n", o.flag() + " VALUE", o.env(), o.help()));
+            sb.append(String.format("  %-26s %-31s default: %s%n", "", "", o.defaultValue().isEmpty() ? "(none)" : o.defaultValue()));
         }
-        sb.append(String.format("  %-22s %-30s %s%n", "--help", "", "show this help"));
+        sb.append(String.format("  %-26s %-31s %s%n", "--help", "", "show this help"));
         return sb.toString();
     }
 
@@ -183,6 +183,11 @@ public record GatewayConfig(
                 + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     }
 
+    /** The JDBC URL with any {@code password=} in it masked, for logs and messages. */
+    public String maskedJdbcUrl() {
+        return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1<masked>");
+    }
+
     private static String clip(String s) {
         if (s == null) {
             return "";
@@ -192,7 +197,8 @@ public record GatewayConfig(
 
     @Override
     public String toString() {
-        return "GatewayConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", jdbcUrl=" + jdbcUrl
-                + ", upstreamUrl=" + upstreamUrl + ", adminUser=" + adminUser + ", adminPassword=<masked>]";
+        return "GatewayConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", jdbcUrl=" + maskedJdbcUrl()
+                + ", jdbcUser=" + jdbcUser + ", jdbcPassword=<masked>, upstreamUrl=" + upstreamUrl + ", upstreamTimeout=" + upstreamTimeout
+                + ", adminUser=" + adminUser + ", adminPassword=<masked>, maxTokenLifetime=" + maxTokenLifetime + "]";
     }
 }

@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -44,7 +47,33 @@ final class GlobalApiProxyServlet extends ProxyServlet {
 
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        super.addProxyHeaders(clientRequest, proxyRequest);
+        super.addProxyHeaders(clientRequest, proxyRequest); // Via and the RFC 7239 Forwarded header
+        addXForwardedHeaders(clientRequest, proxyRequest);
+        addIntegrationHeaders(clientRequest, proxyRequest);
+    }
+
+    /**
+     * The de-facto {@code X-Forwarded-*} headers most upstreams read; Jetty 12 itself sends only
+     * {@code Forwarded}. The client's address is appended to any {@code X-Forwarded-For} it sent,
+     * as every proxy in a chain does.
+     */
+    protected void addXForwardedHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        List<String> chain = new ArrayList<>(Collections.list(clientRequest.getHeaders(HttpHeader.X_FORWARDED_FOR.asString())));
+        chain.add(clientRequest.getRemoteAddr());
+        String host = clientRequest.getHeader(HttpHeader.HOST.asString());
+        proxyRequest.headers(headers -> {
+            headers.put(HttpHeader.X_FORWARDED_FOR, String.join(", ", chain));
+            headers.put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme());
+            if (host != null) {
+                headers.put(HttpHeader.X_FORWARDED_HOST, host);
+            } else {
+                headers.remove(HttpHeader.X_FORWARDED_HOST);
+            }
+        });
+    }
+
+    /** Who is calling, as the filter decided it; what the client claimed in such headers is dropped first. */
+    protected void addIntegrationHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         proxyRequest.headers(headers -> {
             headers.remove(INTEGRATION_ID_HEADER);
             headers.remove(INTEGRATION_NAME_HEADER);

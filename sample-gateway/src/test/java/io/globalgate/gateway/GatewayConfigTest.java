@@ -1,0 +1,153 @@
+package io.globalgate.gateway;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GatewayConfigTest {
+
+    private static GatewayConfig parse(Map<String, String> env, String... args) throws GatewayConfig.UsageException {
+        return GatewayConfig.parse(args, env);
+    }
+
+    private static String refusal(Map<String, String> env, String... args) {
+        return assertThrows(GatewayConfig.UsageException.class, () -> GatewayConfig.parse(args, env)).getMessage();
+    }
+
+    private static String refusal(String... args) {
+        return refusal(Map.of(), args);
+    }
+
+    @Test
+    void withoutOptionsEveryDefaultOfTheReadmeApplies() throws Exception {
+        GatewayConfig config = parse(Map.of());
+        assertEquals(8080, config.port());
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(Path.of("globalgate-data").toAbsolutePath().normalize(), config.dataDir());
+        assertTrue(config.embeddedDatabase());
+        assertTrue(config.effectiveJdbcUrl().startsWith("jdbc:h2:file:" + config.dataDir().resolve("globalgate")), config.effectiveJdbcUrl());
+        assertNull(config.upstreamUrl(), "no upstream: the built-in demo Global API");
+        assertEquals(Duration.ofSeconds(30), config.upstreamTimeout());
+        assertEquals("admin", config.adminUser());
+        assertNull(config.adminPassword(), "no password: generated on the first start");
+        assertNull(config.maxTokenLifetime());
+    }
+
+    @Test
+    void eachOptionIsAlsoAnEnvironmentVariableAndAFlagWins() throws Exception {
+        Map<String, String> env = Map.of("GLOBALGATE_PORT", "9000", "GLOBALGATE_UPSTREAM_URL", "http://erp.internal:9000",
+                "GLOBALGATE_UPSTREAM_TIMEOUT", "5s", "GLOBALGATE_ADMIN_USER", "ops", "GLOBALGATE_MAX_TOKEN_LIFETIME", "90d");
+        GatewayConfig fromEnv = parse(env);
+        assertEquals(9000, fromEnv.port());
+        assertEquals(URI.create("http://erp.internal:9000"), fromEnv.upstreamUrl());
+        assertEquals(Duration.ofSeconds(5), fromEnv.upstreamTimeout());
+        assertEquals("ops", fromEnv.adminUser());
+        assertEquals(Duration.ofDays(90), fromEnv.maxTokenLifetime());
+
+        assertEquals(9001, parse(env, "--port", "9001").port());
+        assertEquals(9002, parse(env, "--port=9002").port());
+        for (GatewayConfig.Option option : GatewayConfig.OPTIONS) {
+            assertEquals("GLOBALGATE_" + option.flag().substring(2).replace('-', '_').toUpperCase(Locale.ROOT), option.env());
+        }
+    }
+
+    @Test
+    void aMariaDbUrlReplacesTheEmbeddedH2AndItsPasswordIsNeverPrinted() throws Exception {
+        GatewayConfig config = parse(Map.of("GLOBALGATE_JDBC_PASSWORD", "s3cret-db"),
+                "--jdbc-url", "jdbc:mariadb://db:3306/globalgate?password=s3cret-url", "--jdbc-user", "gg");
+        assertFalse(config.embeddedDatabase());
+        assertEquals("jdbc:mariadb://db:3306/globalgate?password=s3cret-url", config.effectiveJdbcUrl());
+        assertEquals("gg", config.jdbcUser());
+        assertEquals("s3cret-db", config.jdbcPassword());
+        assertEquals("jdbc:mariadb://db:3306/globalgate?password=<masked>", config.maskedJdbcUrl());
+        assertFalse(config.toString().contains("s3cret"), config.toString());
+        assertFalse(parse(Map.of(), "--admin-password", "a-long-admin-secret").toString().contains("a-long-admin-secret"));
+    }
+
+    @Test
+    void aPortThatIsNotANumberIsRefusedWithAMessageNamingTheFlagAndTheVariable() {
+        assertEquals("--port / GLOBALGATE_PORT must be a number from 0 to 65535 (was 'banana')", refusal("--port", "banana"));
+        assertEquals("--port / GLOBALGATE_PORT must be a number from 0 to 65535 (was '65536')", refusal(Map.of("GLOBALGATE_PORT", "65536")));
+    }
+
+    @Test
+    void anUnknownFlagIsRefusedByName() {
+        assertEquals("Unknown option --colour (see --help)", refusal("--colour", "blue"));
+        assertEquals("Unknown option --colour (see --help)", refusal("--colour=blue"));
+        assertEquals("Unknown option stray (see --help)", refusal("stray"));
+    }
+
+    @Test
+    void aFlagWithoutItsValueIsRefused() {
+        assertEquals("--data-dir needs a value", refusal("--data-dir"));
+    }
+
+    @Test
+    void anUpstreamUrlThatIsNotAnHttpUrlWithoutQueryIsRefused() {
+        for (String bad : new String[] {"erp.internal:9000", "ftp://erp.internal/", "http://erp.internal/?x=1", "http:// bad", "http:///path"}) {
+            assertEquals("--upstream-url / GLOBALGATE_UPSTREAM_URL must be an http(s) URL without query, such as http://erp.internal:9000 (was '"
+                    + bad + "')", refusal("--upstream-url", bad), bad);
+        }
+    }
+
+    @Test
+    void anAdminPasswordShorterThan12CharactersIsRefusedWithoutEchoingIt() {
+        String message = refusal("--admin-password", "hunter2");
+        assertEquals("--admin-password / GLOBALGATE_ADMIN_PASSWORD must be 12 to 200 characters (was 7)", message);
+        assertFalse(message.contains("hunter2"));
+        assertEquals("--admin-password / GLOBALGATE_ADMIN_PASSWORD must be 12 to 200 characters (was 11)",
+                refusal(Map.of("GLOBALGATE_ADMIN_PASSWORD", "elevenchars")));
+    }
+
+    @Test
+    void anUpstreamTimeoutOutsideOneHundredMillisecondsToAnHourIsRefused() {
+        assertEquals("--upstream-timeout / GLOBALGATE_UPSTREAM_TIMEOUT must be a duration from 100ms to 1h such as 30s (was '50ms')",
+                refusal("--upstream-timeout", "50ms"));
+        assertEquals("--upstream-timeout / GLOBALGATE_UPSTREAM_TIMEOUT must be a duration from 100ms to 1h such as 30s (was 'soon')",
+                refusal("--upstream-timeout", "soon"));
+    }
+
+    @Test
+    void aJdbcUrlOfAnotherDatabaseIsRefused() {
+        assertEquals("--jdbc-url / GLOBALGATE_JDBC_URL must be a MariaDB JDBC URL such as jdbc:mariadb://localhost:3306/globalgate "
+                + "(was 'jdbc:postgresql://db/gg')", refusal("--jdbc-url", "jdbc:postgresql://db/gg"));
+    }
+
+    @Test
+    void everyBadOptionIsReportedAtOnceOnALineOfItsOwn() {
+        String message = refusal("--port", "-1", "--admin-user", "a b", "--max-token-lifetime", "forever");
+        assertEquals(3, message.lines().count(), message);
+        assertTrue(message.lines().allMatch(line -> line.startsWith("--")), message);
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsVariableAndDefault() {
+        String help = GatewayConfig.help();
+        for (GatewayConfig.Option option : GatewayConfig.OPTIONS) {
+            String defaultValue = option.defaultValue().isEmpty() ? "(none)" : option.defaultValue();
+            assertTrue(help.contains(option.flag() + " VALUE"), option.flag());
+            assertTrue(help.contains(option.env()), option.env());
+            assertTrue(help.lines().dropWhile(line -> !line.contains(option.flag() + " VALUE")).skip(1).findFirst()
+                    .orElseThrow().strip().equals("default: " + defaultValue), () -> option.flag() + " default in\n" + help);
+        }
+        assertTrue(GatewayConfig.wantsHelp(new String[] {"--port", "1", "--help"}));
+        assertTrue(GatewayConfig.wantsHelp(new String[] {"-h"}));
+    }
+
+    @Test
+    void theOptionsAreTheOnesTheReadmeAndContractName() {
+        assertEquals(java.util.List.of("--port", "--host", "--data-dir", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--upstream-url",
+                        "--upstream-timeout", "--admin-user", "--admin-password", "--max-token-lifetime"),
+                GatewayConfig.OPTIONS.stream().map(GatewayConfig.Option::flag).toList());
+    }
+}

@@ -1,0 +1,277 @@
+package io.globalgate.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.globalgate.token.TokenFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The issue's acceptance flow over real HTTP against one gateway per test class, started as
+ * {@code main} starts it (port 0, a fresh data dir, the generated admin password, the built-in demo
+ * Global API). Subclasses say which database it keeps its data in.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class GatewayEndToEndContract {
+
+    private static final String STATUS = "/api/global/v1/system/status";
+    private static final Pattern AUTH_COUNTER = Pattern.compile("(?m)^globalgate_auth_requests_total\\{([^}]*)} (\\S+)$");
+
+    private Path dataDir;
+    private RunningGateway gateway;
+    private GatewayClient admin;
+
+    /** The gateway's options (besides {@code --port 0}) for a fresh data dir. */
+    protected abstract GatewayConfig configure(Path dataDir) throws Exception;
+
+    @BeforeAll
+    void startGateway() throws Exception {
+        dataDir = RunningGateway.newDataDir();
+        gateway = RunningGateway.start(configure(dataDir));
+        GatewayInfo info = gateway.info();
+        assertNotNull(info.generatedPassword(), "a first start without GLOBALGATE_ADMIN_PASSWORD generates one");
+        admin = new GatewayClient(gateway.uri(), info.adminUser(), info.generatedPassword());
+    }
+
+    @AfterAll
+    void stopGateway() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        RunningGateway.delete(dataDir);
+    }
+
+    protected RunningGateway gateway() {
+        return gateway;
+    }
+
+    protected Path dataDir() {
+        return dataDir;
+    }
+
+    private GatewayClient anonymous() {
+        return GatewayClient.anonymous(gateway.uri());
+    }
+
+    private GatewayClient withPassword(String password) {
+        return new GatewayClient(gateway.uri(), gateway.info().adminUser(), password);
+    }
+
+    // ---- signing in
+
+    @Test
+    void scriptsSignInToTheJsonApiWithHttpBasicAndTheGeneratedPassword() {
+        Reply ok = admin.admin("GET", "/integrations", null);
+        assertEquals(200, ok.status(), ok::toString);
+        assertTrue(ok.json().has("integrations"), ok::toString);
+
+        Reply wrong = withPassword("not-the-password-at-all").admin("GET", "/integrations", null);
+        assertEquals(401, wrong.status(), wrong::toString);
+        assertTrue(wrong.header("WWW-Authenticate").startsWith("Basic"), "a script is challenged, not sent to a login page");
+
+        Reply none = anonymous().admin("GET", "/integrations", null);
+        assertEquals(401, none.status(), none::toString);
+        assertTrue(none.header("WWW-Authenticate").startsWith("Basic"), none.headers()::toString);
+    }
+
+    @Test
+    void peopleSignInWithTheLoginFormAndStaySignedInWithTheSessionCookie() {
+        GatewayClient browser = anonymous();
+        Reply protectedPage = browser.get("/admin/");
+        assertTrue(protectedPage.status() == 302 || protectedPage.status() == 303, protectedPage::toString);
+        assertTrue(protectedPage.header("Location").endsWith("/login"), protectedPage.headers()::toString);
+
+        Reply loginPage = browser.get("/login");
+        assertEquals(200, loginPage.status());
+        assertTrue(loginPage.body().contains("action=\"/j_security_check\""), loginPage::toString);
+
+        Reply signedIn = browser.postForm("/j_security_check", "j_username", "admin", "j_password", gateway.info().generatedPassword());
+        assertTrue(signedIn.status() == 302 || signedIn.status() == 303, signedIn::toString);
+        assertTrue(signedIn.header("Location").endsWith("/admin/"), "back to the page first asked for: " + signedIn.headers());
+
+        Reply adminPage = browser.get("/admin/");
+        assertEquals(200, adminPage.status(), adminPage::toString);
+        assertTrue(adminPage.header("Content-Type").startsWith("text/html"), adminPage.headers()::toString);
+    }
+
+    @Test
+    void aWrongPasswordOnTheLoginFormShowsTheErrorPageAndSignsNobodyIn() {
+        GatewayClient browser = anonymous();
+        browser.get("/admin/");
+
+        Reply refused = browser.postForm("/j_security_check", "j_username", "admin", "j_password", "wrong-password-123");
+        assertTrue(refused.status() == 302 || refused.status() == 303, refused::toString);
+        assertTrue(refused.header("Location").endsWith("/login?error=1"), refused.headers()::toString);
+
+        Reply errorPage = browser.get("/login?error=1");
+        assertEquals(401, errorPage.status());
+        assertTrue(errorPage.body().contains("Wrong user name or password."), errorPage::toString);
+
+        Reply stillProtected = browser.get("/admin/");
+        assertTrue(stillProtected.status() == 302 || stillProtected.status() == 303, "no signed-in session: " + stillProtected);
+        assertTrue(stillProtected.header("Location").endsWith("/login"), stillProtected.headers()::toString);
+    }
+
+    @Test
+    void aRefusedFormLoginWithoutAPriorPageOpensNoSession() {
+        Reply refused = anonymous().postForm("/j_security_check", "j_username", "admin", "j_password", "wrong-password-123");
+        assertTrue(refused.status() == 302 || refused.status() == 303, refused::toString);
+        assertTrue(refused.headers().allValues("Set-Cookie").stream().noneMatch(c -> c.startsWith("JSESSIONID=")),
+                "no session cookie for a refused login: " + refused.headers());
+    }
+
+    // ---- the Global API through the gateway
+
+    @Test
+    void theUpstreamSeesTheIntegrationByIdAndUnicodeNameButNeitherTheTokenNorHeadersTheClientForged() {
+        JsonNode integration = admin.createIntegration("Café ☕ Ünïcode");
+        String token = admin.createToken(integration.get("id").asLong(), "unicode").get("token").asText();
+
+        Reply reply = admin.globalApi(STATUS, token,
+                "X-Globalgate-Integration-Id", "999999",
+                "X-Globalgate-Integration-Name", "Mallory");
+
+        assertEquals(200, reply.status(), reply::toString);
+        JsonNode seen = reply.json().get("gateway");
+        assertAll(
+                () -> assertEquals("ok", reply.json().get("status").asText()),
+                () -> assertEquals(integration.get("id").asText(), seen.get("integrationId").asText()),
+                () -> assertEquals("Café ☕ Ünïcode", seen.get("integrationName").asText()),
+                () -> assertFalse(seen.get("authorizationReceived").asBoolean()));
+    }
+
+    @Test
+    void theDemoMerchantsAnswerInTheGlobalApiShapeWithTheQueryStringAccepted() {
+        String token = admin.newToken("Merchant reader");
+        Reply reply = admin.globalApi("/api/global/v1/system/merchants?limit=2", token);
+        assertEquals(200, reply.status(), reply::toString);
+        assertTrue(reply.json().get("collection").isArray(), reply::toString);
+        assertFalse(reply.json().get("has_more").asBoolean(), reply::toString);
+    }
+
+    @Test
+    void aTokenWorksUntilRevokedRegeneratedOrItsIntegrationIsDeactivatedAndMetricsCountExactlyThoseDecisions() {
+        Map<String, Double> before = authCounters();
+
+        long integrationId = admin.createIntegration("ERP sync").get("id").asLong();
+        JsonNode first = admin.createToken(integrationId, "first");
+        String firstToken = first.get("token").asText();
+        assertEquals(200, admin.globalApi(STATUS, firstToken).status());                       // accepted
+
+        assertEquals(200, admin.admin("POST", "/tokens/" + first.get("id").asLong() + "/revoke", null).status());
+        assertRefused(admin.globalApi(STATUS, firstToken), "revoked");                           // rejected/revoked
+        assertEquals(409, admin.admin("POST", "/tokens/" + first.get("id").asLong() + "/regenerate", null).status(),
+                "a revoked token cannot be regenerated");
+
+        JsonNode second = admin.createToken(integrationId, "second");
+        String oldToken = second.get("token").asText();
+        assertEquals(200, admin.globalApi(STATUS, oldToken).status());                          // accepted
+        Reply regenerated = admin.admin("POST", "/tokens/" + second.get("id").asLong() + "/regenerate", null);
+        assertEquals(201, regenerated.status(), regenerated::toString);
+        assertEquals(second.get("id").asLong(), regenerated.json().get("replaces").asLong());
+        String newToken = regenerated.json().get("token").asText();
+        assertNotEquals(oldToken, newToken);
+        assertEquals(200, admin.globalApi(STATUS, newToken).status());                          // accepted
+        assertRefused(admin.globalApi(STATUS, oldToken), "revoked");                             // rejected/revoked
+
+        Reply deactivated = admin.admin("PATCH", "/integrations/" + integrationId, "{\"active\":false}");
+        assertEquals(200, deactivated.status(), deactivated::toString);
+        assertFalse(deactivated.json().get("active").asBoolean());
+        assertRefused(admin.globalApi(STATUS, newToken), "inactive");                            // rejected/inactive
+        assertEquals(200, admin.admin("PATCH", "/integrations/" + integrationId, "{\"active\":true}").status());
+        assertEquals(200, admin.globalApi(STATUS, newToken).status());                          // accepted
+
+        Reply missing = admin.globalApi(STATUS, null);                                           // rejected/missing
+        assertEquals(401, missing.status());
+        assertEquals("Bearer realm=\"Global API\"", missing.header("WWW-Authenticate"));
+        assertRefused(admin.globalApi(STATUS, TokenFormat.generate()), "not recognised");          // rejected/unknown
+        assertRefused(admin.globalApi(STATUS, "gat_not-a-token"), "malformed");                   // rejected/malformed
+
+        Map<String, Double> expected = new TreeMap<>(Map.of(
+                "outcome=\"accepted\",reason=\"none\"", 4.0,
+                "outcome=\"rejected\",reason=\"revoked\"", 2.0,
+                "outcome=\"rejected\",reason=\"inactive\"", 1.0,
+                "outcome=\"rejected\",reason=\"missing\"", 1.0,
+                "outcome=\"rejected\",reason=\"unknown\"", 1.0,
+                "outcome=\"rejected\",reason=\"malformed\"", 1.0));
+        assertEquals(expected, increase(before, authCounters()));
+    }
+
+    private static void assertRefused(Reply reply, String why) {
+        assertEquals(401, reply.status(), reply::toString);
+        String challenge = reply.header("WWW-Authenticate");
+        assertTrue(challenge.startsWith("Bearer realm=\"Global API\", error=\"invalid_token\""), challenge);
+        assertTrue(challenge.toLowerCase(Locale.ROOT).contains(why), () -> "'" + why + "' in " + challenge);
+        assertEquals("authentication", reply.json().get("errors").get(0).get("type").asText(), reply::toString);
+    }
+
+    // ---- operations
+
+    @Test
+    void metricsExposeTheFilterJvmHikariAndJettyMetersAsPrometheusText() {
+        Reply metrics = anonymous().get("/metrics");
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.header("Content-Type").startsWith("text/plain"), metrics.headers()::toString);
+        for (String prefix : new String[] {"globalgate_auth_requests_total", "jvm_", "hikaricp_", "jetty_"}) {
+            assertTrue(Pattern.compile("(?m)^" + prefix).matcher(metrics.body()).find(), () -> "no " + prefix + " meter in /metrics");
+        }
+    }
+
+    @Test
+    void healthIsUpWhenTheStoreAnswers() {
+        Reply health = anonymous().get("/health");
+        assertEquals(200, health.status());
+        assertEquals("{\"status\":\"UP\"}", health.body());
+        assertTrue(health.header("Content-Type").startsWith("application/json"), health.headers()::toString);
+    }
+
+    @Test
+    void theGeneratedPasswordIsKeptOnlyAsAHashInTheDataDir() throws Exception {
+        String stored = Files.readString(dataDir.resolve(AdminCredentials.FILE_NAME));
+        assertTrue(stored.startsWith("pbkdf2-sha256$"), stored);
+        assertFalse(stored.contains(gateway.info().generatedPassword()));
+        assertFalse(gateway.info().toString().contains(gateway.info().generatedPassword()), "GatewayInfo masks the password");
+    }
+
+    /** {@code globalgate_auth_requests_total} by its labels, as {@code /metrics} shows it now. */
+    private Map<String, Double> authCounters() {
+        Reply metrics = anonymous().get("/metrics");
+        assertEquals(200, metrics.status());
+        Map<String, Double> counters = new HashMap<>();
+        Matcher m = AUTH_COUNTER.matcher(metrics.body());
+        while (m.find()) {
+            counters.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        assertFalse(counters.isEmpty(), "no globalgate_auth_requests_total in /metrics");
+        return counters;
+    }
+
+    /** The series that grew, by how much. */
+    private static Map<String, Double> increase(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> grown = new TreeMap<>();
+        after.forEach((labels, value) -> {
+            double delta = value - before.getOrDefault(labels, 0.0);
+            if (delta != 0) {
+                grown.put(labels, delta);
+            }
+        });
+        return grown;
+    }
+}
