@@ -1,6 +1,7 @@
 package io.globalgate.admin;
 
 import io.globalgate.filter.TokenFilterConfig;
+import io.globalgate.notify.NotificationSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,17 @@ public final class AdminConfig {
     public static final String JDBC_USER = "jdbcUser";
     public static final String JDBC_PASSWORD = "jdbcPassword";
     public static final String CONNECTION_TIMEOUT = "connectionTimeout";
+    public static final String NOTIFICATIONS = "notifications";
+    public static final String SMTP_HOST = "smtpHost";
+    public static final String SMTP_PORT = "smtpPort";
+    public static final String SMTP_SECURITY = "smtpSecurity";
+    public static final String SMTP_USER = "smtpUser";
+    public static final String SMTP_PASSWORD = "smtpPassword";
+    public static final String MAIL_FROM = "mailFrom";
+    public static final String MAIL_DIR = "mailDir";
+    public static final String ADMIN_BASE_URL = "adminBaseUrl";
+    public static final String REMINDERS = "reminders";
+    public static final String NOTIFICATION_MAX_ATTEMPTS = "notificationMaxAttempts";
 
     public static final Map<String, String> DEFAULTS;
 
@@ -34,6 +46,17 @@ public final class AdminConfig {
         d.put(JDBC_USER, "");
         d.put(JDBC_PASSWORD, "");
         d.put(CONNECTION_TIMEOUT, "2s");
+        d.put(NOTIFICATIONS, "true");
+        d.put(SMTP_HOST, "");
+        d.put(SMTP_PORT, "587");
+        d.put(SMTP_SECURITY, "starttls");
+        d.put(SMTP_USER, "");
+        d.put(SMTP_PASSWORD, "");
+        d.put(MAIL_FROM, "globalgate@localhost");
+        d.put(MAIL_DIR, "");
+        d.put(ADMIN_BASE_URL, "");
+        d.put(REMINDERS, "7d,1d");
+        d.put(NOTIFICATION_MAX_ATTEMPTS, "8");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -46,6 +69,8 @@ public final class AdminConfig {
     private final String jdbcUser;
     private final String jdbcPassword;
     private final Duration connectionTimeout;
+    private final boolean notifications;
+    private final NotificationSettings notificationSettings;
 
     private AdminConfig(Map<String, String> raw) {
         List<String> errors = new ArrayList<>();
@@ -54,7 +79,7 @@ public final class AdminConfig {
             if (!DEFAULTS.containsKey(k)) {
                 errors.add(k + ": unknown parameter (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
             } else if (value != null) {
-                v.put(k, JDBC_PASSWORD.equals(k) ? value : value.strip());
+                v.put(k, JDBC_PASSWORD.equals(k) || SMTP_PASSWORD.equals(k) ? value : value.strip());
             }
         });
         role = v.get(ROLE);
@@ -81,9 +106,77 @@ public final class AdminConfig {
             timeout = Duration.ofSeconds(2);
         }
         connectionTimeout = timeout;
+        notifications = switch (v.get(NOTIFICATIONS)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                errors.add(NOTIFICATIONS + ": must be true or false (was '" + v.get(NOTIFICATIONS) + "')");
+                yield false;
+            }
+        };
+        notificationSettings = notificationSettings(v, errors);
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("Globalgate admin configuration refused: " + String.join("; ", errors));
         }
+    }
+
+    private static NotificationSettings notificationSettings(Map<String, String> v, List<String> errors) {
+        String host = v.get(SMTP_HOST);
+        if (!host.isEmpty() && !host.matches("[A-Za-z0-9.:\\-\\[\\]]{1,255}")) {
+            errors.add(SMTP_HOST + ": must be a host name or address (was '" + host + "')");
+        }
+        int port = -1;
+        try {
+            port = Integer.parseInt(v.get(SMTP_PORT));
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (port < 1 || port > 65535) {
+            errors.add(SMTP_PORT + ": must be a port number from 1 to 65535 (was '" + v.get(SMTP_PORT) + "')");
+        }
+        String security = v.get(SMTP_SECURITY);
+        if (!List.of("none", "starttls", "tls").contains(security)) {
+            errors.add(SMTP_SECURITY + ": must be none, starttls or tls (was '" + security + "')");
+        }
+        String from = v.get(MAIL_FROM);
+        try {
+            new jakarta.mail.internet.InternetAddress(from, true);
+            if (from.contains("\r") || from.contains("\n")) {
+                throw new jakarta.mail.internet.AddressException("line break");
+            }
+        } catch (jakarta.mail.internet.AddressException e) {
+            errors.add(MAIL_FROM + ": must be an e-mail address (was '" + from + "')");
+        }
+        String baseUrl = v.get(ADMIN_BASE_URL);
+        if (!baseUrl.isEmpty() && !baseUrl.matches("https?://[^\\s\"<>]{1,500}")) {
+            errors.add(ADMIN_BASE_URL + ": must be an http(s) URL such as https://gateway.example.com/admin (was '" + baseUrl + "')");
+        }
+        List<Duration> reminders = new ArrayList<>();
+        for (String part : v.get(REMINDERS).split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            Duration d = TokenFilterConfig.parseDuration(part.strip());
+            if (d == null || d.isZero() || d.compareTo(Duration.ofDays(365)) > 0) {
+                errors.add(REMINDERS + ": must be a comma-separated list of durations such as 7d,1d (was '" + v.get(REMINDERS) + "')");
+                break;
+            }
+            reminders.add(d);
+        }
+        int attempts = -1;
+        try {
+            attempts = Integer.parseInt(v.get(NOTIFICATION_MAX_ATTEMPTS));
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (attempts < 1 || attempts > 50) {
+            errors.add(NOTIFICATION_MAX_ATTEMPTS + ": must be a whole number from 1 to 50 (was '" + v.get(NOTIFICATION_MAX_ATTEMPTS) + "')");
+        }
+        String mailDir = v.get(MAIL_DIR);
+        return new NotificationSettings(host.isEmpty() ? null : host, port, security, v.get(SMTP_USER).isEmpty() ? null : v.get(SMTP_USER),
+                v.get(SMTP_PASSWORD).isEmpty() ? null : v.get(SMTP_PASSWORD), from,
+                mailDir.isEmpty() ? null : java.nio.file.Path.of(mailDir), baseUrl.isEmpty() ? null : baseUrl, List.copyOf(reminders),
+                attempts, Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(20));
     }
 
     public static AdminConfig fromMap(Map<String, String> parameters) {
@@ -117,5 +210,14 @@ public final class AdminConfig {
 
     public Duration connectionTimeout() {
         return connectionTimeout;
+    }
+
+    /** Whether this servlet delivers the notification outbox and queues expiry reminders. */
+    public boolean notifications() {
+        return notifications;
+    }
+
+    public NotificationSettings notificationSettings() {
+        return notificationSettings;
     }
 }

@@ -51,6 +51,8 @@ final class ApiHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /** How much of a refused body is read and dropped rather than left on the connection. */
+    static final int MAX_DISCARD_BYTES = 1024 * 1024;
 
     private static final Pattern INTEGRATIONS = Pattern.compile("/integrations");
     private static final Pattern INTEGRATION = Pattern.compile("/integrations/(\\d{1,18})");
@@ -92,6 +94,35 @@ final class ApiHandler {
             LOG.warn("Admin API: store unavailable: {}", e.getMessage());
             res.setHeader("Retry-After", "5");
             error(res, 503, "unavailable", "The token store is unavailable; try again shortly", List.of());
+        } finally {
+            discardUnread(req, res);
+        }
+    }
+
+    /**
+     * A request refused before its body was read (wrong path, method, type or size) leaves that
+     * body on the connection, and a connection closed with unread data is reset, which can destroy
+     * the answer on its way to the client. So what is left is read and dropped, up to a limit;
+     * beyond it the connection is closed after the answer, and the answer says so.
+     */
+    private static void discardUnread(HttpServletRequest req, HttpServletResponse res) {
+        if (req.getContentLengthLong() > MAX_BODY_BYTES + MAX_DISCARD_BYTES) {
+            res.setHeader("Connection", "close");
+            return;
+        }
+        byte[] buffer = new byte[8192];
+        long discarded = 0;
+        try {
+            InputStream in = req.getInputStream();
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                discarded += n;
+                if (discarded > MAX_DISCARD_BYTES) {
+                    res.setHeader("Connection", "close");
+                    return;
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            res.setHeader("Connection", "close");
         }
     }
 
@@ -353,7 +384,9 @@ final class ApiHandler {
         byte[] bytes = mapper.writeValueAsBytes(body);
         res.setStatus(status);
         res.setContentType("application/json");
-        res.setContentLength(bytes.length);
+        // No setContentLength: it would commit the answer with this write, and then a refusal
+        // could no longer say "Connection: close" when the body it left unread must be dropped
+        // (discardUnread, and the container at the end of the request, add it when needed).
         res.getOutputStream().write(bytes);
     }
 

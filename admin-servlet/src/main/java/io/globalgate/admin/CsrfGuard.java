@@ -47,11 +47,14 @@ final class CsrfGuard {
      * False when the request says it comes from another origin. A request with neither header
      * (scripts, old clients, Referrer-Policy) passes this check and relies on the form token or,
      * for the API, on the JSON content type that a cross-site form cannot send.
+     * {@code Origin: null} counts as no header: it is what browsers send with our own forms,
+     * because our pages say {@code Referrer-Policy: no-referrer}, so it tells nothing about where
+     * a request comes from.
      */
     static boolean sameOrigin(HttpServletRequest request) {
         String origin = request.getHeader("Origin");
         String own = ownOrigin(request);
-        if (origin != null) {
+        if (origin != null && !origin.equals("null")) {
             return origin.toLowerCase(Locale.ROOT).equals(own);
         }
         String referer = request.getHeader("Referer");

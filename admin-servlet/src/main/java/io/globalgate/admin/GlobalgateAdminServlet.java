@@ -4,6 +4,7 @@ import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.StoreProvider;
+import io.globalgate.notify.NotificationService;
 import io.globalgate.store.GlobalgateStore;
 import io.globalgate.validation.InputValidator;
 import jakarta.servlet.ServletConfig;
@@ -39,6 +40,8 @@ public class GlobalgateAdminServlet extends HttpServlet {
     private transient ApiHandler api;
     private transient PageHandler pages;
     private transient StoreProvider.Obtained obtained;
+    private transient jakarta.servlet.ServletContext storeContext;
+    private transient NotificationService notifications;
 
     public GlobalgateAdminServlet() {
         this(null);
@@ -58,6 +61,7 @@ public class GlobalgateAdminServlet extends HttpServlet {
             Clock clock = context.getAttribute(ContextAttributes.CLOCK) instanceof Clock c ? c : Clock.systemUTC();
             obtained = StoreProvider.obtain(context, config.dataSource(), config.jdbcUrl(), config.jdbcUser(),
                     config.jdbcPassword(), config.connectionTimeout(), clock);
+            storeContext = context;
             GlobalgateStore store = obtained.store().withValidator(new InputValidator(clock, config.maxTokenLifetime()));
             if (obtained.ownedPool() != null) {
                 store.migrate(); // we opened the database, so we bring its schema up to date
@@ -65,10 +69,18 @@ public class GlobalgateAdminServlet extends HttpServlet {
             TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
             api = new ApiHandler(store);
             pages = new PageHandler(store, templates);
+            if (config.notifications()) {
+                notifications = new NotificationService(store, config.notificationSettings());
+                notifications.start();
+            }
             LOG.info("Globalgate admin ready at {}/* for role '{}' (store: {}{})", servletConfig.getServletName(), config.role(),
                     obtained.description(), config.maxTokenLifetime() == null ? "" : ", max token lifetime " + config.maxTokenLifetime());
         } catch (IllegalArgumentException e) {
+            destroy();
             throw new ServletException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            destroy();
+            throw new ServletException("Globalgate admin could not start: " + e.getMessage(), e);
         }
     }
 
@@ -124,8 +136,12 @@ public class GlobalgateAdminServlet extends HttpServlet {
 
     @Override
     public void destroy() {
-        if (obtained != null && obtained.ownedPool() != null) {
-            obtained.ownedPool().close();
+        if (notifications != null) {
+            notifications.close();
+        }
+        if (storeContext != null) {
+            StoreProvider.release(storeContext);
+            storeContext = null;
         }
     }
 

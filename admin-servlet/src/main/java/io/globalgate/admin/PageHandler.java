@@ -66,6 +66,7 @@ final class PageHandler {
     private static final Pattern INTEGRATION_EDIT = Pattern.compile("/integrations/(\\d{1,18})/edit");
     private static final Pattern NEW_TOKEN = Pattern.compile("/integrations/(\\d{1,18})/tokens/new");
     private static final Pattern TOKENS = Pattern.compile("/integrations/(\\d{1,18})/tokens");
+    private static final Pattern TEST_EMAIL = Pattern.compile("/integrations/(\\d{1,18})/test-email");
     private static final Pattern MASS_REVOKE = Pattern.compile("/integrations/(\\d{1,18})/tokens/revoke");
     private static final Pattern TOKEN = Pattern.compile("/tokens/(\\d{1,18})");
     private static final Pattern TOKEN_CREATED = Pattern.compile("/tokens/(\\d{1,18})/created");
@@ -131,7 +132,8 @@ final class PageHandler {
             Page<AccessToken> tokens = store.tokens().list(i.id(), status, pr);
             String linkBase = "/integrations/" + i.id() + "?" + (status == null ? "" : "status=" + status.code() + "&");
             render(res, "integration", new IntegrationPage(layout(req, i.name()), i, tokens.items(),
-                    paging(req, pr, tokens.total(), linkBase), status == null ? null : status.code(), store.clock().instant()));
+                    paging(req, pr, tokens.total(), linkBase), status == null ? null : status.code(), store.clock().instant(),
+                    store.notifications().list(i.id(), PageRequest.first(10)).items()));
         } else if ((m = NEW_TOKEN.matcher(path)).matches()) {
             Integration i = store.integrations().get(id(m));
             render(res, "token-form", tokenForm(req, i, "", defaultPolicy(), "", Map.of()));
@@ -240,6 +242,11 @@ final class PageHandler {
                 flash(req, revoked == 1 ? "1 token revoked." : revoked + " tokens revoked.");
             }
             redirect(req, res, "/integrations/" + integrationId);
+        } else if ((m = TEST_EMAIL.matcher(path)).matches()) {
+            Integration i = store.integrations().get(id(m));
+            store.notifications().enqueueTest(actor, i.id());
+            flash(req, "A test e-mail to " + i.notificationEmail() + " is queued; its status shows under Notifications.");
+            redirect(req, res, "/integrations/" + i.id());
         } else if ((m = TOKEN_REVOKE.matcher(path)).matches()) {
             AccessToken revoked = store.tokens().revoke(actor, id(m));
             flash(req, "Token “" + revoked.name() + "” revoked.");

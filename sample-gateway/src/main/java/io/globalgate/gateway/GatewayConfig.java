@@ -27,7 +27,8 @@ public record GatewayConfig(
         Duration upstreamTimeout,
         String adminUser,
         String adminPassword,
-        Duration maxTokenLifetime) {
+        Duration maxTokenLifetime,
+        Map<String, String> mail) {
 
     /** One option: its flag, its variable, its default ("" = none) and what it does. */
     public record Option(String flag, String env, String defaultValue, String help) {
@@ -44,7 +45,19 @@ public record GatewayConfig(
             new Option("--upstream-timeout", "GLOBALGATE_UPSTREAM_TIMEOUT", "30s", "how long to wait for the upstream before answering 504"),
             new Option("--admin-user", "GLOBALGATE_ADMIN_USER", "admin", "the admin pages' user"),
             new Option("--admin-password", "GLOBALGATE_ADMIN_PASSWORD", "", "the admin password; unset on first start = generated, printed once, kept hashed in the data dir"),
-            new Option("--max-token-lifetime", "GLOBALGATE_MAX_TOKEN_LIFETIME", "", "longest lifetime a new token may be given, e.g. 90d; unset = no limit"));
+            new Option("--max-token-lifetime", "GLOBALGATE_MAX_TOKEN_LIFETIME", "", "longest lifetime a new token may be given, e.g. 90d; unset = no limit"),
+            new Option("--smtp-host", "GLOBALGATE_SMTP_HOST", "", "SMTP server for notification e-mails; unset = .eml files in <data dir>/mail"),
+            new Option("--smtp-port", "GLOBALGATE_SMTP_PORT", "587", "SMTP port"),
+            new Option("--smtp-security", "GLOBALGATE_SMTP_SECURITY", "starttls", "none, starttls (required) or tls (implicit)"),
+            new Option("--smtp-user", "GLOBALGATE_SMTP_USER", "", "SMTP user; unset = no authentication"),
+            new Option("--smtp-password", "GLOBALGATE_SMTP_PASSWORD", "", "SMTP password"),
+            new Option("--mail-from", "GLOBALGATE_MAIL_FROM", "globalgate@localhost", "sender address of notification e-mails"),
+            new Option("--public-url", "GLOBALGATE_PUBLIC_URL", "", "the gateway's URL as its users reach it, for links in e-mails; unset = http://localhost:<port>"));
+
+    /** Gateway options that are admin servlet init-params under another name. */
+    private static final Map<String, String> MAIL_PARAMS = Map.of(
+            "--smtp-host", "smtpHost", "--smtp-port", "smtpPort", "--smtp-security", "smtpSecurity",
+            "--smtp-user", "smtpUser", "--smtp-password", "smtpPassword", "--mail-from", "mailFrom");
 
     /** Thrown for bad options; the message is for the person who typed them. */
     public static final class UsageException extends Exception {
@@ -162,12 +175,43 @@ public record GatewayConfig(
                         + clip(lifetime) + "')");
             }
         }
+        Map<String, String> mail = new LinkedHashMap<>();
+        MAIL_PARAMS.forEach((flag, param) -> mail.put(param, values.get(flag)));
+        String publicUrl = values.get("--public-url").strip();
+        if (!publicUrl.isEmpty() && !publicUrl.matches("https?://[^\\s\"<>]{1,400}")) {
+            errors.add("--public-url / GLOBALGATE_PUBLIC_URL must be an http(s) URL such as https://gateway.example.com (was '" + clip(publicUrl) + "')");
+        } else if (port >= 0) {
+            String base = publicUrl.isEmpty() ? "http://localhost:" + port : publicUrl;
+            mail.put("adminBaseUrl", (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/admin");
+        }
+        if (values.get("--smtp-host").isBlank()) {
+            mail.put("mailDir", Path.of(dataDir.isEmpty() ? "." : dataDir).toAbsolutePath().normalize().resolve("mail").toString());
+        }
+        try {
+            io.globalgate.admin.AdminConfig.fromMap(mail);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage().replace("Globalgate admin configuration refused: ", "");
+            for (Map.Entry<String, String> m : MAIL_PARAMS.entrySet()) {
+                Option o = OPTIONS.stream().filter(x -> x.flag().equals(m.getKey())).findFirst().orElseThrow();
+                message = message.replace(m.getValue() + ":", o.flag() + " / " + o.env() + ":");
+            }
+            errors.add(message);
+        }
         if (!errors.isEmpty()) {
             throw new UsageException(String.join("\n", errors));
         }
         return new GatewayConfig(host, port, Path.of(dataDir).toAbsolutePath().normalize(), jdbcUrl.isEmpty() ? null : jdbcUrl,
                 values.get("--jdbc-user"), values.get("--jdbc-password"), upstream, timeout, adminUser,
-                adminPassword.isEmpty() ? null : adminPassword, maxLifetime);
+                adminPassword.isEmpty() ? null : adminPassword, maxLifetime, Map.copyOf(mail));
+    }
+
+    /** The admin servlet's init-params: the maximum token lifetime and how notification e-mails leave. */
+    public Map<String, String> adminParams() {
+        Map<String, String> params = new LinkedHashMap<>(mail);
+        if (maxTokenLifetime != null) {
+            params.put("maxTokenLifetime", maxTokenLifetime.toString());
+        }
+        return params;
     }
 
     public boolean embeddedDatabase() {

@@ -39,7 +39,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -121,9 +120,7 @@ public final class GatewayServer {
         proxy.setInitParameter("maxThreads", "64");
         context.addServlet(proxy, "/api/global/*");
 
-        Map<String, String> adminParams = config.maxTokenLifetime() == null ? Map.of()
-                : Map.of(AdminConfig.MAX_TOKEN_LIFETIME, config.maxTokenLifetime().toString());
-        ServletHolder admin = new ServletHolder("admin", new GlobalgateAdminServlet(AdminConfig.fromMap(adminParams)));
+        ServletHolder admin = new ServletHolder("admin", new GlobalgateAdminServlet(AdminConfig.fromMap(config.adminParams())));
         admin.setInitOrder(1);
         context.addServlet(admin, "/admin/*");
         context.addServlet(new ServletHolder("login", new LoginPageServlet()), "/login");

@@ -145,9 +145,22 @@ class GatewayConfigTest {
     }
 
     @Test
-    void theOptionsAreTheOnesTheReadmeAndContractName() {
-        assertEquals(java.util.List.of("--port", "--host", "--data-dir", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--upstream-url",
-                        "--upstream-timeout", "--admin-user", "--admin-password", "--max-token-lifetime"),
-                GatewayConfig.OPTIONS.stream().map(GatewayConfig.Option::flag).toList());
+    void theOptionsAreExactlyTheOnesTheReadmeTableNamesWithTheirVariablesAndDefaults() throws Exception {
+        java.nio.file.Path readme = java.nio.file.Path.of(System.getProperty("basedir", "."), "..", "README.md");
+        java.util.List<String> rows = java.nio.file.Files.readAllLines(readme).stream()
+                .dropWhile(line -> !line.equals("### Sample gateway"))
+                .filter(line -> line.startsWith("| `--"))
+                .toList();
+        java.util.List<String> flags = rows.stream().map(line -> line.split("`")[1]).toList();
+        assertEquals(GatewayConfig.OPTIONS.stream().map(GatewayConfig.Option::flag).toList(), flags,
+                "README's sample gateway table and GatewayConfig.OPTIONS must list the same options, in order");
+        for (int i = 0; i < rows.size(); i++) {
+            GatewayConfig.Option option = GatewayConfig.OPTIONS.get(i);
+            assertTrue(rows.get(i).contains("`" + option.env() + "`"), rows.get(i));
+            assertTrue(option.defaultValue().isEmpty() ? rows.get(i).contains("| —") : rows.get(i).contains("`" + option.defaultValue() + "`"),
+                    "README default of " + option.flag() + ": " + rows.get(i));
+        }
+        assertTrue(flags.containsAll(java.util.List.of("--port", "--data-dir", "--jdbc-url", "--jdbc-user", "--jdbc-password",
+                "--upstream-url", "--admin-user", "--admin-password")), "every option of CONTRACT.md");
     }
 }

@@ -1,0 +1,160 @@
+package io.globalgate.notify;
+
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.Integration;
+import io.globalgate.store.NotificationOutbox.Message;
+import jakarta.mail.Message.RecipientType;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delivers the outbox and queues expiry reminders, on one background thread. Safe to run on every
+ * gateway node at once: messages are claimed row by row and reminders once per token and
+ * threshold, in the database.
+ */
+public final class NotificationService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationService.class);
+    private static final Duration LEASE = Duration.ofMinutes(2);
+
+    private final GlobalgateStore store;
+    private final NotificationSettings settings;
+    private final MailTransport transport;
+    private final MessageRenderer renderer;
+    private final Clock clock;
+    private final String node = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    private ScheduledExecutorService scheduler;
+
+    public NotificationService(GlobalgateStore store, NotificationSettings settings) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = store.clock();
+        this.transport = settings.smtpHost() != null ? new SmtpMailTransport(settings)
+                : settings.mailDir() != null ? new EmlFileTransport(settings.mailDir()) : null;
+        this.renderer = new MessageRenderer(settings.adminBaseUrl());
+    }
+
+    public synchronized void start() {
+        if (scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "globalgate-notifications");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(() -> guarded(this::scanReminders), 0, settings.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
+        if (transport != null) {
+            scheduler.scheduleWithFixedDelay(() -> guarded(this::deliverDue), 0, settings.sendInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        LOG.info("Globalgate notifications: {}", transport == null
+                ? "no SMTP server and no mail folder configured; messages wait in the outbox" : settings);
+    }
+
+    /** Queues the reminders that are due now; returns how many. */
+    public int scanReminders() {
+        int queued = 0;
+        for (Duration before : settings.reminders()) {
+            queued += store.notifications().queueReminders(key(before), before, 500);
+        }
+        queued += store.notifications().queueReminders("expired", null, 500);
+        return queued;
+    }
+
+    /** Tries every due message once; returns how many the server accepted. */
+    public int deliverDue() {
+        if (transport == null) {
+            return 0;
+        }
+        int sent = 0;
+        List<Message> claimed;
+        // Until nothing is left to claim: another node may take part of each batch, so a short
+        // batch does not mean the queue is empty.
+        while (!(claimed = store.notifications().claimDue(node, 20, LEASE)).isEmpty()) {
+            for (Message m : claimed) {
+                if (deliver(m)) {
+                    sent++;
+                }
+            }
+        }
+        return sent;
+    }
+
+    private boolean deliver(Message m) {
+        try {
+            Integration integration = store.integrations().get(m.integrationId());
+            transport.send(mime(m, integration.name()));
+            store.notifications().markSent(m.id());
+            return true;
+        } catch (MessagingException | RuntimeException e) {
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            int attempt = m.attempts() + 1;
+            if (attempt >= settings.maxAttempts()) {
+                store.notifications().markFailed(m.id(), error);
+                LOG.warn("Notification {} to {} failed for good after {} attempts: {}", m.id(), m.recipient(), attempt, error);
+            } else {
+                Instant next = clock.instant().plus(settings.backoff(attempt));
+                store.notifications().markRetry(m.id(), next, error);
+                LOG.info("Notification {} to {} not delivered (attempt {}), retrying at {}: {}", m.id(), m.recipient(), attempt, next, error);
+            }
+            return false;
+        }
+    }
+
+    MimeMessage mime(Message m, String integrationName) throws MessagingException {
+        MessageRenderer.Rendered r = renderer.render(m, integrationName);
+        MimeMessage mime = new MimeMessage(transport.session());
+        mime.setFrom(new InternetAddress(settings.from(), true));
+        mime.setRecipients(RecipientType.TO, InternetAddress.parse(m.recipient(), true));
+        mime.setSubject(r.subject(), "UTF-8");
+        mime.setSentDate(Date.from(clock.instant()));
+        mime.setHeader("X-Globalgate-Notification", Long.toString(m.id()));
+        mime.setHeader("Auto-Submitted", "auto-generated");
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(r.text(), "UTF-8", "plain");
+        MimeBodyPart html = new MimeBodyPart();
+        html.setText(r.html(), "UTF-8", "html");
+        alternative.addBodyPart(text);
+        alternative.addBodyPart(html);
+        mime.setContent(alternative);
+        mime.saveChanges();
+        return mime;
+    }
+
+    static String key(Duration before) {
+        return before.toDays() > 0 && before.equals(Duration.ofDays(before.toDays())) ? before.toDays() + "d" : before.toSeconds() + "s";
+    }
+
+    private static void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Globalgate notifications: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+}

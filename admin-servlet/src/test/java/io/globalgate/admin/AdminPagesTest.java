@@ -1,0 +1,706 @@
+package io.globalgate.admin;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.admin.testing.AdminClient;
+import io.globalgate.admin.testing.AdminTestServer;
+import io.globalgate.admin.testing.GlobalApi;
+import io.globalgate.admin.testing.PageChecks;
+import io.globalgate.admin.testing.Reply;
+import io.globalgate.admin.testing.StoreState;
+import io.globalgate.store.AccessToken;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.Integration;
+import io.globalgate.store.IntegrationStore;
+import io.globalgate.store.IssuedToken;
+import io.globalgate.store.TokenStatus;
+import io.globalgate.testing.TestDatabases;
+import io.globalgate.token.TokenFormat;
+import io.globalgate.validation.PageRequest;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The admin pages over real HTTP with HTTP Basic, one Jetty for the class: every page renders,
+ * every form's success and error paths, and the token actions, checked against the store and
+ * against the filtered endpoint that shares it.
+ */
+class AdminPagesTest {
+
+    private static final Pattern CREATED = Pattern.compile("/admin/tokens/(\\d+)/created");
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private static HikariDataSource dataSource;
+    private static AdminTestServer server;
+    private static GlobalgateStore store;
+    private static AdminClient admin;
+    private static Reply emptyGrid;
+    private static Reply emptyAudit;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        dataSource = TestDatabases.h2();
+        server = AdminTestServer.start(dataSource, Clock.systemUTC(), Map.of());
+        store = server.store();
+        admin = AdminClient.admin(server);
+        // The empty states can only be seen before any test stores anything.
+        emptyGrid = admin.get("/admin/");
+        emptyAudit = admin.get("/admin/audit");
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+        dataSource.close();
+    }
+
+    // ---- the grid and the audit log
+
+    @Test
+    void theGridOfAnEmptyStoreInvitesToAddTheFirstIntegration() {
+        Document page = PageChecks.assertPage(emptyGrid);
+        assertEquals("Global Integrations", page.selectFirst("h1").text());
+        assertTrue(page.selectFirst("p.empty").text().contains("No integrations yet"), page.html());
+        assertNull(page.selectFirst("table#integrations"));
+        assertEquals("/admin/integrations/new", page.selectFirst("a.button.primary").attr("href"));
+        assertEquals("Add Custom Integration", page.selectFirst("a.button.primary").text());
+    }
+
+    @Test
+    void theAuditLogOfAnEmptyStoreSaysNothingHasHappenedYet() {
+        Document page = PageChecks.assertPage(emptyAudit);
+        assertEquals("Nothing has happened yet.", page.selectFirst("p.empty").text());
+        assertNull(page.selectFirst("table#audit"));
+    }
+
+    @Test
+    void theGridListsEachIntegrationWithItsFieldsAndItsCountOfActiveTokens() {
+        Integration i = integration("Grid listed");
+        IssuedToken kept = token(i, "kept");
+        IssuedToken revoked = token(i, "revoked");
+        store.tokens().revoke("setup", revoked.token().id());
+
+        Document page = PageChecks.assertPage(admin.get("/admin/?q=" + AdminClient.enc(i.name())));
+        Element row = rowLinkingTo(page, "table#integrations", "/admin/integrations/" + i.id());
+        assertEquals(i.name(), row.selectFirst("td.name").text());
+        assertEquals("Created by the test", row.selectFirst("td.description").text());
+        assertTrue(row.text().contains("ops@example.com"), row.outerHtml());
+        assertEquals("Yes", row.selectFirst(".badge").text());
+        assertEquals("1", row.selectFirst("td.number").text());
+        assertFalse(page.html().contains(kept.value()), "a token value on the grid");
+    }
+
+    @Test
+    void theGridSearchFindsByPartOfTheNameIgnoringCaseAndSaysWhenNothingMatches() {
+        Integration i = integration("Searchable Warehouse");
+        Document found = PageChecks.assertPage(admin.get("/admin/?q=" + AdminClient.enc("SEARCHABLE wAREHOUSE")));
+        assertNotNull(rowLinkingTo(found, "table#integrations", "/admin/integrations/" + i.id()));
+        assertEquals("SEARCHABLE wAREHOUSE", found.selectFirst("input#q").val(), "the search box keeps the query");
+
+        Document none = PageChecks.assertPage(admin.get("/admin/?q=" + AdminClient.enc("no such integration zzz")));
+        assertNull(none.selectFirst("table#integrations"));
+        assertEquals("No integration matches “no such integration zzz”.", none.selectFirst("p.empty").text());
+    }
+
+    @Test
+    void theAuditLogListsEachActionNewestFirstAndItsIntegrationFilterShowsOnlyThatIntegration() {
+        Integration i = integration("Audited");
+        Integration other = integration("Audited other");
+        IssuedToken t = token(i, "audited token");
+        store.tokens().revoke("someone-else", t.token().id());
+
+        Document all = PageChecks.assertPage(admin.get("/admin/audit"));
+        List<String> actions = all.select("table#audit tbody tr td:nth-child(3)").eachText();
+        assertEquals("token.revoked", actions.get(0), "newest first: " + actions);
+        assertEquals("someone-else", all.selectFirst("table#audit tbody tr td:nth-child(2)").text());
+
+        Document filtered = PageChecks.assertPage(admin.get("/admin/audit?integrationId=" + i.id()));
+        assertEquals("Audit log of " + i.name(), filtered.selectFirst("h1").text());
+        List<String> integrationIds = filtered.select("table#audit tbody tr td:nth-child(4)").eachText();
+        assertEquals(List.of(String.valueOf(i.id()), String.valueOf(i.id()), String.valueOf(i.id())), integrationIds,
+                "integration.created, token.created, token.revoked of this integration only");
+        assertEquals(List.of("token.revoked", "token.created", "integration.created"),
+                filtered.select("table#audit tbody tr td:nth-child(3)").eachText());
+        assertFalse(filtered.text().contains(other.name()));
+        assertNotNull(filtered.selectFirst("a[href=/admin/integrations/" + i.id() + "]"), "links back to the integration");
+        assertTrue(filtered.selectFirst("nav.paging").text().contains("1–3 of 3"), filtered.selectFirst("nav.paging").text());
+    }
+
+    // ---- new integration: Save and Continue
+
+    @Test
+    void theNewIntegrationFormAsksForNameDescriptionAndEmailAndOffersSaveAndContinue() {
+        Document page = PageChecks.assertPage(admin.get("/admin/integrations/new"));
+        Element form = page.selectFirst("form.form");
+        assertEquals("post", form.attr("method"));
+        assertEquals("/admin/integrations", form.attr("action"));
+        assertNotNull(form.selectFirst("input#name[name=name]"));
+        assertNotNull(form.selectFirst("textarea#description[name=description]"));
+        assertNotNull(form.selectFirst("input#notificationEmail[name=notificationEmail][type=email]"));
+        assertFalse(form.selectFirst("input[name=_csrf]").val().isEmpty());
+        assertEquals("Save and Continue", form.selectFirst("button[type=submit]").text());
+        assertNull(form.selectFirst("input[name=active]"), "a new integration is active; the flag is on the edit form");
+    }
+
+    @Test
+    void saveAndContinueStoresTheIntegrationAndRedirectsWith303ToItsNewTokenForm() {
+        String name = "Saved and continued " + NAMES.incrementAndGet();
+        Reply saved = admin.submit("/admin/integrations", "name", "  " + name + "  ", "description", "ERP sync",
+                "notificationEmail", "erp@example.com");
+
+        assertEquals(303, saved.status(), saved.toString());
+        Integration stored = byName(name);
+        assertEquals("ERP sync", stored.description());
+        assertEquals("erp@example.com", stored.notificationEmail());
+        assertTrue(stored.active());
+        assertEquals("admin", stored.createdBy(), "the container's user is the actor");
+        assertEquals("/admin/integrations/" + stored.id() + "/tokens/new", saved.location());
+
+        Document form = PageChecks.assertPage(admin.get(saved.location()));
+        assertEquals("Integration “" + name + "” saved. Now create its first Global API access token.",
+                form.selectFirst("p.flash").text());
+        assertEquals("New Global API Access Token", form.selectFirst("h1").text());
+        assertEquals("/admin/integrations/" + stored.id() + "/tokens", form.selectFirst("form.form").attr("action"));
+        assertNull(PageChecks.assertPage(admin.get(saved.location())).selectFirst("p.flash"), "a flash is shown once");
+    }
+
+    @Test
+    void aNewIntegrationWithoutNameIsShownAgainWithTheErrorNextToTheNameKeepingTheInputAndStoringNothing() {
+        Map<String, Long> before = StoreState.snapshot(store);
+        Reply refused = admin.submit("/admin/integrations", "name", "   ", "description", "Typed description\nline two",
+                "notificationEmail", "kept@example.com");
+
+        assertEquals(400, refused.status(), refused.toString());
+        Document page = PageChecks.assertHtml(refused);
+        assertFieldError(page, "name", "Name is required");
+        assertEquals("Typed description\nline two", page.selectFirst("textarea#description").wholeText().replace("\r", ""));
+        assertEquals("kept@example.com", page.selectFirst("input#notificationEmail").val());
+        assertEquals("true", page.selectFirst("input#name").attr("aria-invalid"));
+        assertEquals(before, StoreState.snapshot(store));
+    }
+
+    @Test
+    void aNewIntegrationWithABadEmailAndATooLongNameShowsBothErrorsNextToTheirFieldsAndStoresNothing() {
+        Map<String, Long> before = StoreState.snapshot(store);
+        String longName = "N".repeat(101);
+        Reply refused = admin.submit("/admin/integrations", "name", longName, "description", "",
+                "notificationEmail", "not an address");
+
+        assertEquals(400, refused.status(), refused.toString());
+        Document page = PageChecks.assertHtml(refused);
+        assertFieldError(page, "name", "Name must be at most 100 characters (was 101)");
+        assertFieldError(page, "notificationEmail", "Notification Email must be an e-mail address such as team@example.com");
+        assertEquals(longName, page.selectFirst("input#name").val());
+        assertEquals("not an address", page.selectFirst("input#notificationEmail").val());
+        assertEquals(before, StoreState.snapshot(store));
+    }
+
+    @Test
+    void aNewIntegrationWithAnotherIntegrationsNameInOtherCaseIsRefusedNextToTheName() {
+        Integration existing = integration("Taken Name");
+        Map<String, Long> before = StoreState.snapshot(store);
+        Reply refused = admin.submit("/admin/integrations", "name", existing.name().toUpperCase(), "description", "d",
+                "notificationEmail", "x@example.com");
+
+        assertEquals(400, refused.status(), refused.toString());
+        Document page = PageChecks.assertHtml(refused);
+        assertFieldError(page, "name", "Name is already used by another integration (names are unique, ignoring case)");
+        assertEquals(existing.name().toUpperCase(), page.selectFirst("input#name").val());
+        assertEquals(before, StoreState.snapshot(store));
+    }
+
+    // ---- edit integration
+
+    @Test
+    void theEditFormShowsTheCurrentValuesAndSavingRedirectsToTheIntegrationWithTheChanges() {
+        Integration i = integration("Editable");
+        Document form = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "/edit"));
+        assertEquals(i.name(), form.selectFirst("input#name").val());
+        assertEquals(i.description(), form.selectFirst("textarea#description").text());
+        assertEquals(i.notificationEmail(), form.selectFirst("input#notificationEmail").val());
+        assertTrue(form.selectFirst("input[name=active][value=true]").hasAttr("checked"));
+        assertFalse(form.selectFirst("input[name=active][value=false]").hasAttr("checked"));
+        assertEquals("Save", form.selectFirst("button[type=submit]").text());
+
+        Reply saved = admin.submit("/admin/integrations/" + i.id(), "name", i.name() + " renamed", "description", "new words",
+                "notificationEmail", "new@example.com", "active", "false");
+
+        assertEquals(303, saved.status(), saved.toString());
+        assertEquals("/admin/integrations/" + i.id(), saved.location());
+        Integration stored = store.integrations().get(i.id());
+        assertEquals(i.name() + " renamed", stored.name());
+        assertEquals("new words", stored.description());
+        assertEquals("new@example.com", stored.notificationEmail());
+        assertFalse(stored.active());
+        Document page = PageChecks.assertPage(admin.get(saved.location()));
+        assertEquals("Integration “" + stored.name() + "” saved.", page.selectFirst("p.flash").text());
+        assertEquals("Inactive", page.selectFirst(".title-row .badge").text());
+        Document edit = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "/edit"));
+        assertTrue(edit.selectFirst("input[name=active][value=false]").hasAttr("checked"));
+    }
+
+    @Test
+    void settingAnIntegrationInactiveStopsItsTokensAndActiveAgainRestoresThem() {
+        Integration i = integration("Switched");
+        IssuedToken t = token(i, "switched token");
+        assertEquals(200, GlobalApi.status(server.uri(), t.value()));
+
+        Reply off = admin.submit("/admin/integrations/" + i.id(), "name", i.name(), "description", i.description(),
+                "notificationEmail", i.notificationEmail(), "active", "false");
+        assertEquals(303, off.status(), off.toString());
+        assertEquals(401, GlobalApi.status(server.uri(), t.value()), "an inactive integration's token is refused at once");
+
+        Reply on = admin.submit("/admin/integrations/" + i.id(), "name", i.name(), "description", i.description(),
+                "notificationEmail", i.notificationEmail(), "active", "true");
+        assertEquals(303, on.status(), on.toString());
+        assertEquals(200, GlobalApi.status(server.uri(), t.value()));
+    }
+
+    @Test
+    void anEditWithABadEmailIsShownAgainWithTheInputAndTheErrorAndChangesNothing() {
+        Integration i = integration("Edit refused");
+        Map<String, Long> before = StoreState.snapshot(store);
+        Reply refused = admin.submit("/admin/integrations/" + i.id(), "name", "Typed new name " + NAMES.incrementAndGet(),
+                "description", "typed description", "notificationEmail", "broken@", "active", "false");
+
+        assertEquals(400, refused.status(), refused.toString());
+        Document page = PageChecks.assertHtml(refused);
+        assertFieldError(page, "notificationEmail", "Notification Email must be an e-mail address such as team@example.com");
+        assertTrue(page.selectFirst("input#name").val().startsWith("Typed new name "));
+        assertEquals("typed description", page.selectFirst("textarea#description").text());
+        assertEquals("broken@", page.selectFirst("input#notificationEmail").val());
+        assertTrue(page.selectFirst("input[name=active][value=false]").hasAttr("checked"), "the chosen Active value is kept");
+        assertEquals("/admin/integrations/" + i.id(), page.selectFirst("form.form").attr("action"));
+        assertEquals(before, StoreState.snapshot(store));
+        assertEquals(i, store.integrations().get(i.id()));
+    }
+
+    // ---- the integration page and its Access Tokens grid
+
+    @Test
+    void anIntegrationWithoutTokensSaysSoAndLinksToTheNewTokenForm() {
+        Integration i = integration("Tokenless");
+        Document page = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id()));
+        assertEquals(i.name(), page.selectFirst("h1.name").text());
+        assertNull(page.selectFirst("table#tokens"));
+        assertNull(page.selectFirst("form#mass-revoke"));
+        Element empty = page.selectFirst("p.empty");
+        assertTrue(empty.text().startsWith("No tokens here yet."), empty.text());
+        assertEquals("/admin/integrations/" + i.id() + "/tokens/new", empty.selectFirst("a").attr("href"));
+    }
+
+    @Test
+    void theIntegrationPageShowsEachTokenWithItsStatusAndHintButNeverAValueAndFiltersByStatus() {
+        Integration i = integration("Three tokens");
+        IssuedToken active = token(i, "active one");
+        IssuedToken revoked = token(i, "revoked one");
+        IssuedToken expired = token(i, "expired one");
+        store.tokens().revoke("setup", revoked.token().id());
+        StoreState.expire(store, expired.token().id());
+
+        Reply reply = admin.get("/admin/integrations/" + i.id());
+        Document page = PageChecks.assertPage(reply);
+        assertEquals(List.of("expired one", "revoked one", "active one"), page.select("table#tokens tbody td.name").eachText(),
+                "newest first");
+        Element activeRow = page.selectFirst("tr[data-token-id=" + active.token().id() + "]");
+        assertEquals(active.token().hint(), activeRow.selectFirst("code").text());
+        assertEquals("active", activeRow.selectFirst(".badge").text());
+        assertFalse(activeRow.selectFirst("input[name=ids]").hasAttr("disabled"));
+        Element revokedRow = page.selectFirst("tr[data-token-id=" + revoked.token().id() + "]");
+        assertEquals("revoked", revokedRow.selectFirst(".badge").text());
+        assertTrue(revokedRow.selectFirst("input[name=ids]").hasAttr("disabled"), "only active tokens can be selected");
+        assertEquals("expired", page.selectFirst("tr[data-token-id=" + expired.token().id() + "] .badge").text());
+        for (IssuedToken t : List.of(active, revoked, expired)) {
+            assertFalse(reply.text().contains(t.value()), "a token value on the integration page");
+        }
+        assertEquals("/admin/tokens/" + active.token().id(), activeRow.selectFirst("td.name a").attr("href"));
+        assertEquals("1", page.select("dl.facts dd").get(3).text(), "active tokens");
+
+        for (TokenStatus status : TokenStatus.values()) {
+            Document filtered = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "?status=" + status.code()));
+            assertEquals(List.of(status.code()), filtered.select("table#tokens tbody .badge").eachText(), status.code());
+            assertEquals("current", filtered.selectFirst("nav.filters a[href$=status=" + status.code() + "]").className());
+        }
+    }
+
+    // ---- new token, shown once
+
+    @Test
+    void theNewTokenFormOffersEveryExpirationWithNinetyDaysChosenAndWarnsThatItIsARootCredential() {
+        Integration i = integration("Token form");
+        Document page = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "/tokens/new"));
+        assertEquals(List.of("never", "7d", "30d", "60d", "90d", "365d", "custom"),
+                page.select("select#expiration option").eachAttr("value"));
+        assertEquals("90d", page.selectFirst("select#expiration option[selected]").val());
+        assertNotNull(page.selectFirst("input#expiresAt[type=datetime-local]"));
+        assertTrue(page.selectFirst("p.warning").text().contains("root credential"));
+        assertEquals(i.name(), page.select("p.crumbs a").get(1).text());
+        assertNull(page.selectFirst("p.hint"), "no maximum lifetime is configured");
+    }
+
+    @Test
+    void creatingATokenRedirectsToItsCreatedPageWhichShowsTheWorkingValueOnlyOnce() {
+        Integration i = integration("Shown once");
+        Reply created = admin.submit("/admin/integrations/" + i.id() + "/tokens", "name", "ERP production", "expiration", "30d");
+
+        assertEquals(303, created.status(), created.toString());
+        Matcher m = CREATED.matcher(created.location());
+        assertTrue(m.matches(), created.location());
+        long id = Long.parseLong(m.group(1));
+        AccessToken stored = store.tokens().get(id);
+        assertEquals(i.id(), stored.integrationId());
+        assertEquals("ERP production", stored.name());
+        assertEquals("30d", stored.expiration());
+        assertEquals(stored.createdAt().plus(Duration.ofDays(30)), stored.expiresAt());
+
+        // Another session of the same user does not get the value.
+        Reply elsewhere = AdminClient.admin(server).get(created.location());
+        assertEquals(200, elsewhere.status(), elsewhere.toString());
+        assertNull(elsewhere.html().selectFirst("#token-value"));
+
+        Reply first = admin.get(created.location());
+        Document page = PageChecks.assertPage(first);
+        assertEquals("no-store", first.header("Cache-Control"));
+        String value = page.selectFirst("input#token-value").val();
+        assertTrue(value.matches(TokenFormat.PATTERN), value);
+        assertTrue(TokenFormat.isValid(value));
+        assertEquals(stored.hint(), TokenFormat.hint(value));
+        assertEquals("Copy", page.selectFirst("button#copy-token").text());
+        assertTrue(page.selectFirst("#once-warning").text().contains("will not be shown again"));
+        assertEquals(200, GlobalApi.status(server.uri(), value), "the shown value is the token");
+
+        Reply second = admin.get(created.location());
+        Document again = PageChecks.assertPage(second);
+        assertEquals("no-store", second.header("Cache-Control"));
+        assertFalse(second.text().contains(value), "the value is shown only once");
+        assertNull(again.selectFirst("#token-value"));
+        assertTrue(again.selectFirst("#already-shown").text().contains("no longer available"));
+        assertEquals(stored.hint(), again.selectFirst("dl.facts code").text());
+        assertFalse(admin.get("/admin/tokens/" + id).text().contains(value), "the token page never shows the value");
+        assertFalse(admin.get("/admin/integrations/" + i.id()).text().contains(value));
+    }
+
+    @Test
+    void aTokenWithACustomDateExpiresAtThatDateReadAsUtc() {
+        Integration i = integration("Custom date");
+        Reply created = admin.submit("/admin/integrations/" + i.id() + "/tokens", "name", "until 2031",
+                "expiration", "custom", "expiresAt", "2031-01-31T12:30");
+
+        assertEquals(303, created.status(), created.toString());
+        Matcher m = CREATED.matcher(created.location());
+        assertTrue(m.matches());
+        AccessToken stored = store.tokens().get(Long.parseLong(m.group(1)));
+        assertEquals("custom", stored.expiration());
+        assertEquals(Instant.parse("2031-01-31T12:30:00Z"), stored.expiresAt());
+    }
+
+    @Test
+    void aTokenWithoutNameIsShownAgainWithTheErrorNextToTheNameKeepingTheChosenExpirationAndStoringNothing() {
+        Integration i = integration("Token refused");
+        Map<String, Long> before = StoreState.snapshot(store);
+        Reply refused = admin.submit("/admin/integrations/" + i.id() + "/tokens", "name", "", "expiration", "7d");
+
+        assertEquals(400, refused.status(), refused.toString());
+        Document page = PageChecks.assertHtml(refused);
+        assertFieldError(page, "name", "Name is required");
+        assertEquals("7d", page.selectFirst("select#expiration option[selected]").val());
+        assertEquals(before, StoreState.snapshot(store));
+        assertEquals(0, store.tokens().list(i.id(), null, PageRequest.first(10)).total());
+    }
+
+    @Test
+    void aCustomExpiryWithoutADateOrInThePastIsRefusedNextToTheDateKeepingTheInputAndStoringNothing() {
+        Integration i = integration("Custom refused");
+        Map<String, Long> before = StoreState.snapshot(store);
+
+        Reply noDate = admin.submit("/admin/integrations/" + i.id() + "/tokens", "name", "kept name", "expiration", "custom",
+                "expiresAt", "");
+        assertEquals(400, noDate.status(), noDate.toString());
+        Document page = PageChecks.assertHtml(noDate);
+        assertFieldError(page, "expiresAt", "Custom expiry is required when Expiration is Custom date");
+        assertEquals("kept name", page.selectFirst("input#name").val());
+        assertEquals("custom", page.selectFirst("select#expiration option[selected]").val());
+
+        Reply past = admin.submit("/admin/integrations/" + i.id() + "/tokens", "name", "kept name", "expiration", "custom",
+                "expiresAt", "2001-01-01T00:00");
+        assertEquals(400, past.status(), past.toString());
+        Document pastPage = PageChecks.assertHtml(past);
+        assertFieldError(pastPage, "expiresAt", "Custom expiry must be in the future");
+        assertEquals("2001-01-01T00:00", pastPage.selectFirst("input#expiresAt").val());
+
+        Reply garbage = admin.submit("/admin/integrations/" + i.id() + "/tokens", "name", "kept name", "expiration", "custom",
+                "expiresAt", "next tuesday");
+        assertEquals(400, garbage.status(), garbage.toString());
+        assertFieldError(PageChecks.assertHtml(garbage), "expiresAt",
+                "Custom expiry must be a date and time such as 2027-01-31T00:00");
+
+        Reply badPolicy = admin.submit("/admin/integrations/" + i.id() + "/tokens", "name", "kept name", "expiration", "1000d");
+        assertEquals(400, badPolicy.status(), badPolicy.toString());
+        assertFieldError(PageChecks.assertHtml(badPolicy), "expiration",
+                "Expiration must be one of never, 7d, 30d, 60d, 90d, 365d");
+        assertEquals(before, StoreState.snapshot(store));
+    }
+
+    // ---- the token page: revoke and regenerate
+
+    @Test
+    void theTokenPageShowsItsFactsAndTheRevokeAndRegenerateFormsWithTheirGraceOptions() {
+        Integration i = integration("Token page");
+        IssuedToken t = token(i, "page token");
+        Reply reply = admin.get("/admin/tokens/" + t.token().id());
+        Document page = PageChecks.assertPage(reply);
+        assertEquals("page token", page.selectFirst("h1.name").text());
+        assertEquals("active", page.selectFirst("#token-status").text());
+        assertEquals(t.token().hint(), page.selectFirst("dl.facts code").text());
+        assertFalse(reply.text().contains(t.value()));
+        assertEquals("/admin/tokens/" + t.token().id() + "/revoke", page.selectFirst("form#revoke-form").attr("action"));
+        assertFalse(page.selectFirst("form#revoke-form").attr("data-confirm").isEmpty(), "revoke asks first");
+        Element regenerate = page.selectFirst("form#regenerate-form");
+        assertEquals("/admin/tokens/" + t.token().id() + "/regenerate", regenerate.attr("action"));
+        assertEquals(List.of("0", "3600", "86400", "604800"), regenerate.select("select#grace option").eachAttr("value"));
+        assertEquals("0", regenerate.selectFirst("select#grace option[selected]").val(), "no grace unless chosen");
+        assertNotNull(regenerate.selectFirst("input[name=_csrf]"));
+    }
+
+    @Test
+    void revokingATokenFromItsPageRedirectsBackToItAndTheFilterRefusesItAtOnce() {
+        Integration i = integration("Revoke one");
+        IssuedToken t = token(i, "to revoke");
+        IssuedToken other = token(i, "to keep");
+        assertEquals(200, GlobalApi.status(server.uri(), t.value()));
+
+        Reply revoked = admin.submit("/admin/tokens/" + t.token().id() + "/revoke");
+
+        assertEquals(303, revoked.status(), revoked.toString());
+        assertEquals("/admin/tokens/" + t.token().id(), revoked.location());
+        assertEquals(401, GlobalApi.status(server.uri(), t.value()));
+        assertEquals(200, GlobalApi.status(server.uri(), other.value()));
+        AccessToken stored = store.tokens().get(t.token().id());
+        assertEquals("admin", stored.revokedBy());
+        Document page = PageChecks.assertPage(admin.get(revoked.location()));
+        assertEquals("Token “to revoke” revoked.", page.selectFirst("p.flash").text());
+        assertEquals("revoked", page.selectFirst("#token-status").text());
+        assertNull(page.selectFirst("form#revoke-form"), "a revoked token offers no action");
+        assertNull(page.selectFirst("form#regenerate-form"));
+
+        Map<String, Long> before = StoreState.snapshot(store);
+        Reply again = admin.submit("/admin/tokens/" + t.token().id() + "/revoke");
+        assertEquals(409, again.status(), again.toString());
+        assertTrue(PageChecks.assertHtml(again).selectFirst("#error-message").text().contains("already revoked"));
+        assertEquals(before, StoreState.snapshot(store));
+    }
+
+    @Test
+    void massRevokeRevokesOnlyThePostedTokensOfThatIntegrationAndTheFlashSaysHowMany() {
+        Integration a = integration("Mass A");
+        Integration b = integration("Mass B");
+        IssuedToken a1 = token(a, "a1");
+        IssuedToken a2 = token(a, "a2");
+        IssuedToken a3 = token(a, "a3");
+        IssuedToken b1 = token(b, "b1");
+
+        Reply revoked = admin.submit("/admin/integrations/" + a.id() + "/tokens/revoke", "action", "revoke",
+                "ids", String.valueOf(a1.token().id()), "ids", String.valueOf(a2.token().id()), "ids", String.valueOf(b1.token().id()));
+
+        assertEquals(303, revoked.status(), revoked.toString());
+        assertEquals("/admin/integrations/" + a.id(), revoked.location());
+        Document page = PageChecks.assertPage(admin.get(revoked.location()));
+        assertEquals("2 tokens revoked.", page.selectFirst("p.flash").text());
+        assertEquals(TokenStatus.REVOKED, status(a1));
+        assertEquals(TokenStatus.REVOKED, status(a2));
+        assertEquals(TokenStatus.ACTIVE, status(a3), "not posted");
+        assertEquals(TokenStatus.ACTIVE, status(b1), "another integration's token");
+        assertEquals(401, GlobalApi.status(server.uri(), a1.value()));
+        assertEquals(401, GlobalApi.status(server.uri(), a2.value()));
+        assertEquals(200, GlobalApi.status(server.uri(), a3.value()));
+        assertEquals(200, GlobalApi.status(server.uri(), b1.value()));
+
+        Reply one = admin.submit("/admin/integrations/" + a.id() + "/tokens/revoke", "ids", String.valueOf(a3.token().id()),
+                "ids", String.valueOf(a1.token().id()));
+        assertEquals(303, one.status(), one.toString());
+        assertEquals("1 token revoked.", PageChecks.assertPage(admin.get(one.location())).selectFirst("p.flash").text(),
+                "an already revoked token is not counted");
+    }
+
+    @Test
+    void massRevokeWithNothingSelectedRevokesNothingAndSaysToSelectFirst() {
+        Integration a = integration("Mass none");
+        IssuedToken t = token(a, "untouched");
+        Map<String, Long> before = StoreState.snapshot(store);
+
+        Reply reply = admin.submit("/admin/integrations/" + a.id() + "/tokens/revoke", "action", "revoke");
+
+        assertEquals(303, reply.status(), reply.toString());
+        assertEquals("Select the tokens to revoke first.",
+                PageChecks.assertPage(admin.get(reply.location())).selectFirst("p.flash").text());
+        assertEquals(before, StoreState.snapshot(store));
+        assertEquals(TokenStatus.ACTIVE, status(t));
+    }
+
+    @Test
+    void regeneratingWithoutGraceRevokesTheOldTokenNowAndShowsTheNewOneOnce() {
+        Integration i = integration("Regenerate now");
+        IssuedToken old = token(i, "rotating");
+
+        Reply regenerated = admin.submit("/admin/tokens/" + old.token().id() + "/regenerate", "grace", "0");
+
+        assertEquals(303, regenerated.status(), regenerated.toString());
+        Matcher m = CREATED.matcher(regenerated.location());
+        assertTrue(m.matches(), regenerated.location());
+        long newId = Long.parseLong(m.group(1));
+        Document page = PageChecks.assertPage(admin.get(regenerated.location()));
+        String value = page.selectFirst("input#token-value").val();
+        assertTrue(TokenFormat.isValid(value), value);
+        assertEquals("/admin/tokens/" + old.token().id(), page.selectFirst("a[href=/admin/tokens/" + old.token().id() + "]").attr("href"),
+                "says which token it replaces");
+        assertEquals(200, GlobalApi.status(server.uri(), value));
+        assertEquals(401, GlobalApi.status(server.uri(), old.value()), "the old token is refused at once");
+
+        AccessToken oldStored = store.tokens().get(old.token().id());
+        assertEquals(TokenStatus.REVOKED, oldStored.status(Instant.now()));
+        assertEquals(Long.valueOf(newId), oldStored.replacedBy());
+        AccessToken fresh = store.tokens().get(newId);
+        assertEquals("rotating", fresh.name());
+        assertEquals(old.token().expiration(), fresh.expiration());
+        Document oldPage = PageChecks.assertPage(admin.get("/admin/tokens/" + old.token().id()));
+        assertEquals("/admin/tokens/" + newId, oldPage.select("dl.facts a").last().attr("href"), "links to its successor");
+        assertFalse(admin.get(regenerated.location()).text().contains(value), "shown once");
+    }
+
+    @Test
+    void regeneratingWithEachOfferedGraceKeepsTheOldTokenWorkingForThatLongOnly() {
+        Integration i = integration("Regenerate grace");
+        for (long grace : new long[] {3600, 86_400, 604_800}) {
+            IssuedToken old = token(i, "graceful " + grace);
+            Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+
+            Reply regenerated = admin.submit("/admin/tokens/" + old.token().id() + "/regenerate", "grace", String.valueOf(grace));
+
+            assertEquals(303, regenerated.status(), regenerated.toString());
+            String value = PageChecks.assertPage(admin.get(regenerated.location())).selectFirst("input#token-value").val();
+            assertEquals(200, GlobalApi.status(server.uri(), value));
+            assertEquals(200, GlobalApi.status(server.uri(), old.value()), "the old token works during the grace period");
+            AccessToken oldStored = store.tokens().get(old.token().id());
+            assertNull(oldStored.revokedAt());
+            Instant expected = before.plusSeconds(grace);
+            assertTrue(!oldStored.expiresAt().isBefore(expected) && !oldStored.expiresAt().isAfter(expected.plusSeconds(30)),
+                    "old token expires " + grace + " s from now: " + oldStored.expiresAt());
+            Document oldPage = PageChecks.assertPage(admin.get("/admin/tokens/" + old.token().id()));
+            assertNull(oldPage.selectFirst("form#regenerate-form"), "a replaced token cannot be regenerated again");
+            assertNotNull(oldPage.selectFirst("form#revoke-form"), "but it can be revoked before its grace ends");
+        }
+    }
+
+    @Test
+    void massRevokeWithIdsThatAreNotNumbersIsRefusedAndChangesNothing() {
+        Integration a = integration("Mass refused");
+        IssuedToken t = token(a, "untouched");
+        Map<String, Long> before = StoreState.snapshot(store);
+
+        for (String bad : List.of("abc", "-1", "1.5", "99999999999999999999", "")) {
+            Reply reply = admin.submit("/admin/integrations/" + a.id() + "/tokens/revoke", "ids", String.valueOf(t.token().id()),
+                    "ids", bad);
+            assertEquals(400, reply.status(), bad + ": " + reply);
+            assertTrue(PageChecks.assertHtml(reply).selectFirst("#error-message").text().contains("ids"), reply.toString());
+        }
+        assertEquals(before, StoreState.snapshot(store));
+        assertEquals(TokenStatus.ACTIVE, status(t));
+    }
+
+    @Test
+    void regeneratingWithAGraceThatIsNotOfferedOrOfARevokedTokenIsRefusedAndChangesNothing() {
+        Integration i = integration("Regenerate refused");
+        IssuedToken t = token(i, "stays");
+        IssuedToken revoked = token(i, "revoked");
+        store.tokens().revoke("setup", revoked.token().id());
+        Map<String, Long> before = StoreState.snapshot(store);
+
+        for (String grace : List.of("abc", "-1", "604801", "99999999999999999999", "3600.5")) {
+            Reply refused = admin.submit("/admin/tokens/" + t.token().id() + "/regenerate", "grace", grace);
+            assertEquals(400, refused.status(), grace + ": " + refused);
+            PageChecks.assertHtml(refused);
+        }
+        Reply conflict = admin.submit("/admin/tokens/" + revoked.token().id() + "/regenerate", "grace", "0");
+        assertEquals(409, conflict.status(), conflict.toString());
+        assertTrue(conflict.html().selectFirst("#error-message").text().contains("revoked"));
+
+        assertEquals(before, StoreState.snapshot(store));
+        assertEquals(200, GlobalApi.status(server.uri(), t.value()));
+    }
+
+    // ---- not found
+
+    @Test
+    void unknownIdsAndPathsAreNotFoundPagesWithTheSecurityHeaders() {
+        for (String path : List.of("/admin/integrations/987654", "/admin/integrations/987654/edit",
+                "/admin/integrations/987654/tokens/new", "/admin/tokens/987654", "/admin/tokens/987654/created",
+                "/admin/no-such-page", "/admin/integrations/abc", "/admin/audit?integrationId=987654",
+                "/admin/audit?integrationId=abc", "/admin/integrations/99999999999999999999999")) {
+            Reply reply = admin.get(path);
+            assertEquals(404, reply.status(), reply.toString());
+            assertTrue(reply.header("Content-Type").startsWith("text/html"), path);
+            PageChecks.assertSecurityHeaders(reply);
+            PageChecks.assertOnlyOurMarkup(reply.html());
+            assertEquals("Not found", reply.html().selectFirst("h1").text(), path);
+        }
+        Map<String, Long> before = StoreState.snapshot(store);
+        for (String path : List.of("/admin/integrations/987654", "/admin/integrations/987654/tokens",
+                "/admin/integrations/987654/tokens/revoke", "/admin/tokens/987654/revoke", "/admin/tokens/987654/regenerate")) {
+            Reply reply = admin.submit(path, "name", "x", "notificationEmail", "x@example.com", "expiration", "7d", "ids", "1");
+            assertEquals(404, reply.status(), path + ": " + reply);
+        }
+        assertEquals(before, StoreState.snapshot(store));
+    }
+
+    // ---- helpers
+
+    static void assertFieldError(Document page, String field, String message) {
+        Element error = page.selectFirst("#" + field + "-error");
+        assertNotNull(error, "no error shown for " + field + ": " + page.select("p.error").eachText());
+        assertEquals(message, error.text());
+        Element input = page.selectFirst("#" + field);
+        assertEquals(input.parent(), error.parent(), "the error of " + field + " is next to its field");
+    }
+
+    private static Integration integration(String prefix) {
+        String name = prefix + " " + NAMES.incrementAndGet();
+        return store.integrations().create("setup", IntegrationStore.Input.of(name, "Created by the test", "ops@example.com"));
+    }
+
+    private static IssuedToken token(Integration i, String name) {
+        return store.tokens().create("setup", i.id(), name, "90d", null);
+    }
+
+    private static TokenStatus status(IssuedToken t) {
+        return store.tokens().get(t.token().id()).status(Instant.now());
+    }
+
+    private static Integration byName(String name) {
+        return store.integrations().list(name, PageRequest.first(10)).items().stream()
+                .filter(i -> i.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no integration named " + name));
+    }
+
+    private static Element rowLinkingTo(Document page, String table, String href) {
+        Element link = page.selectFirst(table + " tbody a[href=" + href + "]");
+        assertNotNull(link, "no row links to " + href);
+        return link.closest("tr");
+    }
+}
