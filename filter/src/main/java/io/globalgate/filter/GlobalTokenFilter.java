@@ -42,6 +42,8 @@ public class GlobalTokenFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(GlobalTokenFilter.class);
     private static final Duration COUNTS_INTERVAL = Duration.ofSeconds(30);
     private static final Duration EXPIRING_WINDOW = Duration.ofDays(7);
+    private static final Duration CHANGE_RETENTION = Duration.ofDays(2);
+    private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
     private final TokenFilterConfig presetConfig;
 
@@ -107,6 +109,8 @@ public class GlobalTokenFilter implements Filter {
             schedule(poller::poll, config.changePollInterval());
             schedule(usage::flush, config.usageFlushInterval());
             schedule(this::refreshCounts, COUNTS_INTERVAL);
+            // A node whose feed is unread this long has dropped its cache anyway (see TokenVerifier#markFresh).
+            schedule(() -> store.changes().purgeOlderThan(CHANGE_RETENTION), PURGE_INTERVAL);
             background.execute(this::refreshCounts);
             LOG.info("Globalgate filter '{}' ready: store {}, {}", filterConfig.getFilterName(), obtained.description(), config);
         } catch (IllegalArgumentException e) {

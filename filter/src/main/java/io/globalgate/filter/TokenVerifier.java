@@ -201,6 +201,11 @@ public final class TokenVerifier {
 
     /** The change feed was read successfully just now. */
     public void markFresh() {
+        if (!isFresh()) {
+            // The feed was unread for longer than maxStaleness: events may have been purged or
+            // missed meanwhile, so nothing cached before is trusted any more.
+            invalidateAll();
+        }
         lastFreshNanos = ticker.read();
         storeFailing = false;
     }

@@ -60,6 +60,21 @@ public final class ChangeFeed {
         });
     }
 
+    /**
+     * Deletes events older than {@code retention}, keeping the newest one whatever its age (a node
+     * starting up reads where the feed stands from it). Returns how many were deleted.
+     */
+    public int purgeOlderThan(java.time.Duration retention) {
+        long newest = latestId();
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM change_event WHERE created_at < ? AND id < ?")) {
+                Database.setInstant(ps, 1, clock.instant().minus(retention));
+                ps.setLong(2, newest);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** The newest event id, 0 when there is none: where a node that starts with an empty cache begins. */
     public long latestId() {
         return db.read(c -> {

@@ -362,6 +362,32 @@ class TokenVerifierTest {
     // ---- staleness and outages
 
     @Test
+    void aFeedThatComesBackAfterMaxStalenessDropsEverythingCachedBeforeSoChangesItMissedAreSeen() {
+        TokenVerifier verifier = verifier(); // not listening: it learns nothing unless it asks
+        IssuedToken issued = token("never");
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
+        assertEquals(1, verifier.storeLookups());
+
+        ticker.advance(MAX_STALENESS.plusSeconds(1)); // the feed went unread...
+        store.tokens().revoke("alice", issued.token().id()); // ...while this happened
+        verifier.markFresh(); // and now it is read again, without this event (purged, or from before a gap)
+
+        rejected(verifier.verify(issued.value()), Verdict.Reason.REVOKED);
+        assertEquals(2, verifier.storeLookups(), "the cached accept was dropped when the feed came back");
+    }
+
+    @Test
+    void aFeedReadOnTimeKeepsTheCache() {
+        TokenVerifier verifier = verifier();
+        IssuedToken issued = token("never");
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
+        ticker.advance(MAX_STALENESS.minusMillis(1));
+        verifier.markFresh();
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
+        assertEquals(1, verifier.storeLookups());
+    }
+
+    @Test
     void afterMaxStalenessCachedAcceptsAreCheckedAgainstTheStore() {
         TokenVerifier verifier = verifier(); // not listening: it learns nothing unless it asks
         IssuedToken issued = token("never");
@@ -404,9 +430,12 @@ class TokenVerifierTest {
         rejected(verifier.verify(unknown), Verdict.Reason.UNKNOWN);
         assertEquals(lookups + 1, verifier.storeLookups(), "only the accept was re-checked");
 
-        verifier.markFresh(); // the change feed answers again
+        database.up();
+        verifier.markFresh(); // the change feed answers again, after longer than maxStaleness
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(accepted));
-        assertEquals(lookups + 1, verifier.storeLookups());
+        assertEquals(lookups + 2, verifier.storeLookups(), "what was cached before the outage is read once more");
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(accepted));
+        assertEquals(lookups + 2, verifier.storeLookups(), "and cached again");
     }
 
     @Test
