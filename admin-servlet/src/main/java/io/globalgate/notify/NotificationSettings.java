@@ -38,6 +38,7 @@ public record NotificationSettings(
     public String toString() {
         return "NotificationSettings[smtp=" + (smtpHost == null ? "-" : smtpHost + ":" + smtpPort + " " + smtpSecurity)
                 + ", user=" + (smtpUser == null ? "-" : smtpUser) + ", password=" + (smtpPassword == null ? "-" : "<masked>")
-                + ", from=" + from + ", mailDir=" + mailDir + ", reminders=" + reminders + ", maxAttempts=" + maxAttempts + "]";
+                + ", from=" + from + ", mailDir=" + mailDir + ", reminders="
+                + reminders.stream().map(NotificationService::key).toList() + " before expiry, maxAttempts=" + maxAttempts + "]";
     }
 }
