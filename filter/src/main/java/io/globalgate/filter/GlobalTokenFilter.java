@@ -44,6 +44,8 @@ public class GlobalTokenFilter implements Filter {
     private static final Duration EXPIRING_WINDOW = Duration.ofDays(7);
     private static final Duration CHANGE_RETENTION = Duration.ofDays(2);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    private static final Duration FINAL_FLUSH_PATIENCE = Duration.ofSeconds(6);
+    private static final Duration FINAL_FLUSH_RETRY = Duration.ofMillis(500);
 
     private final TokenFilterConfig presetConfig;
 
@@ -210,6 +212,11 @@ public class GlobalTokenFilter implements Filter {
         }
         if (usage != null) {
             int flushed = usage.flush(); // last batch: nothing gathered is lost on a graceful stop
+            // A pool still reconnecting after an outage fails the first try; give it a few seconds.
+            long deadline = System.nanoTime() + FINAL_FLUSH_PATIENCE.toNanos();
+            while (usage.pending() > 0 && System.nanoTime() < deadline && pause(FINAL_FLUSH_RETRY)) {
+                flushed += usage.flush();
+            }
             if (usage.pending() > 0) {
                 LOG.warn("Globalgate filter stopped with usage of {} token(s) unwritten: the store did not answer", usage.pending());
             } else if (flushed > 0) {
@@ -225,6 +232,16 @@ public class GlobalTokenFilter implements Filter {
         if (storeContext != null) {
             StoreProvider.release(storeContext);
             storeContext = null;
+        }
+    }
+
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -30,6 +30,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +41,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -92,7 +94,10 @@ public final class GatewayServer {
         }
 
         Server demo = config.upstreamUrl() == null ? demoServer() : null;
-        Supplier<URI> upstream = demo == null ? config::upstreamUrl : () -> demo.getURI().resolve("/");
+        // The demo's address is known once it has started; it is read then, once, not per request
+        // (a stopping server no longer knows its URI).
+        AtomicReference<URI> demoUri = new AtomicReference<>();
+        Supplier<URI> upstream = demo == null ? config::upstreamUrl : demoUri::get;
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS | ServletContextHandler.SECURITY);
         context.setContextPath("/");
@@ -130,7 +135,29 @@ public final class GatewayServer {
         // In-flight requests finish on stop; then the filter flushes usage; then the pool closes.
         server.setHandler(new GracefulHandler(context));
         if (demo != null) {
-            server.addBean(demo, true);
+            // Not a managed bean: the demo must outlive the gateway's graceful stop, when requests in
+            // flight are still being proxied to it. It starts before the gateway and stops after it.
+            server.addEventListener(new LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStarting(LifeCycle event) {
+                    try {
+                        demo.start();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the demo Global API could not start: " + e.getMessage(), e);
+                    }
+                    demoUri.set(demo.getURI().resolve("/"));
+                }
+
+                @Override
+                public void lifeCycleStopped(LifeCycle event) {
+                    stopQuietly(demo);
+                }
+
+                @Override
+                public void lifeCycleFailure(LifeCycle event, Throwable cause) {
+                    stopQuietly(demo);
+                }
+            });
         }
         String database = config.embeddedDatabase() ? "H2 (embedded) at " + config.dataDir().resolve("globalgate.mv.db")
                 : "MariaDB at " + config.maskedJdbcUrl();
@@ -160,6 +187,14 @@ public final class GatewayServer {
             }
         });
         return server;
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LoggerFactory.getLogger(GatewayServer.class).debug("The demo Global API did not stop cleanly", e);
+        }
     }
 
     private static ConstraintMapping mapping(String path, Constraint constraint) {

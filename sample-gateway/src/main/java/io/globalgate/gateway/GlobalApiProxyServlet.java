@@ -37,7 +37,11 @@ final class GlobalApiProxyServlet extends ProxyServlet {
 
     @Override
     protected String rewriteTarget(HttpServletRequest request) {
-        String base = upstream.get().toString();
+        URI target = upstream.get();
+        if (target == null) {
+            return null; // no upstream (the demo is not running): onProxyRewriteFailed answers 502
+        }
+        String base = target.toString();
         if (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
@@ -100,6 +104,11 @@ final class GlobalApiProxyServlet extends ProxyServlet {
             }
         }
         return sb.toString();
+    }
+
+    @Override
+    protected void onProxyRewriteFailed(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) {
+        sendProxyResponseError(clientRequest, proxyResponse, HttpServletResponse.SC_BAD_GATEWAY);
     }
 
     @Override
