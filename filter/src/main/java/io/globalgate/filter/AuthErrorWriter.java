@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place that writes the filter's refusals: RFC 6750 challenges for {@code 401} and
@@ -24,39 +25,79 @@ public final class AuthErrorWriter {
 
     /** No credentials: the challenge without an error code (RFC 6750 §3.1). */
     public void missing(HttpServletResponse response, String message) throws IOException {
-        write(response, HttpServletResponse.SC_UNAUTHORIZED, "Bearer realm=\"" + realm + "\"", message);
+        write(response, HttpServletResponse.SC_UNAUTHORIZED, refusal(Kind.MISSING, message));
     }
 
     public void invalidToken(HttpServletResponse response, String message) throws IOException {
-        write(response, HttpServletResponse.SC_UNAUTHORIZED, challenge("invalid_token", message), message);
+        write(response, HttpServletResponse.SC_UNAUTHORIZED, refusal(Kind.INVALID_TOKEN, message));
     }
 
     public void invalidRequest(HttpServletResponse response, String message) throws IOException {
-        write(response, HttpServletResponse.SC_BAD_REQUEST, challenge("invalid_request", message), message);
+        write(response, HttpServletResponse.SC_BAD_REQUEST, refusal(Kind.INVALID_REQUEST, message));
     }
 
     public void unavailable(HttpServletResponse response, String message) throws IOException {
         response.setHeader("Retry-After", retryAfterSeconds);
-        write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, null, message);
+        write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, refusal(Kind.UNAVAILABLE, message));
+    }
+
+    private enum Kind { MISSING, INVALID_TOKEN, INVALID_REQUEST, UNAVAILABLE }
+
+    /** A refusal's challenge header and body, rendered once per distinct message. */
+    private record Refusal(String challenge, byte[] body) {
+    }
+
+    private record Key(Kind kind, String message) {
+    }
+
+    /**
+     * Messages come from a small fixed set (plus one per expiry instant), so the rendered
+     * refusals are kept: a flood of bad tokens costs a map lookup, not string building. Bounded,
+     * in case a message ever carries something unbounded.
+     */
+    private final ConcurrentHashMap<Key, Refusal> rendered = new ConcurrentHashMap<>();
+    private static final int MAX_RENDERED = 1024;
+
+    private Refusal refusal(Kind kind, String message) {
+        Key key = new Key(kind, message);
+        Refusal refusal = rendered.get(key);
+        if (refusal == null) {
+            refusal = render(kind, message);
+            if (rendered.size() < MAX_RENDERED) {
+                rendered.putIfAbsent(key, refusal);
+            }
+        }
+        return refusal;
+    }
+
+    private Refusal render(Kind kind, String message) {
+        String challenge = switch (kind) {
+            case MISSING -> "Bearer realm=\"" + realm + "\"";
+            case INVALID_TOKEN -> challenge("invalid_token", message);
+            case INVALID_REQUEST -> challenge("invalid_request", message);
+            case UNAVAILABLE -> null;
+        };
+        byte[] body = ("{\"errors\":[{\"type\":\"authentication\",\"message\":\"" + jsonEscape(message) + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        return new Refusal(challenge, body);
     }
 
     private String challenge(String error, String description) {
         return "Bearer realm=\"" + realm + "\", error=\"" + error + "\", error_description=\"" + headerSafe(description) + "\"";
     }
 
-    private static void write(HttpServletResponse response, int status, String challenge, String message) throws IOException {
+    private static void write(HttpServletResponse response, int status, Refusal refusal) throws IOException {
         if (response.isCommitted()) {
             return;
         }
         response.resetBuffer();
         response.setStatus(status);
-        if (challenge != null) {
-            response.setHeader("WWW-Authenticate", challenge);
+        if (refusal.challenge() != null) {
+            response.setHeader("WWW-Authenticate", refusal.challenge());
         }
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("application/json");
-        byte[] body = ("{\"errors\":[{\"type\":\"authentication\",\"message\":\"" + jsonEscape(message) + "\"}]}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = refusal.body();
         response.setContentLength(body.length);
         try (OutputStream out = response.getOutputStream()) {
             out.write(body);
@@ -85,7 +126,10 @@ public final class AuthErrorWriter {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
+                        sb.append("\\u");
+                        for (int shift = 12; shift >= 0; shift -= 4) {
+                            sb.append(Character.forDigit(c >> shift & 0xF, 16));
+                        }
                     } else {
                         sb.append(c);
                     }

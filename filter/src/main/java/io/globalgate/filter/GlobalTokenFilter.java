@@ -135,7 +135,7 @@ public class GlobalTokenFilter implements Filter {
             Verdict verdict = verifier.verify(candidate.token());
             if (verdict instanceof Verdict.Accepted accepted) {
                 metrics.record(FilterMetrics.Outcome.ACCEPTED, System.nanoTime() - started);
-                usage.record(accepted.tokenId(), clock.millis(), request.getRemoteAddr());
+                usage.record(accepted.tokenId(), clock.millis(), request::getRemoteAddr);
                 request.setAttribute(INTEGRATION_ID_ATTRIBUTE, accepted.integrationId());
                 request.setAttribute(TOKEN_ID_ATTRIBUTE, accepted.tokenId());
                 IntegrationPrincipal principal = new IntegrationPrincipal(accepted.integrationId(), accepted.integrationName(), accepted.tokenId());

@@ -49,6 +49,14 @@ public final class UsageRecorder {
 
     /** Called once per accepted request. */
     public void record(long tokenId, long epochMillis, String clientAddress) {
+        record(tokenId, epochMillis, () -> clientAddress);
+    }
+
+    /**
+     * Called once per accepted request; the client address is asked for only when last-used is
+     * written (at most once a second per token): formatting it costs more than the rest.
+     */
+    public void record(long tokenId, long epochMillis, java.util.function.Supplier<String> clientAddress) {
         while (true) {
             Buffer buffer = current.get();
             buffer.writers.incrementAndGet();
@@ -58,9 +66,11 @@ public final class UsageRecorder {
                 }
                 Entry entry = buffer.entries.computeIfAbsent(tokenId, id -> new Entry());
                 entry.perHour.computeIfAbsent(epochMillis / 3_600_000L, h -> new LongAdder()).increment();
-                if (epochMillis >= entry.lastUsedMillis) {
+                // Last-used is kept to the second: writing these two shared fields on every request
+                // would bounce their cache line between cores for no information.
+                if (epochMillis - entry.lastUsedMillis >= 1000) {
                     entry.lastUsedMillis = epochMillis;
-                    entry.lastUsedIp = clientAddress;
+                    entry.lastUsedIp = clientAddress.get();
                 }
                 return;
             } finally {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.store.ChangeEvent;
 import io.globalgate.store.GlobalgateStore;
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.token.TokenHash;
@@ -38,13 +39,13 @@ class ChangeFeedPollerTest {
     private final AtomicInteger successes = new AtomicInteger();
     private final AtomicInteger starts = new AtomicInteger();
     private HikariDataSource pool;
-    private SwitchableDataSource database;
+    private OutageDataSource database;
     private ChangeFeedPoller poller;
 
     @BeforeEach
     void createStore() {
         pool = TestDatabases.h2();
-        database = new SwitchableDataSource(pool);
+        database = new OutageDataSource(pool);
         GlobalgateStore store = new GlobalgateStore(database, clock, new InputValidator(clock, null)).migrate();
         poller = new ChangeFeedPoller(store.changes(), event -> applied.add(event.id()), successes::incrementAndGet,
                 starts::incrementAndGet, ticker::read);

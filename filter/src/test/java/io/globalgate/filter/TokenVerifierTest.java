@@ -6,6 +6,7 @@ import io.globalgate.store.IntegrationStore;
 import io.globalgate.store.IssuedToken;
 import io.globalgate.store.TokenDecision;
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.validation.InputValidator;
@@ -41,7 +42,7 @@ class TokenVerifierTest {
     private final MutableClock clock = new MutableClock(START);
     private final FakeTicker ticker = new FakeTicker();
     private HikariDataSource pool;
-    private SwitchableDataSource database;
+    private OutageDataSource database;
     private GlobalgateStore store;
     private long integrationId;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -49,7 +50,7 @@ class TokenVerifierTest {
     @BeforeEach
     void createStore() {
         pool = TestDatabases.h2();
-        database = new SwitchableDataSource(pool);
+        database = new OutageDataSource(pool);
         store = new GlobalgateStore(database, clock, new InputValidator(clock, null)).migrate();
         integrationId = store.integrations().create("alice", IntegrationStore.Input.of("ERP sync", "Nightly orders", "ops@example.com")).id();
     }

@@ -6,6 +6,7 @@ import io.globalgate.store.GlobalgateStore;
 import io.globalgate.store.IntegrationStore;
 import io.globalgate.store.TokenUsage;
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.validation.InputValidator;
 import org.junit.jupiter.api.AfterEach;
@@ -57,6 +58,24 @@ class UsageRecorderTest {
     private long countedInDatabase(long tokenId) {
         return store.usage().hourly(tokenId, HOUR.minus(Duration.ofDays(1)), HOUR.plus(Duration.ofDays(1)))
                 .values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Test
+    void theClientAddressIsAskedForOnlyWhenLastUsedAdvancesAndLastUsedIsKeptToTheSecond() {
+        List<List<io.globalgate.store.TokenUsage>> batches = new java.util.ArrayList<>();
+        UsageRecorder recorder = new UsageRecorder(batches::add);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        long start = HOUR.toEpochMilli();
+        for (int i = 0; i < 1000; i++) {
+            recorder.record(7, start + i, () -> "192.0.2." + asked.incrementAndGet());
+        }
+        recorder.record(7, start + 1500, () -> "192.0.2." + asked.incrementAndGet());
+        assertEquals(2, asked.get(), "once for the first request, once a second later");
+        recorder.flush();
+        io.globalgate.store.TokenUsage usage = batches.get(0).get(0);
+        assertEquals(1001L, usage.requestsPerHour().values().stream().mapToLong(Long::longValue).sum(), "every request is counted");
+        assertEquals(Instant.ofEpochMilli(start + 1500), usage.lastUsedAt());
+        assertEquals("192.0.2.2", usage.lastUsedIp());
     }
 
     @Test
@@ -147,7 +166,7 @@ class UsageRecorderTest {
     @Test
     void batchIsKeptAcrossSeveralFailedFlushesWhileTheStoreIsDown() {
         long tokenId = newToken();
-        SwitchableDataSource database = new SwitchableDataSource(pool);
+        OutageDataSource database = new OutageDataSource(pool);
         GlobalgateStore flaky = new GlobalgateStore(database, clock, new InputValidator(clock, null));
         UsageRecorder recorder = new UsageRecorder(flaky.usage()::record);
         database.down();

@@ -7,6 +7,7 @@ import io.globalgate.store.Integration;
 import io.globalgate.store.IntegrationStore;
 import io.globalgate.store.IssuedToken;
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.validation.InputValidator;

@@ -1,4 +1,4 @@
-package io.globalgate.filter.contract;
+package io.globalgate.testing;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -9,8 +9,9 @@ import java.sql.SQLTransientConnectionException;
 import java.util.logging.Logger;
 
 /**
- * The host's real DataSource, which a test can take down: while down, every new connection fails
- * as a pool fails when the database server is gone (SQLState 08001).
+ * A real DataSource that a test can take down: while down, every new connection fails as a pool
+ * fails when the database server is gone (SQLState 08001), so the store reports
+ * {@code StoreUnavailableException} through its own translation, not through a stub.
  */
 public final class OutageDataSource implements DataSource {
 
@@ -23,6 +24,14 @@ public final class OutageDataSource implements DataSource {
 
     public void setDown(boolean down) {
         this.down = down;
+    }
+
+    public void down() {
+        setDown(true);
+    }
+
+    public void up() {
+        setDown(false);
     }
 
     @Override
