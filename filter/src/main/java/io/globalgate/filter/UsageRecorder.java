@@ -53,8 +53,9 @@ public final class UsageRecorder {
     }
 
     /**
-     * Called once per accepted request; the client address is asked for only when last-used is
-     * written (at most once a second per token): formatting it costs more than the rest.
+     * Called once per accepted request; the client address is asked for only when last-used moves
+     * forward (not for a request older than one already recorded, nor twice in one millisecond):
+     * formatting it costs more than the rest.
      */
     public void record(long tokenId, long epochMillis, java.util.function.Supplier<String> clientAddress) {
         while (true) {
@@ -66,9 +67,7 @@ public final class UsageRecorder {
                 }
                 Entry entry = buffer.entries.computeIfAbsent(tokenId, id -> new Entry());
                 entry.perHour.computeIfAbsent(epochMillis / 3_600_000L, h -> new LongAdder()).increment();
-                // Last-used is kept to the second: writing these two shared fields on every request
-                // would bounce their cache line between cores for no information.
-                if (epochMillis - entry.lastUsedMillis >= 1000) {
+                if (epochMillis > entry.lastUsedMillis) {
                     entry.lastUsedMillis = epochMillis;
                     entry.lastUsedIp = clientAddress.get();
                 }

@@ -61,20 +61,20 @@ class UsageRecorderTest {
     }
 
     @Test
-    void theClientAddressIsAskedForOnlyWhenLastUsedAdvancesAndLastUsedIsKeptToTheSecond() {
+    void theClientAddressIsAskedForOnlyWhenLastUsedMovesForwardAndLastUsedIsExact() {
         List<List<io.globalgate.store.TokenUsage>> batches = new java.util.ArrayList<>();
         UsageRecorder recorder = new UsageRecorder(batches::add);
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         long start = HOUR.toEpochMilli();
-        for (int i = 0; i < 1000; i++) {
-            recorder.record(7, start + i, () -> "192.0.2." + asked.incrementAndGet());
-        }
-        recorder.record(7, start + 1500, () -> "192.0.2." + asked.incrementAndGet());
-        assertEquals(2, asked.get(), "once for the first request, once a second later");
+        recorder.record(7, start + 500, () -> "192.0.2." + asked.incrementAndGet());
+        recorder.record(7, start + 100, () -> "192.0.2." + asked.incrementAndGet()); // older: not asked
+        recorder.record(7, start + 500, () -> "192.0.2." + asked.incrementAndGet()); // same millisecond: not asked
+        recorder.record(7, start + 501, () -> "192.0.2." + asked.incrementAndGet());
+        assertEquals(2, asked.get());
         recorder.flush();
         io.globalgate.store.TokenUsage usage = batches.get(0).get(0);
-        assertEquals(1001L, usage.requestsPerHour().values().stream().mapToLong(Long::longValue).sum(), "every request is counted");
-        assertEquals(Instant.ofEpochMilli(start + 1500), usage.lastUsedAt());
+        assertEquals(4L, usage.requestsPerHour().values().stream().mapToLong(Long::longValue).sum(), "every request is counted");
+        assertEquals(Instant.ofEpochMilli(start + 501), usage.lastUsedAt());
         assertEquals("192.0.2.2", usage.lastUsedIp());
     }
 
