@@ -51,6 +51,8 @@ final class ApiHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Unread body dropped to let the client finish sending before it reads a refusal. */
+    static final long SWALLOW_BYTES = 16L * 1024 * 1024;
     /** How much of a refused body is read and dropped rather than left on the connection. */
     static final int MAX_DISCARD_BYTES = 1024 * 1024;
 
@@ -101,12 +103,14 @@ final class ApiHandler {
 
     /**
      * A request refused before its body was read (wrong path, method, type or size) leaves that
-     * body on the connection, and a connection closed with unread data is reset, which can destroy
-     * the answer on its way to the client. So what is left is read and dropped, up to a limit;
-     * beyond it the connection is closed after the answer, and the answer says so.
+     * body on the connection. A connection closed while the client is still sending is reset,
+     * and the reset can destroy the answer on its way (the JDK's HttpClient loses it). So the rest
+     * is read and dropped, up to {@link #SWALLOW_BYTES}, so the client finishes sending and reads
+     * the answer; a body over {@link #MAX_DISCARD_BYTES} still closes the connection afterwards,
+     * and one over the swallow limit closes it at once.
      */
     private static void discardUnread(HttpServletRequest req, HttpServletResponse res) {
-        if (req.getContentLengthLong() > MAX_BODY_BYTES + MAX_DISCARD_BYTES) {
+        if (req.getContentLengthLong() > SWALLOW_BYTES) {
             res.setHeader("Connection", "close");
             return;
         }
@@ -116,12 +120,16 @@ final class ApiHandler {
             InputStream in = req.getInputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 discarded += n;
-                if (discarded > MAX_DISCARD_BYTES) {
+                if (discarded > SWALLOW_BYTES) {
                     res.setHeader("Connection", "close");
                     return;
                 }
             }
         } catch (IOException | IllegalStateException e) {
+            res.setHeader("Connection", "close");
+            return;
+        }
+        if (discarded > MAX_DISCARD_BYTES) {
             res.setHeader("Connection", "close");
         }
     }

@@ -25,6 +25,7 @@ import io.globalgate.store.StoreUnavailableException;
 import io.globalgate.store.TokenStatus;
 import io.globalgate.token.ExpirationPolicy;
 import io.globalgate.validation.FieldError;
+import io.globalgate.validation.InputValidator;
 import io.globalgate.validation.PageRequest;
 import io.globalgate.validation.ValidationException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,7 +45,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,7 +85,9 @@ final class PageHandler {
         boolean post = req.getMethod().equals("POST");
         try {
             if (post) {
-                if (!CsrfGuard.sameOrigin(req) || !CsrfGuard.validFormToken(req)) {
+                // The token first: reading it reads the form body, so the refusal is not lost to a
+                // connection reset with a body still unread.
+                if (!CsrfGuard.validFormToken(req) || !CsrfGuard.sameOrigin(req)) {
                     error(req, res, 403, "This form was not submitted from the Globalgate admin of this session (CSRF check failed). "
                             + "Reload the page and try again.");
                     return;
@@ -276,7 +278,7 @@ final class PageHandler {
         policies.add(ExpirationPolicy.CUSTOM);
         Duration max = store.validator().maxLifetime();
         return new TokenFormPage(layout(req, "New token for " + i.name()), i, name, expiration == null ? defaultPolicy() : expiration,
-                expiresAt, policies, max == null ? null : describe(max), errors);
+                expiresAt, policies, max == null ? null : InputValidator.describe(max), errors);
     }
 
     private String defaultPolicy() {
@@ -431,13 +433,5 @@ final class PageHandler {
 
     private static String clip(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
-    }
-
-    static String describe(Duration d) {
-        long days = d.toDays();
-        if (days > 0 && d.equals(Duration.ofDays(days))) {
-            return days + (days == 1 ? " day" : " days");
-        }
-        return d.toString().toLowerCase(Locale.ROOT).substring(2);
     }
 }

@@ -3,6 +3,7 @@ package io.globalgate.notify;
 import io.globalgate.store.NotificationOutbox.Kind;
 import io.globalgate.store.NotificationOutbox.Message;
 import io.globalgate.store.NotificationOutbox.TokenFact;
+import io.globalgate.validation.InputValidator;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,7 @@ final class MessageRenderer {
                 long grace = m.detail() == null ? 0 : Long.parseLong(m.detail());
                 what = "The Global API access token " + first + " of " + integrationName + " was regenerated. "
                         + (grace == 0 ? "The old token was revoked at once."
-                        : "The old token keeps working for " + describe(Duration.ofSeconds(grace)) + ", then expires.");
+                        : "The old token keeps working for " + InputValidator.describe(Duration.ofSeconds(grace)) + ", then expires.");
                 advice = "Put the new token into every application that used the old one.";
             }
             case INTEGRATION_DEACTIVATED -> {
@@ -120,16 +121,6 @@ final class MessageRenderer {
         html.append("<hr><p style=\"color:#5b6675;font-size:smaller\">You receive this because this address is the Notification Email of the integration ")
                 .append(esc(integrationName)).append(" in Globalgate.</p></body></html>");
         return new Rendered("[Globalgate] " + subject, text.toString(), html.toString());
-    }
-
-    static String describe(Duration d) {
-        if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
-            return d.toDays() == 1 ? "1 day" : d.toDays() + " days";
-        }
-        if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
-            return d.toHours() == 1 ? "1 hour" : d.toHours() + " hours";
-        }
-        return d.toSeconds() + " seconds";
     }
 
     static String esc(String s) {

@@ -95,7 +95,7 @@ public final class StoreProvider {
     }
 
     /** A JDBC URL fit for a log line: any password parameter masked. */
-    static String redact(String jdbcUrl) {
+    public static String redact(String jdbcUrl) {
         return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1<masked>");
     }
 }

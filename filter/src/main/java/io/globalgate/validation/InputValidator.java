@@ -290,7 +290,8 @@ public final class InputValidator {
         }
     }
 
-    static String describe(Duration d) {
+    /** A duration as people read it: {@code 30 days}, {@code 1 hour}, {@code 90 seconds}. */
+    public static String describe(Duration d) {
         if (d.toSeconds() % 86_400 == 0) {
             long days = d.toDays();
             return days + (days == 1 ? " day" : " days");

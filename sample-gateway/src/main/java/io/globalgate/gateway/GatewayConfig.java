@@ -229,7 +229,7 @@ public record GatewayConfig(
 
     /** The JDBC URL with any {@code password=} in it masked, for logs and messages. */
     public String maskedJdbcUrl() {
-        return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1<masked>");
+        return jdbcUrl == null ? null : io.globalgate.filter.StoreProvider.redact(jdbcUrl);
     }
 
     private static String clip(String s) {
