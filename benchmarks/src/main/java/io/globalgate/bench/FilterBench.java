@@ -11,9 +11,9 @@ import io.globalgate.store.GlobalgateStore;
 import io.globalgate.store.IntegrationStore;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.validation.InputValidator;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -197,7 +197,7 @@ final class FilterBench {
         double accepted = 0;
         double rejected = 0;
         double unavailable = 0;
-        for (Counter c : registry.find("globalgate.auth.requests").counters()) {
+        for (FunctionCounter c : registry.find("globalgate.auth.requests").functionCounters()) {
             switch (c.getId().getTag("outcome")) {
                 case "accepted" -> accepted += c.count();
                 case "rejected" -> rejected += c.count();
@@ -206,8 +206,8 @@ final class FilterBench {
         }
         long decided = 0;
         double totalNanos = 0;
-        for (Timer t : registry.find("globalgate.auth.duration").timers()) {
-            decided += t.count();
+        for (FunctionTimer t : registry.find("globalgate.auth.duration").functionTimers()) {
+            decided += (long) t.count();
             totalNanos += t.totalTime(TimeUnit.NANOSECONDS);
         }
         return String.format(Locale.ROOT, "lookups=%.0f verifier_lookups=%d accepted=%.0f rejected=%.0f unavailable=%.0f"

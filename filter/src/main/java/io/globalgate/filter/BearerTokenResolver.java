@@ -69,8 +69,8 @@ public final class BearerTokenResolver {
             return new Malformed("The " + headerName + " header is too long to hold a Global API access token");
         }
         int space = value.indexOf(' ');
-        String scheme = space < 0 ? value : value.substring(0, space);
-        if (!scheme.equalsIgnoreCase(SCHEME)) {
+        int schemeLength = space < 0 ? value.length() : space;
+        if (schemeLength != SCHEME.length() || !value.regionMatches(true, 0, SCHEME, 0, schemeLength)) {
             if (value.isBlank()) {
                 return new Missing("The " + headerName + " header is empty; send " + headerName + ": Bearer <token>");
             }

@@ -1,25 +1,26 @@
 package io.globalgate.filter;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
- * The filter's meters (names in CONTRACT.md). Every counter and timer is created once, at bind
- * time, so the request path increments a field and never looks a meter up by tags. All of them
- * are removed from the registry by {@link #close()}.
+ * The filter's meters (names in CONTRACT.md). The request path adds to a {@link StripedTally}
+ * (a count per outcome and reason, the nanoseconds per outcome) and never touches a meter; the
+ * meters are function meters over the tally, read when scraped: {@code globalgate.auth.requests}
+ * a {@link FunctionCounter} per outcome and reason, {@code globalgate.auth.duration} a
+ * {@link FunctionTimer} per outcome (count and total time; no max and no histogram, which would
+ * cost every request a shared write). All of them are removed from the registry by {@link #close()}.
  */
 public final class FilterMetrics implements MeterBinder, AutoCloseable {
 
@@ -42,6 +43,11 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
             this.reason = reason;
         }
 
+        /** In the tally: a count per constant (at its ordinal), then the nanoseconds per {@code outcome} tag. */
+        int nanosIndex() {
+            return COUNT + OUTCOMES.indexOf(outcome);
+        }
+
         static Outcome of(Verdict.Reason reason) {
             return switch (reason) {
                 case MALFORMED -> MALFORMED;
@@ -53,11 +59,16 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
+    private static final int COUNT = Outcome.values().length;
+    /** The {@code outcome} tags, in the order of their nanoseconds in the tally. */
+    private static final List<String> OUTCOMES = List.of("accepted", "rejected", "unavailable");
+    /** Worked out once: the request path reads an int. */
+    private static final int[] NANOS_INDEX = Stream.of(Outcome.values()).mapToInt(Outcome::nanosIndex).toArray();
+
     private final TokenVerifier verifier;
     private final AtomicLong activeTokens = new AtomicLong(-1);
     private final AtomicLong expiringTokens = new AtomicLong(-1);
-    private final Map<Outcome, Counter> counters = new EnumMap<>(Outcome.class);
-    private final Map<Outcome, Timer> timers = new EnumMap<>(Outcome.class);
+    private final StripedTally tally = new StripedTally(COUNT + OUTCOMES.size());
     private final List<Meter> meters = new ArrayList<>();
     private MeterRegistry registry;
 
@@ -68,14 +79,18 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
     @Override
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
-        Map<String, Timer> timerByOutcome = new java.util.HashMap<>();
         for (Outcome o : Outcome.values()) {
-            counters.put(o, keep(Counter.builder("globalgate.auth.requests")
+            keep(FunctionCounter.builder("globalgate.auth.requests", tally, t -> t.sum(o.ordinal()))
                     .description("Requests the Globalgate filter decided on")
-                    .tag("outcome", o.outcome).tag("reason", o.reason).register(registry)));
-            timers.put(o, timerByOutcome.computeIfAbsent(o.outcome, outcome -> keep(Timer.builder("globalgate.auth.duration")
+                    .tag("outcome", o.outcome).tag("reason", o.reason).register(registry));
+        }
+        for (String outcome : OUTCOMES) {
+            List<Outcome> members = Stream.of(Outcome.values()).filter(o -> o.outcome.equals(outcome)).toList();
+            keep(FunctionTimer.builder("globalgate.auth.duration", tally,
+                            t -> members.stream().mapToLong(o -> t.sum(o.ordinal())).sum(),
+                            t -> t.sum(members.get(0).nanosIndex()), TimeUnit.NANOSECONDS)
                     .description("Time the Globalgate filter spent deciding on a request")
-                    .tag("outcome", outcome).register(registry))));
+                    .tag("outcome", outcome).register(registry));
         }
         cacheMeters(registry, "known", verifier.knownCache());
         cacheMeters(registry, "unknown", verifier.unknownCache());
@@ -106,8 +121,7 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
     }
 
     void record(Outcome outcome, long nanos) {
-        counters.get(outcome).increment();
-        timers.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
+        tally.addBoth(outcome.ordinal(), NANOS_INDEX[outcome.ordinal()], nanos);
     }
 
     void tokenCounts(long active, long expiring) {

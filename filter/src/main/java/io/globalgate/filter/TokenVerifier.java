@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +42,8 @@ public final class TokenVerifier {
     private final Clock clock;
     /** Measures ages (cache entries, staleness, back-off); the clock only says what time it is. */
     private final Ticker ticker;
-    private final Duration maxStaleness;
-    private final Cache<TokenHash, TokenDecision> known;
+    private final long maxStalenessNanos;
+    private final Cache<TokenHash, Known> known;
     private final Cache<TokenHash, Boolean> unknown;
     private final ConcurrentHashMap<TokenHash, CompletableFuture<Optional<TokenDecision>>> inFlight = new ConcurrentHashMap<>();
     /** Bumped by every invalidation, so a lookup that raced with one does not cache what it read. */
@@ -66,35 +68,81 @@ public final class TokenVerifier {
         this.source = source;
         this.clock = clock;
         this.ticker = ticker;
-        this.maxStaleness = maxStaleness;
+        this.maxStalenessNanos = maxStaleness.toNanos();
         this.caching = maxEntries > 0;
-        this.known = Caffeine.newBuilder().ticker(ticker).maximumSize(maxEntries).expireAfterWrite(ttl).recordStats().build();
+        this.known = Caffeine.newBuilder().ticker(ticker).maximumSize(maxEntries).expireAfterWrite(ttl)
+                .recordStats(StripedStatsCounter::new).build();
         this.unknown = Caffeine.newBuilder().ticker(ticker).maximumSize(Math.max(1, maxEntries))
-                .expireAfterWrite(negativeTtl.isZero() ? Duration.ofNanos(1) : negativeTtl).recordStats().build();
+                .expireAfterWrite(negativeTtl.isZero() ? Duration.ofNanos(1) : negativeTtl)
+                .recordStats(StripedStatsCounter::new).build();
         this.lastFreshNanos = ticker.read();
         this.ready = true;
+    }
+
+    // Verdicts that carry nothing of the token are made once: the request path returns them.
+    private static final Verdict UNKNOWN = new Verdict.Rejected(Verdict.Reason.UNKNOWN, "Token is not recognised");
+    private static final Verdict REVOKED = new Verdict.Rejected(Verdict.Reason.REVOKED, "Token has been revoked");
+    private static final Verdict INACTIVE = new Verdict.Rejected(Verdict.Reason.INACTIVE, "The integration of this token is inactive");
+    private static final Verdict NOT_READY = new Verdict.Unavailable("Token store is not ready yet");
+    private static final Verdict STORE_DOWN = new Verdict.Unavailable("Token store unavailable; try again shortly");
+    private static final Map<TokenFormat.Problem, Verdict> MALFORMED = new EnumMap<>(TokenFormat.Problem.class);
+
+    static {
+        for (TokenFormat.Problem problem : TokenFormat.Problem.values()) {
+            if (problem != TokenFormat.Problem.VALID) {
+                MALFORMED.put(problem, new Verdict.Rejected(Verdict.Reason.MALFORMED, "Bearer token is malformed: " + problem.message()));
+            }
+        }
+    }
+
+    /**
+     * A decision as cached, with its verdicts made when it was read: a hit compares the time with
+     * the expiry, when there is one, and returns a verdict that already exists.
+     */
+    private static final class Known {
+        final TokenDecision decision;
+        /** The verdict while unexpired: revoked, inactive or accepted, in that order of precedence. */
+        final Verdict standing;
+        /** When the token expires; null for never (or when revoked, which comes first). */
+        final Instant expiresAt;
+        /** The millisecond expiresAt falls in: before it the token is unexpired, after it expired. */
+        final long expiresAtMillis;
+        final Verdict expired;
+
+        Known(TokenDecision d) {
+            this.decision = d;
+            this.standing = d.revokedAt() != null ? REVOKED
+                    : !d.integrationActive() ? INACTIVE
+                    : new Verdict.Accepted(d.tokenId(), d.integrationId(), d.integrationName());
+            this.expiresAt = d.revokedAt() == null ? d.expiresAt() : null;
+            this.expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
+            this.expired = expiresAt == null ? null : new Verdict.Rejected(Verdict.Reason.EXPIRED, "Token expired at " + expiresAt);
+        }
     }
 
     public Verdict verify(String token) {
         TokenFormat.Problem problem = TokenFormat.check(token);
         if (problem != TokenFormat.Problem.VALID) {
-            return new Verdict.Rejected(Verdict.Reason.MALFORMED, "Bearer token is malformed: " + problem.message());
+            return MALFORMED.get(problem);
         }
         TokenHash hash = TokenHash.of(token);
         if (!ready) {
-            return new Verdict.Unavailable("Token store is not ready yet");
+            return NOT_READY;
         }
         boolean fresh = isFresh();
-        TokenDecision decision = known.getIfPresent(hash);
-        if (decision != null && (fresh || refuses(decision))) {
-            return judge(decision);
-        }
-        if (decision == null && unknown.getIfPresent(hash) != null) {
-            return unknownToken();
+        Known cached = known.getIfPresent(hash);
+        if (cached != null) {
+            Verdict verdict = judge(cached);
+            // A cached refusal stays right however stale the feed: revocations are final.
+            if (fresh || !(verdict instanceof Verdict.Accepted)) {
+                return verdict;
+            }
+        } else if (unknown.getIfPresent(hash) != null) {
+            return UNKNOWN;
         }
         // A miss, or an accept we may no longer trust because the change feed went quiet.
         if (storeFailing && ticker.read() - storeFailedAtNanos < STORE_BACKOFF_NANOS) {
-            return new Verdict.Unavailable("Token store unavailable; try again shortly");
+            return STORE_DOWN;
         }
         Optional<TokenDecision> loaded;
         try {
@@ -104,9 +152,9 @@ public final class TokenVerifier {
             LOG.debug("Token lookup failed", e);
             storeFailedAtNanos = ticker.read();
             storeFailing = true;
-            return new Verdict.Unavailable("Token store unavailable; try again shortly");
+            return STORE_DOWN;
         }
-        return loaded.map(this::judge).orElseGet(TokenVerifier::unknownToken);
+        return loaded.isPresent() ? judge(new Known(loaded.get())) : UNKNOWN;
     }
 
     private Optional<TokenDecision> load(TokenHash hash) {
@@ -120,8 +168,9 @@ public final class TokenVerifier {
             lookups.incrementAndGet();
             Optional<TokenDecision> result = source.find(hash);
             if (caching && epoch == invalidations.get()) {
-                if (result.isPresent()) {
-                    known.put(hash, result.get());
+                Known entry = result.map(Known::new).orElse(null);
+                if (entry != null) {
+                    known.put(hash, entry);
                     unknown.invalidate(hash);
                 } else {
                     unknown.put(hash, Boolean.TRUE);
@@ -129,8 +178,8 @@ public final class TokenVerifier {
                 // An invalidation that slipped in between the check above and the put did not see
                 // our entry: take it back. One that comes after this check removes it itself.
                 if (epoch != invalidations.get()) {
-                    if (result.isPresent()) {
-                        known.asMap().remove(hash, result.get());
+                    if (entry != null) {
+                        known.asMap().remove(hash, entry);
                     } else {
                         unknown.asMap().remove(hash, Boolean.TRUE);
                     }
@@ -157,27 +206,19 @@ public final class TokenVerifier {
         }
     }
 
-    private Verdict judge(TokenDecision d) {
-        if (d.revokedAt() != null) {
-            return new Verdict.Rejected(Verdict.Reason.REVOKED, "Token has been revoked");
+    /**
+     * Expiry is judged on every request: expired when now &gt;= expiresAt. Only a token with an
+     * expiry reads the clock, in milliseconds; the exact instant only within its expiry's millisecond.
+     */
+    private Verdict judge(Known k) {
+        if (k.expiresAt == null) {
+            return k.standing;
         }
-        Instant now = clock.instant();
-        if (d.expiresAt() != null && !now.isBefore(d.expiresAt())) {
-            return new Verdict.Rejected(Verdict.Reason.EXPIRED, "Token expired at " + d.expiresAt());
+        long now = clock.millis();
+        if (now < k.expiresAtMillis) {
+            return k.standing;
         }
-        if (!d.integrationActive()) {
-            return new Verdict.Rejected(Verdict.Reason.INACTIVE, "The integration of this token is inactive");
-        }
-        return new Verdict.Accepted(d.tokenId(), d.integrationId(), d.integrationName());
-    }
-
-    /** A cached refusal stays right however stale the feed: revocations are final. */
-    private boolean refuses(TokenDecision d) {
-        return !(judge(d) instanceof Verdict.Accepted);
-    }
-
-    private static Verdict unknownToken() {
-        return new Verdict.Rejected(Verdict.Reason.UNKNOWN, "Token is not recognised");
+        return now > k.expiresAtMillis || !clock.instant().isBefore(k.expiresAt) ? k.expired : k.standing;
     }
 
     // ---- told by the change feed (or at once by the store in this JVM)
@@ -185,7 +226,7 @@ public final class TokenVerifier {
     public void apply(ChangeEvent event) {
         invalidations.incrementAndGet();
         if (event.concernsWholeIntegration()) {
-            known.asMap().values().removeIf(d -> d.integrationId() == event.integrationId());
+            known.asMap().values().removeIf(k -> k.decision.integrationId() == event.integrationId());
         } else {
             known.invalidate(event.tokenHash());
             unknown.invalidate(event.tokenHash());
@@ -211,7 +252,7 @@ public final class TokenVerifier {
     }
 
     public boolean isFresh() {
-        return ticker.read() - lastFreshNanos <= maxStaleness.toNanos();
+        return ticker.read() - lastFreshNanos <= maxStalenessNanos;
     }
 
     /** Seconds since the change feed was last read successfully. */
@@ -228,7 +269,7 @@ public final class TokenVerifier {
         return lookups.get();
     }
 
-    Cache<TokenHash, TokenDecision> knownCache() {
+    Cache<TokenHash, ?> knownCache() {
         return known;
     }
 

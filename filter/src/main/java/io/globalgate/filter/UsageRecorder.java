@@ -12,39 +12,79 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Gathers last-used data and hourly request counts in memory; {@link #flush()} hands them to the
- * store in one batch. The request path only touches memory. A batch the store refuses is kept
- * and merged into the next one, so an outage loses nothing but delays it.
+ * store in one batch. The request path only touches memory, and hardly any memory another core is
+ * writing: counts go to a stripe picked by the thread (a lock no other running thread usually
+ * holds, and a map of its own), and the latest use of a token is one shared value written only
+ * when it moves forward, i.e. at most once a millisecond. A flush takes each stripe's counts under
+ * its lock, so no count is lost or counted twice. A batch the store refuses is kept and merged
+ * into the next one, so an outage loses nothing but delays it.
+ *
+ * <p>The latest use is kept per token for the life of the recorder (about 150 bytes for each
+ * token accepted since start): it decides when the client address is worth formatting.
  */
 public final class UsageRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
+    /** A power of two; a pool's threads have consecutive ids, so up to this many get a stripe each. */
+    private static final int STRIPES = 64;
+    private static final long HOUR_MILLIS = 3_600_000L;
 
-    private static final class Entry {
-        final ConcurrentHashMap<Long, LongAdder> perHour = new ConcurrentHashMap<>(4);
-        volatile long lastUsedMillis;
-        volatile String lastUsedIp;
+    /** The latest use of a token seen by any thread, and the address it came from. */
+    private record LastUse(long millis, String address) {
     }
 
-    /** One generation of counts; writers register so a flush can wait for the last of them. */
-    private static final class Buffer {
-        final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
-        final AtomicInteger writers = new AtomicInteger();
+    /** What one stripe counted for one token since the last flush: the current hour, and any before it. */
+    private static final class Counts {
+        long hour = Long.MIN_VALUE;
+        long count;
+        Map<Long, Long> otherHours;
+
+        void add(long requestHour) {
+            if (requestHour != hour) {
+                if (count > 0) {
+                    if (otherHours == null) {
+                        otherHours = new HashMap<>(4);
+                    }
+                    otherHours.merge(hour, count, Long::sum);
+                }
+                Long earlier = otherHours == null ? null : otherHours.remove(requestHour);
+                hour = requestHour;
+                count = earlier == null ? 0 : earlier;
+            }
+            count++;
+        }
+
+        void addTo(Map<Instant, Long> hours) {
+            if (count > 0) {
+                hours.merge(Instant.ofEpochMilli(hour * HOUR_MILLIS), count, Long::sum);
+            }
+            if (otherHours != null) {
+                otherHours.forEach((h, n) -> hours.merge(Instant.ofEpochMilli(h * HOUR_MILLIS), n, Long::sum));
+            }
+        }
     }
 
-    private final AtomicReference<Buffer> current = new AtomicReference<>(new Buffer());
+    /** One stripe's counts; the map is replaced (under the stripe's lock) by each flush. */
+    private static final class Stripe {
+        HashMap<Long, Counts> tokens = new HashMap<>();
+    }
+
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final ConcurrentHashMap<Long, LastUse> lastUses = new ConcurrentHashMap<>();
     private final Consumer<List<TokenUsage>> sink;
     private final Object flushLock = new Object();
     private Map<Long, TokenUsage> carriedOver = new HashMap<>();
 
     public UsageRecorder(Consumer<List<TokenUsage>> sink) {
         this.sink = sink;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe();
+        }
     }
 
     /** Called once per accepted request. */
@@ -57,42 +97,44 @@ public final class UsageRecorder {
      * forward (not for a request older than one already recorded, nor twice in one millisecond):
      * formatting it costs more than the rest.
      */
-    public void record(long tokenId, long epochMillis, java.util.function.Supplier<String> clientAddress) {
-        while (true) {
-            Buffer buffer = current.get();
-            buffer.writers.incrementAndGet();
-            try {
-                if (buffer != current.get()) {
-                    continue; // a flush swapped buffers under us: write to the new one
-                }
-                Entry entry = buffer.entries.computeIfAbsent(tokenId, id -> new Entry());
-                entry.perHour.computeIfAbsent(epochMillis / 3_600_000L, h -> new LongAdder()).increment();
-                if (epochMillis > entry.lastUsedMillis) {
-                    entry.lastUsedMillis = epochMillis;
-                    entry.lastUsedIp = clientAddress.get();
-                }
-                return;
-            } finally {
-                buffer.writers.decrementAndGet();
+    public void record(long tokenId, long epochMillis, Supplier<String> clientAddress) {
+        Long id = tokenId;
+        LastUse seen = lastUses.get(id);
+        if (seen == null || epochMillis > seen.millis()) {
+            // Before the count: a flush that sees the count also sees this (the stripe lock orders them).
+            lastUses.merge(id, new LastUse(epochMillis, clientAddress.get()), (a, b) -> a.millis() >= b.millis() ? a : b);
+        }
+        Stripe stripe = stripes[(int) Thread.currentThread().getId() & (STRIPES - 1)];
+        synchronized (stripe) {
+            Counts counts = stripe.tokens.get(id);
+            if (counts == null) {
+                counts = new Counts();
+                stripe.tokens.put(id, counts);
             }
+            counts.add(epochMillis / HOUR_MILLIS);
         }
     }
 
     /** Writes everything gathered so far; returns how many tokens the batch covered. */
     public int flush() {
         synchronized (flushLock) {
-            Buffer full = current.getAndSet(new Buffer());
-            while (full.writers.get() != 0) {
-                Thread.onSpinWait(); // at most the few instructions of a record() in progress
+            Map<Long, Map<Instant, Long>> counted = new HashMap<>();
+            for (Stripe stripe : stripes) {
+                HashMap<Long, Counts> taken;
+                synchronized (stripe) {
+                    if (stripe.tokens.isEmpty()) {
+                        continue;
+                    }
+                    taken = stripe.tokens;
+                    stripe.tokens = new HashMap<>();
+                }
+                taken.forEach((id, counts) -> counts.addTo(counted.computeIfAbsent(id, k -> new HashMap<>())));
             }
             Map<Long, TokenUsage> batch = carriedOver;
-            for (Map.Entry<Long, Entry> e : full.entries.entrySet()) {
-                Map<Instant, Long> hours = new HashMap<>();
-                e.getValue().perHour.forEach((hour, count) -> hours.put(Instant.ofEpochSecond(hour * 3600), count.sum()));
-                TokenUsage usage = new TokenUsage(e.getKey(), Instant.ofEpochMilli(e.getValue().lastUsedMillis),
-                        e.getValue().lastUsedIp, hours);
-                batch.merge(e.getKey(), usage, UsageRecorder::merge);
-            }
+            counted.forEach((id, hours) -> {
+                LastUse last = lastUses.get(id);
+                batch.merge(id, new TokenUsage(id, Instant.ofEpochMilli(last.millis()), last.address(), hours), UsageRecorder::merge);
+            });
             if (batch.isEmpty()) {
                 return 0;
             }
@@ -112,7 +154,11 @@ public final class UsageRecorder {
     public int pending() {
         synchronized (flushLock) {
             Set<Long> tokens = new HashSet<>(carriedOver.keySet());
-            tokens.addAll(current.get().entries.keySet());
+            for (Stripe stripe : stripes) {
+                synchronized (stripe) {
+                    tokens.addAll(stripe.tokens.keySet());
+                }
+            }
             return tokens.size();
         }
     }

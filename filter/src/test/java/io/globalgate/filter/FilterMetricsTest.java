@@ -48,8 +48,12 @@ class FilterMetricsTest {
         pool.close();
     }
 
+    private io.micrometer.core.instrument.FunctionTimer duration(String outcome) {
+        return registry.get("globalgate.auth.duration").tag("outcome", outcome).functionTimer();
+    }
+
     private double requests(String outcome, String reason) {
-        return registry.get("globalgate.auth.requests").tag("outcome", outcome).tag("reason", reason).counter().count();
+        return registry.get("globalgate.auth.requests").tag("outcome", outcome).tag("reason", reason).functionCounter().count();
     }
 
     @Test
@@ -60,7 +64,7 @@ class FilterMetricsTest {
             assertEquals(0.0, requests(pair[0], pair[1]), pair[0] + "/" + pair[1]);
         }
         for (String outcome : new String[]{"accepted", "rejected", "unavailable"}) {
-            assertNotNull(registry.get("globalgate.auth.duration").tag("outcome", outcome).timer());
+            assertNotNull(registry.get("globalgate.auth.duration").tag("outcome", outcome).functionTimer());
         }
         for (Meter meter : registry.getMeters()) {
             assertTrue(meter.getId().getName().startsWith("globalgate."), meter.getId().getName());
@@ -77,9 +81,42 @@ class FilterMetricsTest {
         assertEquals(2.0, requests("accepted", "none"));
         assertEquals(1.0, requests("rejected", "revoked"));
         assertEquals(0.0, requests("rejected", "unknown"));
-        assertEquals(2, registry.get("globalgate.auth.duration").tag("outcome", "accepted").timer().count());
-        assertEquals(1, registry.get("globalgate.auth.duration").tag("outcome", "rejected").timer().count());
-        assertEquals(0, registry.get("globalgate.auth.duration").tag("outcome", "unavailable").timer().count());
+        assertEquals(2.0, duration("accepted").count());
+        assertEquals(2.0, duration("accepted").totalTime(TimeUnit.MICROSECONDS), 1e-9);
+        assertEquals(1.0, duration("rejected").count());
+        assertEquals(3.0, duration("rejected").totalTime(TimeUnit.MICROSECONDS), 1e-9);
+        assertEquals(0.0, duration("unavailable").count());
+        assertEquals(0.0, duration("unavailable").totalTime(TimeUnit.MICROSECONDS));
+    }
+
+    @Test
+    void countsAndTimesFromManyThreadsAtOnceAreAllKept() throws Exception {
+        int threads = 16;
+        int perThread = 20_000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        metrics.record(i % 2 == 0 ? FilterMetrics.Outcome.ACCEPTED : FilterMetrics.Outcome.UNKNOWN, 5);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(threads * perThread / 2.0, requests("accepted", "none"));
+        assertEquals(threads * perThread / 2.0, requests("rejected", "unknown"));
+        assertEquals(threads * perThread / 2.0, duration("rejected").count());
+        assertEquals(threads * perThread / 2.0 * 5, duration("rejected").totalTime(TimeUnit.NANOSECONDS), 1e-6);
     }
 
     @Test

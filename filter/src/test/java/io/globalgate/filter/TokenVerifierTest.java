@@ -246,6 +246,23 @@ class TokenVerifierTest {
     }
 
     @Test
+    void expiryWithAFractionOfAMillisecondIsJudgedToTheNanosecond() {
+        Instant expiresAt = START.plus(Duration.ofHours(1)).plusNanos(400_000); // 0.4 ms into a millisecond
+        String token = TokenFormat.generate();
+        TokenVerifier verifier = verifier(hash -> Optional.of(new TokenDecision(5, integrationId, "ERP sync", true, expiresAt, null)), 1000);
+
+        clock.set(expiresAt.minusNanos(400_000).minusMillis(1));
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(token));
+        clock.set(expiresAt.minusNanos(1)); // same millisecond, just before
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(token));
+        clock.set(expiresAt);
+        rejected(verifier.verify(token), Verdict.Reason.EXPIRED);
+        clock.set(expiresAt.plusMillis(1).minusNanos(400_000)); // the next millisecond
+        rejected(verifier.verify(token), Verdict.Reason.EXPIRED);
+        assertEquals(1, verifier.storeLookups());
+    }
+
+    @Test
     void cachedEntryIsLookedUpAgainAfterTheCacheTtl() {
         TokenVerifier verifier = verifier();
         String token = token("never").value();

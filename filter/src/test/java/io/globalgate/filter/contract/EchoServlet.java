@@ -27,6 +27,18 @@ public class EchoServlet extends HttpServlet {
         seen.put("principal", principal == null ? "null" : principal.getName());
         seen.put("integrationId", String.valueOf(request.getAttribute("io.globalgate.integration.id")));
         seen.put("tokenId", String.valueOf(request.getAttribute("io.globalgate.token.id")));
+        seen.put("attributeNames", Collections.list(request.getAttributeNames()).stream()
+                .filter(n -> n.startsWith("io.globalgate.")).sorted().collect(Collectors.joining(",")));
+        if ("retag".equals(request.getParameter("echo"))) {
+            // the application takes the integration attribute over: both must stay readable, one replaced
+            request.setAttribute("io.globalgate.integration.id", "retagged");
+            seen.put("afterSet.integrationId", String.valueOf(request.getAttribute("io.globalgate.integration.id")));
+            seen.put("afterSet.tokenId", String.valueOf(request.getAttribute("io.globalgate.token.id")));
+            request.removeAttribute("io.globalgate.token.id");
+            seen.put("afterRemove.tokenId", String.valueOf(request.getAttribute("io.globalgate.token.id")));
+            seen.put("afterRemove.attributeNames", Collections.list(request.getAttributeNames()).stream()
+                    .filter(n -> n.startsWith("io.globalgate.")).sorted().collect(Collectors.joining(",")));
+        }
         seen.put("authorization.getHeader", String.valueOf(request.getHeader("Authorization")));
         seen.put("authorization.getHeaders", String.join(" | ", Collections.list(request.getHeaders("Authorization"))));
         seen.put("authorization.inHeaderNames", String.valueOf(Collections.list(request.getHeaderNames()).stream()

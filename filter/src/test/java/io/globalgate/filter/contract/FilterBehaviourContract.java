@@ -11,10 +11,9 @@ import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.validation.InputValidator;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -284,9 +283,25 @@ public abstract class FilterBehaviourContract {
                 () -> assertEquals(f.integration().name(), seen.get("principal")),
                 () -> assertEquals(String.valueOf(f.integration().id()), seen.get("integrationId")),
                 () -> assertEquals(String.valueOf(f.issued().token().id()), seen.get("tokenId")),
+                () -> assertEquals("io.globalgate.integration.id,io.globalgate.token.id", seen.get("attributeNames")),
                 () -> assertEquals("null", seen.get("authorization.getHeader")),
                 () -> assertEquals("", seen.get("authorization.getHeaders")),
                 () -> assertEquals("false", seen.get("authorization.inHeaderNames")));
+    }
+
+    @Test
+    void applicationMaySetAndRemoveTheFiltersRequestAttributesLikeAnyOther() throws Exception {
+        Fixture f = newToken();
+        HttpResult result = send(HttpRequest.newBuilder(app.uri("v1/orders?echo=retag"))
+                .header("Authorization", "Bearer " + f.value()).build());
+
+        assertEquals(200, result.status(), result::toString);
+        Map<String, String> seen = EchoServlet.parse(result.body());
+        assertAll(
+                () -> assertEquals("retagged", seen.get("afterSet.integrationId")),
+                () -> assertEquals(String.valueOf(f.issued().token().id()), seen.get("afterSet.tokenId")),
+                () -> assertEquals("null", seen.get("afterRemove.tokenId")),
+                () -> assertEquals("io.globalgate.integration.id", seen.get("afterRemove.attributeNames")));
     }
 
     @Test
@@ -351,7 +366,7 @@ public abstract class FilterBehaviourContract {
                     () -> assertEquals("{\"errors\":[{\"type\":\"authentication\",\"message\":"
                             + "\"Token store unavailable; try again shortly\"}]}", refused.body(), "body"));
             assertEquals(200, send(cachedRequest).status(), "a cached token while the store is down");
-            assertEquals(1.0, own.get("globalgate.auth.requests").tags("outcome", "unavailable", "reason", "store_error").counter().count());
+            assertEquals(1.0, own.get("globalgate.auth.requests").tags("outcome", "unavailable", "reason", "store_error").functionCounter().count());
 
             database.setDown(false);
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -429,7 +444,7 @@ public abstract class FilterBehaviourContract {
             assertNull(d.startFailure(), () -> String.valueOf(d.startFailure()));
             HttpResult result = send(HttpRequest.newBuilder(d.uri("v1/system/status")).header("Authorization", "Bearer " + f.value()).build());
             assertEquals(200, result.status(), result::toString);
-            assertEquals(1.0, own.get("globalgate.auth.requests").tags("outcome", "accepted", "reason", "none").counter().count());
+            assertEquals(1.0, own.get("globalgate.auth.requests").tags("outcome", "accepted", "reason", "none").functionCounter().count());
             assertFalse(globalgateMeters(own).isEmpty());
         } finally {
             d.close();
@@ -536,7 +551,7 @@ public abstract class FilterBehaviourContract {
 
     private Map<String, Double> requestCounts() {
         Map<String, Double> counts = new LinkedHashMap<>();
-        for (Counter c : registry.find("globalgate.auth.requests").counters()) {
+        for (FunctionCounter c : registry.find("globalgate.auth.requests").functionCounters()) {
             counts.put(c.getId().getTag("outcome") + "/" + c.getId().getTag("reason"), c.count());
         }
         return counts;
@@ -544,8 +559,8 @@ public abstract class FilterBehaviourContract {
 
     private Map<String, Long> timedCounts() {
         Map<String, Long> counts = new HashMap<>();
-        for (Timer t : registry.find("globalgate.auth.duration").timers()) {
-            counts.put(t.getId().getTag("outcome"), t.count());
+        for (FunctionTimer t : registry.find("globalgate.auth.duration").functionTimers()) {
+            counts.put(t.getId().getTag("outcome"), (long) t.count());
         }
         return counts;
     }
