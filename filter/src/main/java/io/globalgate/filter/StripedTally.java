@@ -32,7 +32,7 @@ final class StripedTally {
     }
 
     void add(int counter, long delta) {
-        cells.getAndAdd(stripe() + checked(counter), delta);
+        addAt(stripe(), counter, delta);
     }
 
     /** Adds one to {@code counter} and {@code delta} to {@code other}, both in this thread's stripe. */
@@ -42,6 +42,30 @@ final class StripedTally {
         cells.getAndAdd(stripe + checked(other), delta);
     }
 
+    /** This thread's stripe, for a pair of {@link #addAt} calls that must land in the same one. */
+    int stripe() {
+        return LINE + ((int) Thread.currentThread().getId() & (STRIPES - 1)) * stride;
+    }
+
+    void addAt(int stripe, int counter, long delta) {
+        cells.getAndAdd(stripe + checked(counter), delta);
+    }
+
+    /**
+     * Whether {@code counter} is zero in every stripe, each read once. Used as a count of work in
+     * progress (incremented before, decremented after, in the same stripe): a stripe is never
+     * negative, so all zero means no work that started before this call is still going on.
+     */
+    boolean allZero(int counter) {
+        checked(counter);
+        for (int s = 0; s < STRIPES; s++) {
+            if (cells.get(LINE + s * stride + counter) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     long sum(int counter) {
         checked(counter);
         long sum = 0;
@@ -49,10 +73,6 @@ final class StripedTally {
             sum += cells.get(LINE + s * stride + counter);
         }
         return sum;
-    }
-
-    private int stripe() {
-        return LINE + ((int) Thread.currentThread().getId() & (STRIPES - 1)) * stride;
     }
 
     private int checked(int counter) {

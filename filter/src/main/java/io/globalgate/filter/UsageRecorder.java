@@ -12,79 +12,98 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Gathers last-used data and hourly request counts in memory; {@link #flush()} hands them to the
- * store in one batch. The request path only touches memory, and hardly any memory another core is
- * writing: counts go to a stripe picked by the thread (a lock no other running thread usually
- * holds, and a map of its own), and the latest use of a token is one shared value written only
- * when it moves forward, i.e. at most once a millisecond. A flush takes each stripe's counts under
- * its lock, so no count is lost or counted twice. A batch the store refuses is kept and merged
- * into the next one, so an outage loses nothing but delays it.
- *
- * <p>The latest use is kept per token for the life of the recorder (about 150 bytes for each
- * token accepted since start): it decides when the client address is worth formatting.
+ * store in one batch. The request path only touches memory, and writes little that another core
+ * is writing too: a token's count is a {@link LongAdder}, its latest use is written only when it
+ * moves forward (at most once a millisecond), and a writer announces itself in a stripe of its
+ * own rather than in one shared counter. A flush swaps in a new buffer and waits for the writers
+ * still in the old one, so no count is lost or counted twice. A batch the store refuses is kept
+ * and merged into the next one, so an outage loses nothing but delays it.
  */
 public final class UsageRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
-    /** A power of two; a pool's threads have consecutive ids, so up to this many get a stripe each. */
-    private static final int STRIPES = 64;
     private static final long HOUR_MILLIS = 3_600_000L;
 
-    /** The latest use of a token seen by any thread, and the address it came from. */
+    /** The latest use of a token, and the address it came from. */
     private record LastUse(long millis, String address) {
     }
 
-    /** What one stripe counted for one token since the last flush: the current hour, and any before it. */
-    private static final class Counts {
-        long hour = Long.MIN_VALUE;
-        long count;
-        Map<Long, Long> otherHours;
+    private static final LastUse NEVER = new LastUse(Long.MIN_VALUE, null);
 
-        void add(long requestHour) {
-            if (requestHour != hour) {
-                if (count > 0) {
-                    if (otherHours == null) {
-                        otherHours = new HashMap<>(4);
+    /** Requests of one hour (as hours since the epoch). */
+    private record HourCount(long hour, LongAdder requests) {
+    }
+
+    /** One token in one buffer: the hour requests arrive in now, any other hour, the latest use. */
+    private static final class Entry {
+        volatile HourCount current = new HourCount(Long.MIN_VALUE, new LongAdder());
+        /** Hours other than the current one (the hour just ended, a late request); guarded by this. */
+        Map<Long, HourCount> otherHours;
+        final AtomicReference<LastUse> last = new AtomicReference<>(NEVER);
+
+        void count(long hour) {
+            HourCount now = current;
+            if (now.hour() == hour) {
+                now.requests().increment();
+                return;
+            }
+            synchronized (this) {
+                now = current;
+                if (now.hour() == hour) {
+                    now.requests().increment();
+                } else if (hour > now.hour()) {
+                    // A writer that read the old pair still adds to it; it stays here under its hour.
+                    if (now.hour() != Long.MIN_VALUE) {
+                        other().put(now.hour(), now);
                     }
-                    otherHours.merge(hour, count, Long::sum);
+                    HourCount next = other().remove(hour);
+                    next = next != null ? next : new HourCount(hour, new LongAdder());
+                    next.requests().increment();
+                    current = next;
+                } else {
+                    other().computeIfAbsent(hour, h -> new HourCount(h, new LongAdder())).requests().increment();
                 }
-                Long earlier = otherHours == null ? null : otherHours.remove(requestHour);
-                hour = requestHour;
-                count = earlier == null ? 0 : earlier;
             }
-            count++;
         }
 
-        void addTo(Map<Instant, Long> hours) {
-            if (count > 0) {
-                hours.merge(Instant.ofEpochMilli(hour * HOUR_MILLIS), count, Long::sum);
+        private Map<Long, HourCount> other() {
+            if (otherHours == null) {
+                otherHours = new HashMap<>(4);
             }
-            if (otherHours != null) {
-                otherHours.forEach((h, n) -> hours.merge(Instant.ofEpochMilli(h * HOUR_MILLIS), n, Long::sum));
+            return otherHours;
+        }
+
+        /** Called by a flush once every writer of this entry's buffer is done. */
+        synchronized Map<Instant, Long> hours() {
+            Map<Instant, Long> hours = new HashMap<>(4);
+            List<HourCount> all = new ArrayList<>(otherHours == null ? List.of() : otherHours.values());
+            all.add(current);
+            for (HourCount h : all) {
+                long n = h.requests().sum();
+                if (n > 0) {
+                    hours.merge(Instant.ofEpochMilli(h.hour() * HOUR_MILLIS), n, Long::sum);
+                }
             }
+            return hours;
         }
     }
 
-    /** One stripe's counts; the map is replaced (under the stripe's lock) by each flush. */
-    private static final class Stripe {
-        HashMap<Long, Counts> tokens = new HashMap<>();
-    }
-
-    private final Stripe[] stripes = new Stripe[STRIPES];
-    private final ConcurrentHashMap<Long, LastUse> lastUses = new ConcurrentHashMap<>();
+    private final AtomicReference<ConcurrentHashMap<Long, Entry>> current = new AtomicReference<>(new ConcurrentHashMap<>());
+    /** Writers at work, per stripe of threads (see StripedTally): a flush waits for them to reach zero. */
+    private final StripedTally writers = new StripedTally(1);
     private final Consumer<List<TokenUsage>> sink;
     private final Object flushLock = new Object();
     private Map<Long, TokenUsage> carriedOver = new HashMap<>();
 
     public UsageRecorder(Consumer<List<TokenUsage>> sink) {
         this.sink = sink;
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Stripe();
-        }
     }
 
     /** Called once per accepted request. */
@@ -98,42 +117,36 @@ public final class UsageRecorder {
      * formatting it costs more than the rest.
      */
     public void record(long tokenId, long epochMillis, Supplier<String> clientAddress) {
-        Long id = tokenId;
-        LastUse seen = lastUses.get(id);
-        if (seen == null || epochMillis > seen.millis()) {
-            // Before the count: a flush that sees the count also sees this (the stripe lock orders them).
-            lastUses.merge(id, new LastUse(epochMillis, clientAddress.get()), (a, b) -> a.millis() >= b.millis() ? a : b);
-        }
-        Stripe stripe = stripes[(int) Thread.currentThread().getId() & (STRIPES - 1)];
-        synchronized (stripe) {
-            Counts counts = stripe.tokens.get(id);
-            if (counts == null) {
-                counts = new Counts();
-                stripe.tokens.put(id, counts);
+        int stripe = writers.stripe();
+        writers.addAt(stripe, 0, 1);
+        try {
+            // Announced before reading the buffer: a flush that swapped it after this read waits for us.
+            Entry entry = current.get().computeIfAbsent(tokenId, id -> new Entry());
+            entry.count(Math.floorDiv(epochMillis, HOUR_MILLIS));
+            LastUse seen = entry.last.get();
+            if (epochMillis > seen.millis()) {
+                LastUse mine = new LastUse(epochMillis, clientAddress.get());
+                while (epochMillis > seen.millis() && !entry.last.compareAndSet(seen, mine)) {
+                    seen = entry.last.get();
+                }
             }
-            counts.add(epochMillis / HOUR_MILLIS);
+        } finally {
+            writers.addAt(stripe, 0, -1);
         }
     }
 
     /** Writes everything gathered so far; returns how many tokens the batch covered. */
     public int flush() {
         synchronized (flushLock) {
-            Map<Long, Map<Instant, Long>> counted = new HashMap<>();
-            for (Stripe stripe : stripes) {
-                HashMap<Long, Counts> taken;
-                synchronized (stripe) {
-                    if (stripe.tokens.isEmpty()) {
-                        continue;
-                    }
-                    taken = stripe.tokens;
-                    stripe.tokens = new HashMap<>();
-                }
-                taken.forEach((id, counts) -> counts.addTo(counted.computeIfAbsent(id, k -> new HashMap<>())));
+            ConcurrentHashMap<Long, Entry> full = current.getAndSet(new ConcurrentHashMap<>());
+            while (!writers.allZero(0)) {
+                Thread.onSpinWait(); // at most the few instructions of a record() in progress
             }
             Map<Long, TokenUsage> batch = carriedOver;
-            counted.forEach((id, hours) -> {
-                LastUse last = lastUses.get(id);
-                batch.merge(id, new TokenUsage(id, Instant.ofEpochMilli(last.millis()), last.address(), hours), UsageRecorder::merge);
+            full.forEach((id, entry) -> {
+                LastUse last = entry.last.get();
+                batch.merge(id, new TokenUsage(id, Instant.ofEpochMilli(last.millis()), last.address(), entry.hours()),
+                        UsageRecorder::merge);
             });
             if (batch.isEmpty()) {
                 return 0;
@@ -154,11 +167,7 @@ public final class UsageRecorder {
     public int pending() {
         synchronized (flushLock) {
             Set<Long> tokens = new HashSet<>(carriedOver.keySet());
-            for (Stripe stripe : stripes) {
-                synchronized (stripe) {
-                    tokens.addAll(stripe.tokens.keySet());
-                }
-            }
+            tokens.addAll(current.get().keySet());
             return tokens.size();
         }
     }
