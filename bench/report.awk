@@ -4,7 +4,8 @@
 #
 # runs.tsv: scenario, side, round (0 = warm-up, never reported), req/s, p50, p90, p99, max (µs),
 # requests, status errors (answers >= 400), socket errors, store lookups during the run,
-# decisions during the run, nanoseconds spent deciding during the run.
+# decisions during the run, nanoseconds spent deciding during the run, server CPU µs per request
+# (user + system time of the server JVM over the run / requests; -1 when not measured).
 #
 # Each row printed: ROW, scenario label, measure, values, target, verdict (PASS/MISS on the median
 # of the rounds, "-" when there is no target). "min / median / max" are over the measured rounds.
@@ -48,7 +49,7 @@ $1 == scenario && $3 == 0 { warmup_lookups[$2] += $12 }
 $1 == scenario && $3 > 0 {
   s = $2; r = $3 + 0
   rps[s, r] = $4; p50[s, r] = $5; p99[s, r] = $7; requests[s, r] = $9; status[s, r] = $10; socket[s, r] = $11
-  lookups[s, r] = $12; decided[s, r] = $13; decide_ns[s, r] = $14
+  lookups[s, r] = $12; decided[s, r] = $13; decide_ns[s, r] = $14; cpu[s, r] = ($15 == "" ? -1 : $15 + 0)
   if (r > maxround) maxround = r
 }
 
@@ -64,6 +65,15 @@ END {
     if (ratio_min != "") row("throughput " b " / " a what, v, ">= " ratio_min, MED >= ratio_min + 0 ? "PASS" : "MISS")
     else row("throughput " b " / " a what, v, "", "")
     row("p50 latency added by " b ", µs" what, spread(d50, n), "", "")
+    m = 0
+    for (r = 1; r <= maxround; r++) if (((a, r) in rps) && ((b, r) in rps) && cpu[a, r] > 0 && cpu[b, r] > 0) {
+      m++; ca[m] = cpu[a, r]; cb[m] = cpu[b, r]; dc[m] = cpu[b, r] - cpu[a, r]
+    }
+    if (m > 0) {
+      va = spread(ca, m); vb = spread(cb, m)
+      row("server CPU per request, µs: " a " " va "; " b, vb, "", "")
+      row("server CPU per request added by " b ", µs" what, spread(dc, m), "", "")
+    }
     v = spread(d99, n)
     if (p99_added_max != "") row("p99 latency added by " b ", µs" what, v, "<= " p99_added_max, MED <= p99_added_max + 0 ? "PASS" : "MISS")
     else row("p99 latency added by " b ", µs" what, v, "", "")
