@@ -52,18 +52,23 @@ final class StripedTally {
     }
 
     /**
-     * Whether {@code counter} is zero in every stripe, each read once. Used as a count of work in
-     * progress (incremented before, decremented after, in the same stripe): a stripe is never
-     * negative, so all zero means no work that started before this call is still going on.
+     * Waits until {@code counter} has been seen at zero in each stripe, one stripe after the other.
+     * Used as a count of work in progress (incremented before, decremented after, in the same
+     * stripe): a stripe is never negative, so once each has been seen at zero, no work that started
+     * before this call is still going on. Work that starts later may keep a stripe busy only as long
+     * as it runs.
      */
-    boolean allZero(int counter) {
+    void awaitZero(int counter) {
         checked(counter);
         for (int s = 0; s < STRIPES; s++) {
-            if (cells.get(LINE + s * stride + counter) != 0) {
-                return false;
+            for (int spins = 0; cells.get(LINE + s * stride + counter) != 0; spins++) {
+                if (spins < 1_000) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // the worker in progress may be waiting for this core
+                }
             }
         }
-        return true;
     }
 
     long sum(int counter) {

@@ -139,9 +139,7 @@ public final class UsageRecorder {
     public int flush() {
         synchronized (flushLock) {
             ConcurrentHashMap<Long, Entry> full = current.getAndSet(new ConcurrentHashMap<>());
-            while (!writers.allZero(0)) {
-                Thread.onSpinWait(); // at most the few instructions of a record() in progress
-            }
+            writers.awaitZero(0); // at most the few instructions of the record() calls in progress
             Map<Long, TokenUsage> batch = carriedOver;
             full.forEach((id, entry) -> {
                 LastUse last = entry.last.get();
