@@ -8,72 +8,16 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 
-/**
- * An accepted request as the rest of the chain sees it: the integration as principal, its ids as
- * the request attributes {@link GlobalTokenFilter#INTEGRATION_ID_ATTRIBUTE} and
- * {@link GlobalTokenFilter#TOKEN_ID_ATTRIBUTE}, the credential hidden. The two attributes are
- * answered here rather than set on the container's request: setting them cost more than the rest
- * of an accepted request's handling in the filter (Jetty creates the request's attribute map on
- * the first set). Like the principal, they belong to this request object, which the filter hands
- * down the chain; an application that sets or removes one of them takes it over (the two then
- * live on the wrapped request).
- */
+/** An accepted request as the rest of the chain sees it: the integration as principal, the credential hidden. */
 final class AuthenticatedRequest extends HttpServletRequestWrapper {
 
     private final IntegrationPrincipal principal;
     private final String hiddenHeader;
-    /** Whether the application set or removed one of our attributes: then the wrapped request holds both. */
-    private boolean attributesHandedOver;
 
     AuthenticatedRequest(HttpServletRequest request, IntegrationPrincipal principal, String hiddenHeader) {
         super(request);
         this.principal = principal;
         this.hiddenHeader = hiddenHeader;
-    }
-
-    @Override
-    public Object getAttribute(String name) {
-        if (!attributesHandedOver) {
-            if (GlobalTokenFilter.INTEGRATION_ID_ATTRIBUTE.equals(name)) {
-                return principal.integrationId();
-            }
-            if (GlobalTokenFilter.TOKEN_ID_ATTRIBUTE.equals(name)) {
-                return principal.tokenId();
-            }
-        }
-        return super.getAttribute(name);
-    }
-
-    @Override
-    public Enumeration<String> getAttributeNames() {
-        if (attributesHandedOver) {
-            return super.getAttributeNames();
-        }
-        List<String> names = Collections.list(super.getAttributeNames());
-        names.add(GlobalTokenFilter.INTEGRATION_ID_ATTRIBUTE);
-        names.add(GlobalTokenFilter.TOKEN_ID_ATTRIBUTE);
-        return Collections.enumeration(names);
-    }
-
-    @Override
-    public void setAttribute(String name, Object value) {
-        handOverIfOurs(name);
-        super.setAttribute(name, value);
-    }
-
-    @Override
-    public void removeAttribute(String name) {
-        handOverIfOurs(name);
-        super.removeAttribute(name);
-    }
-
-    private void handOverIfOurs(String name) {
-        if (!attributesHandedOver && (GlobalTokenFilter.INTEGRATION_ID_ATTRIBUTE.equals(name)
-                || GlobalTokenFilter.TOKEN_ID_ATTRIBUTE.equals(name))) {
-            super.setAttribute(GlobalTokenFilter.INTEGRATION_ID_ATTRIBUTE, principal.integrationId());
-            super.setAttribute(GlobalTokenFilter.TOKEN_ID_ATTRIBUTE, principal.tokenId());
-            attributesHandedOver = true;
-        }
     }
 
     @Override

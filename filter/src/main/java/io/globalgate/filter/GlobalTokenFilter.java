@@ -136,7 +136,8 @@ public class GlobalTokenFilter implements Filter {
             if (verdict instanceof Verdict.Accepted accepted) {
                 metrics.record(FilterMetrics.Outcome.ACCEPTED, System.nanoTime() - started);
                 usage.record(accepted.tokenId(), clock.millis(), request::getRemoteAddr);
-                // The two request attributes are answered by the wrapper (see AuthenticatedRequest).
+                request.setAttribute(INTEGRATION_ID_ATTRIBUTE, accepted.integrationId());
+                request.setAttribute(TOKEN_ID_ATTRIBUTE, accepted.tokenId());
                 IntegrationPrincipal principal = new IntegrationPrincipal(accepted.integrationId(), accepted.integrationName(), accepted.tokenId());
                 chain.doFilter(new AuthenticatedRequest(request, principal, config.hideCredentials() ? config.headerName() : null), response);
             } else if (verdict instanceof Verdict.Rejected rejected) {
