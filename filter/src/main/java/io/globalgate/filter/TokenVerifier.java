@@ -129,12 +129,11 @@ public final class TokenVerifier {
         if (!ready) {
             return NOT_READY;
         }
-        boolean fresh = isFresh();
         Known cached = known.getIfPresent(hash);
         if (cached != null) {
             Verdict verdict = judge(cached);
             // A cached refusal stays right however stale the feed: revocations are final.
-            if (fresh || !(verdict instanceof Verdict.Accepted)) {
+            if (!(verdict instanceof Verdict.Accepted) || isFresh()) {
                 return verdict;
             }
         } else if (unknown.getIfPresent(hash) != null) {
