@@ -1,5 +1,6 @@
 package io.globalgate.gateway;
 
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.security.AuthenticationState;
 import org.eclipse.jetty.security.Authenticator;
@@ -14,6 +15,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.util.Callback;
 
+import java.util.Base64;
 import java.util.function.Function;
 
 /**
@@ -54,7 +56,36 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
 
     @Override
     public AuthenticationState validateRequest(Request request, Response response, Callback callback) throws ServerAuthException {
-        return choose(request).validateRequest(request, response, callback);
+        LoginAuthenticator chosen = choose(request);
+        if (chosen == basic && !decodable(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+            // Jetty's Basic decodes without a guard, so bad Base64 would be a 500: it is a failed
+            // login instead, answered with the same challenge as no credentials at all.
+            return basic.validateRequest(withoutAuthorization(request), response, callback);
+        }
+        return chosen.validateRequest(request, response, callback);
+    }
+
+    /** Whether Basic credentials, if that is what the header holds, are valid Base64. */
+    static boolean decodable(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return true; // nothing for Basic to decode
+        }
+        try {
+            Base64.getDecoder().decode(authorization.substring(6).strip());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Request withoutAuthorization(Request request) {
+        HttpFields headers = HttpFields.build(request.getHeaders()).remove(HttpHeader.AUTHORIZATION).asImmutable();
+        return new Request.Wrapper(request) {
+            @Override
+            public HttpFields getHeaders() {
+                return headers;
+            }
+        };
     }
 
     @Override

@@ -54,6 +54,8 @@ public final class GatewayServer {
 
     public static final String ADMIN_ROLE = "globalgate-admin";
 
+    private static final String ADMIN_API_PREFIX = "/admin/api/";
+
     private GatewayServer() {
     }
 
@@ -112,7 +114,9 @@ public final class GatewayServer {
 
         ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
         security.setLoginService(new AdminLoginService("Globalgate admin", config.adminUser(), ADMIN_ROLE, credentials.credentials()));
-        security.setAuthenticator(new BasicOrFormAuthenticator("/login", "/login?error=1", "/admin/api/"));
+        security.setAuthenticator(new BasicOrFormAuthenticator("/login", "/login?error=1", ADMIN_API_PREFIX));
+        // A refused Basic login (and any other error Jetty writes) on the JSON API in its error shape.
+        context.setErrorHandler(new JsonApiErrorHandler(ADMIN_API_PREFIX));
         security.addConstraintMapping(mapping("/admin/*", Constraint.from(ADMIN_ROLE)));
         security.addConstraintMapping(mapping("/admin/static/*", Constraint.ALLOWED));
         security.addConstraintMapping(mapping("/login", Constraint.ALLOWED));

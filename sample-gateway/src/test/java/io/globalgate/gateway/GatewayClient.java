@@ -69,6 +69,11 @@ final class GatewayClient {
         return send(request.build());
     }
 
+    /** {@code GET /admin/api/v1<path>} with this {@code Authorization} value as sent, whatever it holds. */
+    Reply adminGetWithAuthorization(String path, String authorization) {
+        return send(request("/admin/api/v1" + path).header("Authorization", authorization).GET().build());
+    }
+
     JsonNode createIntegration(String name) {
         Reply reply = admin("POST", "/integrations", "{\"name\":" + quote(name)
                 + ",\"description\":\"Created by a gateway test\",\"notificationEmail\":\"ops@example.com\"}");

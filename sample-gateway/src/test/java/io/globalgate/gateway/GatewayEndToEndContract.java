@@ -85,10 +85,47 @@ abstract class GatewayEndToEndContract {
         Reply wrong = withPassword("not-the-password-at-all").admin("GET", "/integrations", null);
         assertEquals(401, wrong.status(), wrong::toString);
         assertTrue(wrong.header("WWW-Authenticate").startsWith("Basic"), "a script is challenged, not sent to a login page");
+        assertApiError(wrong, "authentication");
 
         Reply none = anonymous().admin("GET", "/integrations", null);
         assertEquals(401, none.status(), none::toString);
         assertTrue(none.header("WWW-Authenticate").startsWith("Basic"), none.headers()::toString);
+        assertApiError(none, "authentication");
+    }
+
+    @Test
+    void hostileBasicCredentialsGetTheApisJsonRefusalAndNothingOfThemBack() {
+        String[] hostile = {
+                "Basic !!!not-base64!!!",
+                "Basic " + base64("no-colon-at-all"),
+                "Basic " + base64("admin' OR '1'='1:' OR '1'='1"),
+                "Basic " + base64("<script>alert(1)</script>:<img src=x onerror=alert(1)>"),
+                "Basic " + base64("admin:" + "x".repeat(4000)),
+                "Basic ",
+                "Digest username=\"admin\"",
+        };
+        for (String authorization : hostile) {
+            Reply reply = anonymous().adminGetWithAuthorization("/integrations", authorization);
+            assertEquals(401, reply.status(), () -> authorization + " -> " + reply);
+            assertApiError(reply, "authentication");
+            assertFalse(reply.body().contains("script") || reply.body().contains("OR '1'") || reply.body().contains("xxxx"),
+                    "the credentials are not echoed: " + reply.body());
+        }
+        // Still signed in fine afterwards: nothing about the admin user was changed by the attempts.
+        assertEquals(200, admin.admin("GET", "/integrations", null).status());
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The JSON API's error shape (CONTRACT), also when Jetty refuses the request before the admin servlet sees it. */
+    private static void assertApiError(Reply reply, String type) {
+        assertTrue(reply.header("Content-Type").startsWith("application/json"), reply.headers()::toString);
+        assertEquals("no-store", reply.header("Cache-Control"), reply.headers()::toString);
+        assertEquals(type, reply.json().path("errors").path(0).path("type").asText(), reply::toString);
+        assertFalse(reply.json().path("errors").path(0).path("message").asText().isBlank(), reply::toString);
+        assertFalse(reply.body().contains("<"), "no HTML page: " + reply.body());
     }
 
     @Test
