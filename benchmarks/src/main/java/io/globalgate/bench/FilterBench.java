@@ -83,7 +83,9 @@ final class FilterBench {
         server.setHandler(filteredContext("/", store, registry, filter));
         BenchServer.startStopping(server);
 
-        Server control = BenchServer.controlServer(Map.of("stats", p -> stats(registry, filter)));
+        FilterProfile profile = new FilterProfile(work);
+        Server control = BenchServer.controlServer(Map.of("stats", p -> stats(registry, filter),
+                "profile-start", p -> profile.start(), "profile-stop", profile::stop));
         var ready = BenchServer.fields();
         ready.put("port", BenchServer.port(server));
         ready.put("control", BenchServer.port(control));
