@@ -65,13 +65,16 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
         return chosen.validateRequest(request, response, callback);
     }
 
-    /** Whether Basic credentials, if that is what the header holds, are valid Base64. */
-    static boolean decodable(String authorization) {
+    /**
+     * Whether Basic credentials, if that is what the header holds, are valid Base64, read as
+     * Jetty reads them: everything after the first space.
+     */
+    private static boolean decodable(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return true; // nothing for Basic to decode
         }
         try {
-            Base64.getDecoder().decode(authorization.substring(6).strip());
+            Base64.getDecoder().decode(authorization.substring(6));
             return true;
         } catch (IllegalArgumentException e) {
             return false;

@@ -97,6 +97,8 @@ abstract class GatewayEndToEndContract {
     void hostileBasicCredentialsGetTheApisJsonRefusalAndNothingOfThemBack() {
         String[] hostile = {
                 "Basic !!!not-base64!!!",
+                "Basic  " + base64("admin:two-spaces-before-me"),
+                "Basic " + base64("admin:wrong") + " trailing words",
                 "Basic " + base64("no-colon-at-all"),
                 "Basic " + base64("admin' OR '1'='1:' OR '1'='1"),
                 "Basic " + base64("<script>alert(1)</script>:<img src=x onerror=alert(1)>"),
