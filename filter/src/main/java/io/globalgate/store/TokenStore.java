@@ -26,6 +26,8 @@ public final class TokenStore {
 
     private static final String COLUMNS = "id, integration_id, name, hint, expiration, expires_at, created_at, created_by,"
             + " revoked_at, revoked_by, replaced_by, last_used_at, last_used_ip";
+    /** The same columns of {@code access_token t}, for the paged list's join. */
+    private static final String PAGE_COLUMNS = "t." + COLUMNS.replace(", ", ", t.");
 
     private final Database db;
     private final Clock clock;
@@ -122,8 +124,11 @@ public final class TokenStore {
                 }
             }
             List<AccessToken> items = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM access_token WHERE integration_id = ?"
-                    + filter + " ORDER BY id DESC LIMIT ? OFFSET ?")) {
+            // A deferred join: the page's ids come from the index alone, and only those rows are
+            // read. With the columns in the paged query itself, every skipped row was read too: the
+            // last page of 100 000 tokens took 377 ms on MariaDB.
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + PAGE_COLUMNS + " FROM access_token t JOIN (SELECT id FROM access_token"
+                    + " WHERE integration_id = ?" + filter + " ORDER BY id DESC LIMIT ? OFFSET ?) p ON p.id = t.id ORDER BY t.id DESC")) {
                 int i = 1;
                 ps.setLong(i++, integrationId);
                 if (needsNow) {
