@@ -53,7 +53,7 @@ public class HotPathBenchmark {
         }
         metrics = new FilterMetrics(verifier);
         metrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        usage = new UsageRecorder(batch -> { });
+        usage = new UsageRecorder((id, batch) -> { });
     }
 
     @Benchmark

@@ -44,6 +44,7 @@ public class GlobalTokenFilter implements Filter {
     private static final Duration EXPIRING_WINDOW = Duration.ofDays(7);
     private static final Duration CHANGE_RETENTION = Duration.ofDays(2);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    private static final Duration USAGE_BATCH_RETENTION = Duration.ofDays(1);
     private static final Duration FINAL_FLUSH_PATIENCE = Duration.ofSeconds(6);
     private static final Duration FINAL_FLUSH_RETRY = Duration.ofMillis(500);
 
@@ -113,6 +114,8 @@ public class GlobalTokenFilter implements Filter {
             schedule(this::refreshCounts, COUNTS_INTERVAL);
             // A node whose feed is unread this long has dropped its cache anyway (see TokenVerifier#markFresh).
             schedule(() -> store.changes().purgeOlderThan(CHANGE_RETENTION), PURGE_INTERVAL);
+            // A batch id only has to outlive the retries of its own batch (seconds, or one outage).
+            schedule(() -> store.usage().purgeBatchesOlderThan(USAGE_BATCH_RETENTION), PURGE_INTERVAL);
             background.execute(this::refreshCounts);
             LOG.info("Globalgate filter '{}' ready: store {}, {}", filterConfig.getFilterName(), obtained.description(), config);
         } catch (IllegalArgumentException e) {

@@ -11,10 +11,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -23,8 +23,10 @@ import java.util.function.Supplier;
  * is writing too: a token's count is a {@link LongAdder}, its latest use is written only when it
  * moves forward (at most once a millisecond), and a writer announces itself in a stripe of its
  * own rather than in one shared counter. A flush swaps in a new buffer and waits for the writers
- * still in the old one, so no count is lost or counted twice. A batch the store refuses is kept
- * and merged into the next one, so an outage loses nothing but delays it.
+ * still in the old one, so no count is lost or counted twice. A batch the store does not confirm
+ * is kept under its id and sent again, as it was, before anything newer: the store writes a batch
+ * id at most once, so a batch whose commit went through but whose answer was lost (the database
+ * stopped mid-commit) is not counted twice. An outage loses nothing but delays it.
  */
 public final class UsageRecorder {
 
@@ -95,14 +97,28 @@ public final class UsageRecorder {
         }
     }
 
+    /** Where batches go: {@code UsageStore::record}, which writes each batch id at most once. */
+    @FunctionalInterface
+    public interface Sink {
+        /** Writes the batch, or throws; the same id may come again with the same batch. */
+        void write(String batchId, List<TokenUsage> batch);
+    }
+
+    /** A batch as sent: sent again exactly so, under the same id, until the store confirms it. */
+    private record Batch(String id, List<TokenUsage> usages) {
+    }
+
     private final AtomicReference<ConcurrentHashMap<Long, Entry>> current = new AtomicReference<>(new ConcurrentHashMap<>());
     /** Writers at work, per stripe of threads (see StripedTally): a flush waits for them to reach zero. */
     private final StripedTally writers = new StripedTally(1);
-    private final Consumer<List<TokenUsage>> sink;
+    private final Sink sink;
     private final Object flushLock = new Object();
-    private Map<Long, TokenUsage> carriedOver = new HashMap<>();
+    /** Gathered and never sent; merged freely. Guarded by flushLock. */
+    private Map<Long, TokenUsage> unsent = new HashMap<>();
+    /** Sent and not confirmed: perhaps written. Guarded by flushLock. */
+    private Batch unconfirmed;
 
-    public UsageRecorder(Consumer<List<TokenUsage>> sink) {
+    public UsageRecorder(Sink sink) {
         this.sink = sink;
     }
 
@@ -135,36 +151,57 @@ public final class UsageRecorder {
         }
     }
 
-    /** Writes everything gathered so far; returns how many tokens the batch covered. */
+    /**
+     * Writes everything gathered so far: first a batch still unconfirmed, as it was sent, then one
+     * batch of the rest. Returns how many token entries were written (a token can be in both).
+     */
     public int flush() {
         synchronized (flushLock) {
             ConcurrentHashMap<Long, Entry> full = current.getAndSet(new ConcurrentHashMap<>());
             writers.awaitZero(0); // at most the few instructions of the record() calls in progress
-            Map<Long, TokenUsage> batch = carriedOver;
             full.forEach((id, entry) -> {
                 LastUse last = entry.last.get();
-                batch.merge(id, new TokenUsage(id, Instant.ofEpochMilli(last.millis()), last.address(), entry.hours()),
+                unsent.merge(id, new TokenUsage(id, Instant.ofEpochMilli(last.millis()), last.address(), entry.hours()),
                         UsageRecorder::merge);
             });
-            if (batch.isEmpty()) {
-                return 0;
+            int written = 0;
+            if (unconfirmed != null) {
+                if (!write(unconfirmed)) {
+                    return 0;
+                }
+                written += unconfirmed.usages().size();
+                unconfirmed = null;
             }
-            try {
-                sink.accept(new ArrayList<>(batch.values()));
-                carriedOver = new HashMap<>();
-                return batch.size();
-            } catch (RuntimeException e) {
-                carriedOver = batch;
-                LOG.warn("Could not write usage of {} token(s); kept for the next flush: {}", batch.size(), e.getMessage());
-                return 0;
+            if (unsent.isEmpty()) {
+                return written;
             }
+            Batch batch = new Batch(UUID.randomUUID().toString(), List.copyOf(unsent.values()));
+            unsent = new HashMap<>();
+            if (!write(batch)) {
+                unconfirmed = batch;
+                return written;
+            }
+            return written + batch.usages().size();
         }
     }
 
-    /** Tokens whose usage waits for a successful flush (each counted once). */
+    private boolean write(Batch batch) {
+        try {
+            sink.write(batch.id(), batch.usages());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not write usage of {} token(s); kept, to be sent again as it was: {}", batch.usages().size(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Tokens whose usage waits for a confirmed write (each counted once). */
     public int pending() {
         synchronized (flushLock) {
-            Set<Long> tokens = new HashSet<>(carriedOver.keySet());
+            Set<Long> tokens = new HashSet<>(unsent.keySet());
+            if (unconfirmed != null) {
+                unconfirmed.usages().forEach(u -> tokens.add(u.tokenId()));
+            }
             tokens.addAll(current.get().keySet());
             return tokens.size();
         }

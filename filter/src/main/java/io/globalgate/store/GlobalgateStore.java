@@ -38,7 +38,7 @@ public final class GlobalgateStore {
         this.notifications = new NotificationOutbox(database, clock);
         this.integrations = new IntegrationStore(database, clock, validator, audit, changes, publisher, notifications);
         this.tokens = new TokenStore(database, clock, validator, audit, changes, publisher, notifications);
-        this.usage = new UsageStore(database);
+        this.usage = new UsageStore(database, clock);
     }
 
     /** Runs the Flyway migrations; call once at start-up. */

@@ -2,29 +2,62 @@ package io.globalgate.store;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Last-used data and hourly request counts, written in batches by the filter, never per request. */
 public final class UsageStore {
 
     private static final int IP_MAX = 64;
 
-    private final Database db;
+    private static final Pattern BATCH_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    UsageStore(Database db) {
+    private final Database db;
+    private final Clock clock;
+
+    UsageStore(Database db, Clock clock) {
         this.db = db;
+        this.clock = clock;
     }
 
-    /** Writes one batch in one transaction: a last-used update per token and an upsert per token-hour. */
+    /** Writes one batch under a new id (see {@link #record(String, Collection)}). */
     public void record(Collection<TokenUsage> batch) {
-        if (batch.isEmpty()) {
-            return;
+        record(UUID.randomUUID().toString(), batch);
+    }
+
+    /**
+     * Writes one batch in one transaction, at most once per {@code batchId} (a UUID in lower-case
+     * text): a last-used update per token and an upsert per token-hour, and the id. A writer that
+     * does not know whether its commit went through (the connection broke while committing) sends
+     * the same batch with the same id again; if the first commit did go through, this one finds the
+     * id and writes nothing. Returns false then.
+     */
+    public boolean record(String batchId, Collection<TokenUsage> batch) {
+        if (batchId == null || !BATCH_ID.matcher(batchId).matches()) {
+            throw new IllegalArgumentException("a usage batch id is a lower-case UUID");
         }
-        db.inTransaction(c -> {
+        if (batch.isEmpty()) {
+            return true;
+        }
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_batch (id, written_at) VALUES (?, ?)")) {
+                ps.setString(1, batchId);
+                Database.setInstant(ps, 2, clock.instant());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (isDuplicateKey(e)) {
+                    return false; // written before: this is the retry of a commit whose answer was lost
+                }
+                throw e;
+            }
             // Never move last_used_at backwards: another node may have flushed a later use first.
             try (PreparedStatement ps = c.prepareStatement("UPDATE access_token SET last_used_at = ?, last_used_ip = ?"
                     + " WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)")) {
@@ -50,8 +83,23 @@ public final class UsageStore {
                 }
                 ps.executeBatch();
             }
-            return null;
+            return true;
         });
+    }
+
+    /** Deletes the ids of batches written longer ago than {@code retention}; returns how many. */
+    public int purgeBatchesOlderThan(Duration retention) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM usage_batch WHERE written_at < ?")) {
+                Database.setInstant(ps, 1, clock.instant().minus(retention));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** SQLState class 23 (integrity constraint violation): here, the batch id's primary key. */
+    private static boolean isDuplicateKey(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 
     /** Request counts per hour for one token, oldest first, for hours starting in [from, to). */

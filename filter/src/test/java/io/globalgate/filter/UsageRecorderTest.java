@@ -25,9 +25,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** Usage gathered in memory and written in batches to a real (H2) store; counted in the database. */
 class UsageRecorderTest {
@@ -63,7 +63,7 @@ class UsageRecorderTest {
     @Test
     void theClientAddressIsAskedForOnlyWhenLastUsedMovesForwardAndLastUsedIsExact() {
         List<List<io.globalgate.store.TokenUsage>> batches = new java.util.ArrayList<>();
-        UsageRecorder recorder = new UsageRecorder(batches::add);
+        UsageRecorder recorder = new UsageRecorder((id, batch) -> batches.add(batch));
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         long start = HOUR.toEpochMilli();
         recorder.record(7, start + 500, () -> "192.0.2." + asked.incrementAndGet());
@@ -134,11 +134,11 @@ class UsageRecorderTest {
     void batchTheStoreRefusesIsKeptAndTheNextFlushWritesAllOfIt() {
         long tokenId = newToken();
         AtomicInteger calls = new AtomicInteger();
-        Consumer<List<TokenUsage>> failingOnce = batch -> {
+        UsageRecorder.Sink failingOnce = (id, batch) -> {
             if (calls.incrementAndGet() == 1) {
                 throw new IllegalStateException("test: store refused the batch");
             }
-            store.usage().record(batch);
+            store.usage().record(id, batch);
         };
         UsageRecorder recorder = new UsageRecorder(failingOnce);
         for (int i = 0; i < 7; i++) {
@@ -152,7 +152,7 @@ class UsageRecorderTest {
         for (int i = 0; i < 5; i++) {
             recorder.record(tokenId, HOUR.toEpochMilli() + 3_600_000L + i * 1000L, "192.0.2.2");
         }
-        assertEquals(1, recorder.flush());
+        assertEquals(2, recorder.flush(), "the refused batch as it was, then the new one");
 
         assertEquals(Map.of(HOUR, 7L, HOUR.plus(Duration.ofHours(1)), 5L),
                 store.usage().hourly(tokenId, HOUR, HOUR.plus(Duration.ofHours(2))));
@@ -160,7 +160,39 @@ class UsageRecorderTest {
         assertEquals(HOUR.plus(Duration.ofHours(1)).plusSeconds(4), token.lastUsedAt());
         assertEquals("192.0.2.2", token.lastUsedIp());
         assertEquals(0, recorder.pending());
-        assertEquals(2, calls.get());
+        assertEquals(3, calls.get());
+    }
+
+    @Test
+    void aBatchWhoseCommitWentThroughButWhoseAnswerWasLostIsCountedOnce() {
+        long tokenId = newToken();
+        AtomicInteger calls = new AtomicInteger();
+        List<String> ids = new ArrayList<>();
+        // The database commits, then the connection breaks before its answer arrives.
+        UsageRecorder.Sink answerLostOnce = (id, batch) -> {
+            ids.add(id);
+            store.usage().record(id, batch);
+            if (calls.incrementAndGet() == 1) {
+                throw new io.globalgate.store.StoreUnavailableException("test: socket closed by the server during commit", null);
+            }
+        };
+        UsageRecorder recorder = new UsageRecorder(answerLostOnce);
+        for (int i = 0; i < 7; i++) {
+            recorder.record(tokenId, HOUR.toEpochMilli() + i, "192.0.2.1");
+        }
+        assertEquals(0, recorder.flush(), "not confirmed");
+        assertEquals(7, countedInDatabase(tokenId), "yet written");
+        for (int i = 0; i < 5; i++) {
+            recorder.record(tokenId, HOUR.toEpochMilli() + 100 + i, "192.0.2.1");
+        }
+
+        recorder.flush();
+
+        assertEquals(12, countedInDatabase(tokenId), "the retried batch was not counted again");
+        assertEquals(0, recorder.pending());
+        assertEquals(3, ids.size());
+        assertEquals(ids.get(0), ids.get(1), "the unconfirmed batch is sent again under its id");
+        assertNotEquals(ids.get(0), ids.get(2), "newer usage is a batch of its own");
     }
 
     @Test
@@ -176,7 +208,7 @@ class UsageRecorderTest {
             assertEquals(0, recorder.flush());
         }
         database.up();
-        assertEquals(1, recorder.flush());
+        assertEquals(2, recorder.flush(), "the first batch as it was sent, then the two later records");
 
         assertEquals(3, countedInDatabase(tokenId));
     }
@@ -198,7 +230,7 @@ class UsageRecorderTest {
     @Test
     void flushWithNothingRecordedDoesNotCallTheStore() {
         AtomicInteger calls = new AtomicInteger();
-        UsageRecorder recorder = new UsageRecorder(batch -> calls.incrementAndGet());
+        UsageRecorder recorder = new UsageRecorder((id, batch) -> calls.incrementAndGet());
 
         assertEquals(0, recorder.flush());
 
@@ -207,7 +239,7 @@ class UsageRecorderTest {
 
     @Test
     void pendingCountsATokenOnceWhenItWaitsBothInTheCarriedOverBatchAndInNewRecords() {
-        UsageRecorder recorder = new UsageRecorder(batch -> {
+        UsageRecorder recorder = new UsageRecorder((id, batch) -> {
             throw new IllegalStateException("test: store down");
         });
 

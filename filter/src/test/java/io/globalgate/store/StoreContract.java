@@ -480,6 +480,9 @@ abstract class StoreContract {
             Page<AccessToken> result = store.tokens().list(integration.id(), TokenStatus.ACTIVE, new PageRequest(page, 2));
             assertEquals(5, result.total());
             seen.addAll(ids(result));
+            for (AccessToken listed : result.items()) {
+                assertEquals(store.tokens().get(listed.id()), listed, "a listed token has every field as read alone");
+            }
         }
         assertEquals(created, seen);
         assertEquals(List.of(), ids(store.tokens().list(integration.id(), null, new PageRequest(9, 2))));
@@ -1040,6 +1043,32 @@ abstract class StoreContract {
         AccessToken token = store.tokens().get(id);
         assertEquals(HOUR_1.plusSeconds(9), token.lastUsedAt());
         assertEquals("10.0.0.2", token.lastUsedIp());
+    }
+
+    @Test
+    void aUsageBatchIdIsWrittenAtMostOnceUntilPurged() {
+        long id = newToken(newIntegration(), "30d").token().id();
+        String batchId = java.util.UUID.randomUUID().toString();
+        List<TokenUsage> batch = List.of(new TokenUsage(id, HOUR_1.plusSeconds(5), "10.0.0.1", Map.of(HOUR_1, 4L)));
+
+        assertTrue(store.usage().record(batchId, batch));
+        assertFalse(store.usage().record(batchId, batch), "the same id again: the retry of a commit whose answer was lost");
+        assertEquals(Map.of(HOUR_1, 4L), store.usage().hourly(id, HOUR_1, HOUR_2));
+        assertTrue(store.usage().record(java.util.UUID.randomUUID().toString(), batch), "another id is another batch");
+        assertEquals(Map.of(HOUR_1, 8L), store.usage().hourly(id, HOUR_1, HOUR_2));
+
+        clock.advance(Duration.ofHours(25));
+        assertTrue(store.usage().purgeBatchesOlderThan(Duration.ofDays(1)) >= 2);
+        assertEquals(0, store.usage().purgeBatchesOlderThan(Duration.ofDays(1)));
+    }
+
+    @Test
+    void aUsageBatchIdMustBeALowerCaseUuid() {
+        List<TokenUsage> batch = List.of(new TokenUsage(newToken(newIntegration(), "30d").token().id(), START, "10.0.0.1", Map.of(HOUR_1, 1L)));
+        for (String hostile : new String[]{null, "", "batch-1", "'; DELETE FROM usage_batch; --",
+                java.util.UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT), java.util.UUID.randomUUID() + "x"}) {
+            assertThrows(IllegalArgumentException.class, () -> store.usage().record(hostile, batch), String.valueOf(hostile));
+        }
     }
 
     @Test
