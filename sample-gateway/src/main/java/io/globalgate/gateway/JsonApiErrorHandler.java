@@ -2,12 +2,12 @@ package io.globalgate.gateway;
 
 import org.eclipse.jetty.ee10.servlet.ErrorHandler;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -25,19 +25,27 @@ final class JsonApiErrorHandler extends ErrorHandler {
         this.apiPrefix = apiPrefix;
     }
 
+    /**
+     * Jetty's own handler writes no body for methods other than GET, POST and HEAD (a refused
+     * {@code PATCH} got an empty {@code 401}), so API paths are answered here whatever the method.
+     */
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) throws IOException {
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (!Request.getPathInContext(request).startsWith(apiPrefix)) {
-            super.generateResponse(request, response, code, message, cause, callback);
-            return;
+            return super.handle(request, response, callback);
+        }
+        int code = response.getStatus();
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (HttpStatus.hasNoBody(code) || HttpMethod.HEAD.is(request.getMethod())) {
+            callback.succeeded();
+            return true;
         }
         byte[] body = ("{\"errors\":[{\"type\":\"" + type(code) + "\",\"message\":\"" + message(code) + "\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
     }
 
     /** The API's own error types (README, JSON management API). */

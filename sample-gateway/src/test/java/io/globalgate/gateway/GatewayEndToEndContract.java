@@ -91,6 +91,15 @@ abstract class GatewayEndToEndContract {
         assertEquals(401, none.status(), none::toString);
         assertTrue(none.header("WWW-Authenticate").startsWith("Basic"), none.headers()::toString);
         assertApiError(none, "authentication");
+
+        // Every method the API has, not only those Jetty writes error pages for (GET, POST).
+        long id = admin.createIntegration("Refused login " + System.nanoTime()).get("id").asLong();
+        for (String[] call : new String[][]{{"PATCH", "/integrations/" + id, "{\"name\":\"x\"}"}, {"POST", "/integrations", "{}"},
+                {"DELETE", "/integrations/" + id, null}, {"PUT", "/integrations/" + id, "{}"}}) {
+            Reply refused = withPassword("not-the-password-at-all").admin(call[0], call[1], call[2]);
+            assertEquals(401, refused.status(), () -> call[0] + " " + refused);
+            assertApiError(refused, "authentication");
+        }
     }
 
     @Test
