@@ -68,6 +68,9 @@ final class LoadClient implements Runnable {
                 byte flag = 0;
                 if (status == 200 && !servedAs(response.body(), token.integrationId())) {
                     flag = RequestLog.FLAG_WRONG_PRINCIPAL;
+                    // What came back, to tell a mixed-up answer from missing headers (the demo
+                    // echoes ids and a boolean, never a credential).
+                    log.noteNext(response.headers().map() + " " + response.body());
                 }
                 byte reason = RequestLog.reasonOf(response.headers().firstValue("WWW-Authenticate").orElse(null));
                 if (status != 200 && status != 401 && status != 503) {
