@@ -15,7 +15,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.util.Callback;
 
-import java.util.Base64;
 import java.util.function.Function;
 
 /**
@@ -57,27 +56,15 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
     @Override
     public AuthenticationState validateRequest(Request request, Response response, Callback callback) throws ServerAuthException {
         LoginAuthenticator chosen = choose(request);
-        if (chosen == basic && !decodable(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-            // Jetty's Basic decodes without a guard, so bad Base64 would be a 500: it is a failed
-            // login instead, answered with the same challenge as no credentials at all.
-            return basic.validateRequest(withoutAuthorization(request), response, callback);
-        }
-        return chosen.validateRequest(request, response, callback);
-    }
-
-    /**
-     * Whether Basic credentials, if that is what the header holds, are valid Base64, read as
-     * Jetty reads them: everything after the first space.
-     */
-    private static boolean decodable(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return true; // nothing for Basic to decode
+        if (chosen != basic) {
+            return chosen.validateRequest(request, response, callback);
         }
         try {
-            Base64.getDecoder().decode(authorization.substring(6));
-            return true;
+            return basic.validateRequest(request, response, callback);
         } catch (IllegalArgumentException e) {
-            return false;
+            // Jetty's Basic decodes the credentials without a guard, so bad Base64 would be a 500:
+            // it is a failed login instead, answered with the same challenge as no credentials.
+            return basic.validateRequest(withoutAuthorization(request), response, callback);
         }
     }
 
