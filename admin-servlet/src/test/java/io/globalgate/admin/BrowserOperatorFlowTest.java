@@ -17,6 +17,7 @@ import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.UnexpectedAlertBehaviour;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -169,9 +170,9 @@ class BrowserOperatorFlowTest {
                 + "navigator.clipboard.readText().then(done, function (e) { done('clipboard error: ' + e); });");
         assertEquals(firstValue, clipboard, "the Copy button copies the shown token");
         assertNoCspViolations("token created");
-        WebElement shown = driver.findElement(By.tagName("html"));
+        markPage();
         driver.navigate().refresh();
-        waitForNewPage(shown);
+        waitForNewPage();
         assertTrue(driver.findElements(By.id("token-value")).isEmpty(), "a reload no longer shows the value");
         assertFalse(driver.getPageSource().contains(firstValue));
 
@@ -190,14 +191,14 @@ class BrowserOperatorFlowTest {
         screenshot("2-integration-with-tokens");
         driver.findElement(By.cssSelector("tr[data-token-id='" + first + "'] input[name=ids]")).click();
         assertEquals("1 selected", text("#mass-revoke .selected-count"));
-        WebElement grid = driver.findElement(By.tagName("html"));
+        markPage();
         driver.findElement(By.id("mass-submit")).click();
         Alert confirm = new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
         String question = confirm.getText();
         assertTrue(question.contains("1"), question);
         assertTrue(question.startsWith("Revoke 1 token"), question);
         confirm.accept();
-        waitForNewPage(grid);
+        waitForNewPage();
         assertEquals("1 token revoked.", text("p.flash"));
         assertEquals("Revoked", driver.findElement(By.cssSelector("tr[data-token-id='" + first + "'] .badge")).getText());
         assertEquals(401, GlobalApi.status(server.uri(), firstValue), "the endpoint refuses the revoked token");
@@ -208,12 +209,12 @@ class BrowserOperatorFlowTest {
         clickAndWaitForPage(By.cssSelector("tr[data-token-id='" + second + "'] td.name a"));
         assertEquals("ERP staging", text("h1.name"));
         screenshot("4-token-page");
-        WebElement tokenPage = driver.findElement(By.tagName("html"));
+        markPage();
         driver.findElement(By.cssSelector("#regenerate-form button[type=submit]")).click();
         Alert regenerate = new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
         assertTrue(regenerate.getText().startsWith("Regenerate this token?"), regenerate.getText());
         regenerate.accept();
-        waitForNewPage(tokenPage);
+        waitForNewPage();
         assertTrue(CREATED.matcher(driver.getCurrentUrl()).matches(), driver.getCurrentUrl());
         String thirdValue = driver.findElement(By.id("token-value")).getAttribute("value");
         assertTrue(TokenFormat.isValid(thirdValue), thirdValue);
@@ -267,15 +268,25 @@ class BrowserOperatorFlowTest {
 
     /** Clicks a link or submit button and waits until the next page has replaced this one. */
     private static void clickAndWaitForPage(By target) {
-        WebElement page = driver.findElement(By.tagName("html"));
+        markPage();
         driver.findElement(target).click();
-        waitForNewPage(page);
+        waitForNewPage();
     }
 
-    private static void waitForNewPage(WebElement previous) {
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
-        wait.until(ExpectedConditions.stalenessOf(previous));
-        wait.until(d -> "complete".equals(driver.executeScript("return document.readyState")));
+    /**
+     * Marks the current document, so that {@link #waitForNewPage()} can tell when another one replaced it. (Waiting
+     * for the old {@code <html>} element to go stale is racy: while Chromium swaps documents, asking about the old
+     * node can fail with "Node with given id does not belong to the document" instead of a stale-element error.)
+     */
+    private static void markPage() {
+        driver.executeScript("window.__globalgateOldPage = true;");
+    }
+
+    private static void waitForNewPage() {
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(WebDriverException.class) // the document is being swapped; ask again
+                .until(d -> Boolean.TRUE.equals(driver.executeScript(
+                        "return window.__globalgateOldPage === undefined && document.readyState === 'complete';")));
     }
 
     private static String text(String css) {
