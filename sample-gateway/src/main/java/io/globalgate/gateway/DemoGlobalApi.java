@@ -14,12 +14,14 @@ import java.time.Instant;
 
 /**
  * The built-in demo Global API, served on its own loopback port so the gateway proxies to it for
- * real. Each answer carries what the gateway sent: the integration headers and whether an
- * {@code Authorization} header reached it (it never should).
+ * real. Each answer carries what the gateway sent: the integration headers, whether an
+ * {@code Authorization} header reached it (it never should) and the client's {@code X-Request-Id}
+ * (so a client can tell its own answer from another request's).
  */
 final class DemoGlobalApi extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[][] MERCHANTS = {
             {"mer_1001", "Northwind Outfitters", "US"},
@@ -57,6 +59,7 @@ final class DemoGlobalApi extends HttpServlet {
         String name = req.getHeader(GlobalApiProxyServlet.INTEGRATION_NAME_HEADER);
         gateway.put("integrationName", name == null ? null : URLDecoder.decode(name.replace("+", "%2B"), StandardCharsets.UTF_8));
         gateway.put("authorizationReceived", req.getHeader("Authorization") != null);
+        gateway.put("requestId", req.getHeader(REQUEST_ID_HEADER));
         byte[] bytes = JSON.writeValueAsBytes(body);
         res.setStatus(status);
         res.setContentType("application/json");

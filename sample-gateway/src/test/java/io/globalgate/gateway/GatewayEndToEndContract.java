@@ -188,13 +188,14 @@ abstract class GatewayEndToEndContract {
     // ---- the Global API through the gateway
 
     @Test
-    void theUpstreamSeesTheIntegrationByIdAndUnicodeNameButNeitherTheTokenNorHeadersTheClientForged() {
+    void theUpstreamSeesTheIntegrationByIdAndUnicodeNameAndTheRequestIdButNeitherTheTokenNorHeadersTheClientForged() {
         JsonNode integration = admin.createIntegration("Café ☕ Ünïcode");
         String token = admin.createToken(integration.get("id").asLong(), "unicode").get("token").asText();
 
         Reply reply = admin.globalApi(STATUS, token,
                 "X-Globalgate-Integration-Id", "999999",
-                "X-Globalgate-Integration-Name", "Mallory");
+                "X-Globalgate-Integration-Name", "Mallory",
+                "X-Request-Id", "req-7f3a");
 
         assertEquals(200, reply.status(), reply::toString);
         JsonNode seen = reply.json().get("gateway");
@@ -202,7 +203,8 @@ abstract class GatewayEndToEndContract {
                 () -> assertEquals("ok", reply.json().get("status").asText()),
                 () -> assertEquals(integration.get("id").asText(), seen.get("integrationId").asText()),
                 () -> assertEquals("Café ☕ Ünïcode", seen.get("integrationName").asText()),
-                () -> assertFalse(seen.get("authorizationReceived").asBoolean()));
+                () -> assertFalse(seen.get("authorizationReceived").asBoolean()),
+                () -> assertEquals("req-7f3a", seen.get("requestId").asText(), "the client's X-Request-Id reaches the upstream"));
     }
 
     @Test

@@ -234,7 +234,7 @@ final class Checker {
                 lastAcceptedReceived[index] = Math.max(lastAcceptedReceived[index], r);
                 if ((log.flags[i] & RequestLog.FLAG_WRONG_PRINCIPAL) != 0) {
                     report.violation(SoakReport.Violation.WRONG_PRINCIPAL, describe(f, node, s, r, status, log.reason[i])
-                            + ": the upstream did not see integration " + integration + ", or saw the credentials" + log.note(i));
+                            + ": the upstream did not see integration " + integration + ", or saw the credentials, or the answer was to another request" + log.note(i));
                 }
                 if (s > f.acceptDeadline) {
                     report.violation(SoakReport.Violation.WRONG_ACCEPT, describe(f, node, s, r, status, log.reason[i])

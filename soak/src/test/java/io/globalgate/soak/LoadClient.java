@@ -27,6 +27,7 @@ final class LoadClient implements Runnable {
     private final Timeline timeline;
     private final Random random;
     private final long endAt;
+    private final String clientId;
     private final RequestLog log = new RequestLog();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -39,6 +40,7 @@ final class LoadClient implements Runnable {
         this.nodeCount = nodeCount;
         this.timeline = timeline;
         this.random = new Random(seed);
+        this.clientId = Long.toHexString(seed);
         this.endAt = endAt;
     }
 
@@ -56,9 +58,12 @@ final class LoadClient implements Runnable {
             }
             TokenPool.Issued token = pool.get(index);
             int node = random.nextInt(nodeCount);
+            // Unique per request; the demo echoes it, so an answer meant for another request shows.
+            String requestId = clientId + "-" + n;
             HttpRequest request = HttpRequest.newBuilder(nodes.apply(node).resolve(PATH))
                     .timeout(Duration.ofSeconds(10))
                     .header("Authorization", "Bearer " + token.value())
+                    .header("X-Request-Id", requestId)
                     .GET().build();
             long sent = timeline.now();
             try {
@@ -66,11 +71,11 @@ final class LoadClient implements Runnable {
                 long received = timeline.now();
                 int status = response.statusCode();
                 byte flag = 0;
-                if (status == 200 && !servedAs(response.body(), token.integrationId())) {
+                if (status == 200 && !servedAs(response.body(), token.integrationId(), requestId)) {
                     flag = RequestLog.FLAG_WRONG_PRINCIPAL;
                     // What came back, to tell a mixed-up answer from missing headers (the demo
                     // echoes ids and a boolean, never a credential).
-                    log.noteNext(response.headers().map() + " " + response.body());
+                    log.noteNext("request id " + requestId + ": " + response.headers().map() + " " + response.body());
                 }
                 byte reason = RequestLog.reasonOf(response.headers().firstValue("WWW-Authenticate").orElse(null));
                 if (status != 200 && status != 401 && status != 503) {
@@ -89,9 +94,13 @@ final class LoadClient implements Runnable {
         }
     }
 
-    /** The demo Global API echoes who the gateway said called, and whether credentials reached it (never). */
-    static boolean servedAs(String body, long integrationId) {
-        return body.contains("\"integrationId\":\"" + integrationId + "\"") && body.contains("\"authorizationReceived\":false");
+    /**
+     * The demo Global API echoes who the gateway said called, whether credentials reached it (never)
+     * and the request id the client sent (an answer to another request carries another).
+     */
+    static boolean servedAs(String body, long integrationId, String requestId) {
+        return body.contains("\"integrationId\":\"" + integrationId + "\"") && body.contains("\"authorizationReceived\":false")
+                && body.contains("\"requestId\":\"" + requestId + "\"");
     }
 
     private static void pause(long millis) {

@@ -17,7 +17,7 @@ final class RequestLog {
     static final byte REASON_NONE = 0, REASON_REVOKED = 1, REASON_EXPIRED = 2, REASON_INACTIVE = 3, REASON_UNKNOWN = 4,
             REASON_MALFORMED = 5, REASON_OTHER = 6;
 
-    /** Set on an accepted request whose upstream did not see the token's integration, or saw the credentials. */
+    /** Set on an accepted request whose upstream did not see the token's integration, or saw the credentials, or whose answer carried another request's id. */
     static final byte FLAG_WRONG_PRINCIPAL = 1;
     /** A hostile request sent over a raw socket: a closed connection is a fine answer to it. */
     static final byte FLAG_RAW = 2;
