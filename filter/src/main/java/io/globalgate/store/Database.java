@@ -131,6 +131,22 @@ public final class Database {
         }
     }
 
+    /**
+     * Takes a connection out of service for good, because it answered something it was not asked:
+     * a Hikari pool closes it instead of lending it again; any other pool gets it aborted.
+     */
+    public void discard(Connection connection) {
+        try {
+            if (dataSource instanceof HikariDataSource hikari) {
+                hikari.evictConnection(connection);
+            } else {
+                connection.abort(Runnable::run);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not discard a database connection: {}", e.toString());
+        }
+    }
+
     public RuntimeException translate(SQLException e) {
         if (isUnavailable(e)) {
             return new StoreUnavailableException("Globalgate store unavailable: " + rootMessage(e), e);

@@ -10,11 +10,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Wraps a real DataSource and fails chosen statements or commits, so tests can prove that an
  * action which fails halfway leaves nothing behind and tells no listener, and that a deadlock
- * retry does not report the failed attempt.
+ * retry does not report the failed attempt. It can also make a connection answer another
+ * question than the one asked (a connection out of step with its server), and counts the
+ * connections the code then aborts instead of aborting the real, pooled ones.
  */
 final class FaultyDataSource {
 
@@ -22,6 +25,8 @@ final class FaultyDataSource {
     private volatile Predicate<String> failingStatement = sql -> false;
     private final AtomicInteger commitsToFail = new AtomicInteger();
     private volatile String commitFailureState = "HY000";
+    private volatile UnaryOperator<String> rewrite = UnaryOperator.identity();
+    private final AtomicInteger aborted = new AtomicInteger();
 
     FaultyDataSource(DataSource real) {
         this.real = real;
@@ -30,6 +35,18 @@ final class FaultyDataSource {
     void reset() {
         failingStatement = sql -> false;
         commitsToFail.set(0);
+        rewrite = UnaryOperator.identity();
+        aborted.set(0);
+    }
+
+    /** Statements are prepared with {@code sql} changed thus: the connection answers another question. */
+    void rewriteStatements(UnaryOperator<String> sql) {
+        rewrite = sql;
+    }
+
+    /** Connections the code under test aborted (Connection.abort), since the last reset. */
+    int aborted() {
+        return aborted.get();
     }
 
     /** Statements whose SQL matches fail when executed (the predicate may count calls). */
@@ -54,6 +71,13 @@ final class FaultyDataSource {
         return proxy(Connection.class, (p, m, args) -> {
             if (m.getName().equals("commit") && commitsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new SQLException("injected commit failure", commitFailureState, "40001".equals(commitFailureState) ? 1213 : 0);
+            }
+            if (m.getName().equals("abort")) {
+                aborted.incrementAndGet(); // the fault was this wrapper's: the real connection stays in its pool
+                return null;
+            }
+            if (m.getName().equals("prepareStatement")) {
+                args[0] = rewrite.apply((String) args[0]);
             }
             Object result = invoke(connection, m, args);
             if (m.getName().equals("prepareStatement")) {

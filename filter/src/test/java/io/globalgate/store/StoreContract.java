@@ -18,6 +18,7 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -46,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -595,6 +597,44 @@ abstract class StoreContract {
         Optional<TokenDecision> decision = store.tokens().findDecision(TokenHash.of(issued.value()));
         assertEquals(Optional.of(new TokenDecision(issued.token().id(), integration.id(), integration.name(), true,
                 START.plus(Duration.ofDays(7)), null)), decision);
+    }
+
+    @Test
+    void findDecisionRefusesARowOfAnotherTokenAndDiscardsTheConnectionThatGaveIt() {
+        Integration mine = newIntegration();
+        Integration other = newIntegration();
+        IssuedToken asked = newToken(mine, "30d");
+        newToken(other, "30d");
+        // The connection answers with some other token's row, as one out of step with its server would.
+        faulty.rewriteStatements(sql -> sql.replace("WHERE t.token_hash = ?", "WHERE t.token_hash <> ? ORDER BY t.id DESC"));
+
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                () -> faultyStore.tokens().findDecision(TokenHash.of(asked.value())));
+
+        assertTrue(e.getMessage().contains("another token's row"), e.getMessage());
+        assertEquals(1, faulty.aborted(), "the connection that answered wrongly is not lent again");
+        faulty.reset();
+        assertEquals(asked.token().id(), faultyStore.tokens().findDecision(TokenHash.of(asked.value())).orElseThrow().tokenId(),
+                "an honest connection answers as before");
+    }
+
+    @Test
+    void aDiscardedConnectionIsClosedAndNeverLentAgain() throws Exception {
+        Connection physical;
+        try (Connection lent = dataSource.getConnection()) {
+            physical = lent.unwrap(Connection.class);
+            new Database(dataSource).discard(lent);
+        }
+        for (int i = 0; i < 20; i++) {
+            try (Connection lent = dataSource.getConnection()) {
+                assertNotSame(physical, lent.unwrap(Connection.class), "lent again after it was discarded");
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!physical.isClosed() && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the pool closes evicted connections on its own thread
+        }
+        assertTrue(physical.isClosed(), "the pool closed the discarded connection");
     }
 
     @Test
