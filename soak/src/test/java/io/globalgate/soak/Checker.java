@@ -80,6 +80,13 @@ final class Checker {
     final long[] maybeAccepted;
     final long[] lastAcceptedSent;
     final long[] lastAcceptedReceived;
+    /**
+     * Per token, from the recording upstream: requests that reached it, and requests it never saw
+     * that the filter may still have let through (the proxy failed, or no answer came back). Null
+     * until {@link #judgeUpstream} ran.
+     */
+    long[] upstreamArrivals;
+    long[] acceptedUnseenByUpstream;
     private final List<Long> unavailableAt = new ArrayList<>();
 
     Checker(SoakConfig config, Timeline timeline, FaultLog faults, List<AdminAction> actions, List<TokenPool.Issued> issued,
@@ -283,6 +290,61 @@ final class Checker {
                 report.count("class: other status");
                 report.violation(SoakReport.Violation.UNEXPECTED_STATUS, describe(log, i, f));
             }
+        }
+    }
+
+    /**
+     * Holds every load client's log against what reached the upstream: a {@code 200} the upstream
+     * never served, or an arrival as another integration, is a wrong principal; a request that
+     * arrived twice was sent twice by the client library; what no load client sent must never
+     * arrive. {@code logs} are in client number order.
+     */
+    void judgeUpstream(List<RequestLog> logs, RecordingUpstream upstream) {
+        upstreamArrivals = new long[issued.size()];
+        acceptedUnseenByUpstream = new long[issued.size()];
+        for (int c = 0; c < logs.size(); c++) {
+            RequestLog log = logs.get(c);
+            RecordingUpstream.Arrivals arrivals = upstream.client(c);
+            for (int i = 0; i < log.size; i++) {
+                int index = log.token[i];
+                int status = log.status[i];
+                int arrived = arrivals.count(i);
+                TokenFacts f = facts[index];
+                upstreamArrivals[index] += arrived;
+                if (arrived == 0) {
+                    if (status == 200) {
+                        report.violation(SoakReport.Violation.WRONG_PRINCIPAL, describe(log, i, f)
+                                + ": a 200 the upstream never served (request " + c + "-" + i + ")");
+                    } else if (status == RequestLog.NO_ANSWER || (status >= 500 && status != 503)) {
+                        acceptedUnseenByUpstream[index]++;
+                    }
+                    continue;
+                }
+                long seenAs = arrivals.integration(i);
+                if (seenAs != f.issued.integrationId()) {
+                    report.violation(SoakReport.Violation.WRONG_PRINCIPAL, describe(log, i, f) + ": the upstream saw it as integration "
+                            + (seenAs == -1 ? "(none)" : seenAs == -2 ? "(not a number)" : Long.toString(seenAs)));
+                }
+                if (arrived > 1) {
+                    report.count("info: client requests that reached the upstream twice (the JDK client sent them again)", arrived - 1);
+                    report.finding("a request reached the upstream " + arrived + " times: the JDK's HTTP client sends a GET again, once,"
+                            + " when a kept-alive connection closes before any answer (the gateway counts both in usage)",
+                            describe(log, i, f) + " (request " + c + "-" + i + ")");
+                }
+                if (status != 200) {
+                    report.count("info: requests that reached the upstream, answered " + (status == RequestLog.NO_ANSWER ? "no answer"
+                            : status == RequestLog.CONNECT_REFUSED ? "connection refused" : Integer.toString(status)) + " to the client");
+                }
+            }
+        }
+        report.count("info: requests that reached the upstream", java.util.stream.LongStream.of(upstreamArrivals).sum());
+        if (upstream.withoutClientId() > 0) {
+            report.violation(SoakReport.Violation.HOSTILE_ACCEPTED, upstream.withoutClientId()
+                    + " request(s) reached the upstream without a load client's request id");
+        }
+        if (upstream.withCredentials() > 0) {
+            report.violation(SoakReport.Violation.WRONG_PRINCIPAL, upstream.withCredentials()
+                    + " request(s) reached the upstream with an Authorization header");
         }
     }
 

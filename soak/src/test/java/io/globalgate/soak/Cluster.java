@@ -51,7 +51,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Creates the schema, then starts the nodes one after the other (the first one migrates it). */
-    static Cluster start(TestDatabases.MariaDbServer database, int nodes, Path workDir, String adminPassword,
+    static Cluster start(TestDatabases.MariaDbServer database, int nodes, Path workDir, String adminPassword, URI upstream,
                          Timeline timeline, FaultLog faults) throws Exception {
         String schema = "soak_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis() % 100_000;
         try (Connection c = DriverManager.getConnection(database.rootUrl(), database.user(), database.password());
@@ -65,7 +65,7 @@ final class Cluster implements AutoCloseable {
             configs[i] = GatewayConfig.parse(new String[] {
                     "--host", "127.0.0.1", "--port", Integer.toString(freePort()), "--data-dir", dataDir.toString(),
                     "--jdbc-url", jdbcUrl, "--jdbc-user", database.user(), "--jdbc-password", database.password(),
-                    "--admin-user", ADMIN_USER, "--admin-password", adminPassword}, Map.of());
+                    "--admin-user", ADMIN_USER, "--admin-password", adminPassword, "--upstream-url", upstream.toString()}, Map.of());
         }
         Cluster cluster = new Cluster(database, jdbcUrl, configs, timeline, faults);
         try {

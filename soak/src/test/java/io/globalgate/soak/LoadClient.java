@@ -27,20 +27,21 @@ final class LoadClient implements Runnable {
     private final Timeline timeline;
     private final Random random;
     private final long endAt;
-    private final String clientId;
+    /** This client's number: request ids are {@code <number>-<row of the log>}, as {@link RecordingUpstream} reads them. */
+    private final int number;
     private final RequestLog log = new RequestLog();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
 
-    LoadClient(TokenPool pool, IntFunction<URI> nodes, int nodeCount, Timeline timeline, long seed, long endAt) {
+    LoadClient(int number, TokenPool pool, IntFunction<URI> nodes, int nodeCount, Timeline timeline, long seed, long endAt) {
+        this.number = number;
         this.pool = pool;
         this.nodes = nodes;
         this.nodeCount = nodeCount;
         this.timeline = timeline;
         this.random = new Random(seed);
-        this.clientId = Long.toHexString(seed);
         this.endAt = endAt;
     }
 
@@ -58,12 +59,12 @@ final class LoadClient implements Runnable {
             }
             TokenPool.Issued token = pool.get(index);
             int node = random.nextInt(nodeCount);
-            // Unique per request; the demo echoes it, so an answer meant for another request shows.
-            String requestId = clientId + "-" + n;
+            // Unique per request; the upstream echoes it, so an answer meant for another request shows.
+            String requestId = number + "-" + log.size;
             HttpRequest request = HttpRequest.newBuilder(nodes.apply(node).resolve(PATH))
                     .timeout(Duration.ofSeconds(10))
                     .header("Authorization", "Bearer " + token.value())
-                    .header("X-Request-Id", requestId)
+                    .header(RecordingUpstream.REQUEST_ID_HEADER, requestId)
                     .GET().build();
             long sent = timeline.now();
             try {

