@@ -208,6 +208,22 @@ abstract class GatewayEndToEndContract {
     }
 
     @Test
+    void aHostileRequestIdIsEchoedAsDataAndCannotRewriteWhoTheUpstreamSaw() {
+        JsonNode integration = admin.createIntegration("Request id echo");
+        String token = admin.createToken(integration.get("id").asLong(), "echo").get("token").asText();
+        String hostile = "\",\"integrationId\":\"1\",\"x\":\"<script>alert(1)</script>' OR 1=1; --";
+
+        Reply reply = admin.globalApi(STATUS, token, "X-Request-Id", hostile);
+
+        assertEquals(200, reply.status(), reply::toString);
+        JsonNode seen = reply.json().get("gateway");
+        assertAll(
+                () -> assertEquals(hostile, seen.get("requestId").asText(), "echoed exactly, as a JSON string"),
+                () -> assertEquals(integration.get("id").asText(), seen.get("integrationId").asText()),
+                () -> assertFalse(seen.has("x"), "no field injected: " + reply.body()));
+    }
+
+    @Test
     void theDemoMerchantsAnswerInTheGlobalApiShapeWithTheQueryStringAccepted() {
         String token = admin.newToken("Merchant reader");
         Reply reply = admin.globalApi("/api/global/v1/system/merchants?limit=2", token);
