@@ -81,12 +81,12 @@ final class Checker {
     final long[] lastAcceptedSent;
     final long[] lastAcceptedReceived;
     /**
-     * Per token, from the recording upstream: requests that reached it, and requests it never saw
-     * that the filter may still have let through (the proxy failed, or no answer came back). Null
-     * until {@link #judgeUpstream} ran.
+     * Per token, from the recording upstream ({@link #judgeUpstream}): requests that reached it, and
+     * requests it never saw that the filter may still have let through (the proxy failed, or no
+     * answer came back).
      */
-    long[] upstreamArrivals;
-    long[] acceptedUnseenByUpstream;
+    final long[] upstreamArrivals;
+    final long[] acceptedUnseenByUpstream;
     private final List<Long> unavailableAt = new ArrayList<>();
 
     Checker(SoakConfig config, Timeline timeline, FaultLog faults, List<AdminAction> actions, List<TokenPool.Issued> issued,
@@ -106,6 +106,8 @@ final class Checker {
         this.maybeAccepted = new long[issued.size()];
         this.lastAcceptedSent = new long[issued.size()];
         this.lastAcceptedReceived = new long[issued.size()];
+        this.upstreamArrivals = new long[issued.size()];
+        this.acceptedUnseenByUpstream = new long[issued.size()];
         Arrays.fill(lastAcceptedSent, -1);
         Arrays.fill(lastAcceptedReceived, -1);
         for (TokenPool.Issued token : issued) {
@@ -300,8 +302,6 @@ final class Checker {
      * arrive. {@code logs} are in client number order.
      */
     void judgeUpstream(List<RequestLog> logs, RecordingUpstream upstream) {
-        upstreamArrivals = new long[issued.size()];
-        acceptedUnseenByUpstream = new long[issued.size()];
         for (int c = 0; c < logs.size(); c++) {
             RequestLog log = logs.get(c);
             RecordingUpstream.Arrivals arrivals = upstream.client(c);

@@ -269,15 +269,10 @@ final class LossCheck {
             long counted = usage == null ? 0 : usage.requests();
             seen += checker.acceptedSeen[i];
             stored += counted;
-            if (counted < checker.acceptedSeen[i] || checker.upstreamArrivals == null
-                    && counted > checker.acceptedSeen[i] + checker.maybeAccepted[i]) {
-                report.violation(SoakReport.Violation.USAGE, token + ": token_usage_hourly counts " + counted + " requests; the clients saw "
-                        + checker.acceptedSeen[i] + " accepted" + (checker.maybeAccepted[i] > 0 ? " and " + checker.maybeAccepted[i]
-                        + " unanswered (maybe accepted)" : ""));
-            } else if (checker.upstreamArrivals != null && (counted < checker.upstreamArrivals[i]
-                    || counted > checker.upstreamArrivals[i] + checker.acceptedUnseenByUpstream[i])) {
-                // Every request the filter lets through is counted, then proxied: the upstream's
-                // arrivals are the count, plus what failed between the filter and the upstream.
+            // Every request the filter lets through is counted, then proxied: the upstream's arrivals
+            // are the count, plus what failed between the filter and the upstream.
+            if (counted < checker.acceptedSeen[i] || counted < checker.upstreamArrivals[i]
+                    || counted > checker.upstreamArrivals[i] + checker.acceptedUnseenByUpstream[i]) {
                 report.violation(SoakReport.Violation.USAGE, token + ": token_usage_hourly counts " + counted + " requests; "
                         + checker.upstreamArrivals[i] + " reached the upstream" + (checker.acceptedUnseenByUpstream[i] > 0 ? " and "
                         + checker.acceptedUnseenByUpstream[i] + " may have failed between the filter and the upstream" : "")

@@ -1,5 +1,8 @@
 package io.globalgate.soak;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -11,7 +14,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +31,7 @@ final class RecordingUpstream implements AutoCloseable {
 
     static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final String INTEGRATION_ID_HEADER = "X-Globalgate-Integration-Id";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What reached the upstream for one load client, by row of its {@link RequestLog}. */
     static final class Arrivals {
@@ -121,11 +124,19 @@ final class RecordingUpstream implements AutoCloseable {
             withoutClientId.incrementAndGet();
         }
         // The demo's shape (DemoGlobalApi), which LoadClient.servedAs reads.
-        String body = "{\"status\":\"ok\",\"service\":\"soak upstream\",\"gateway\":{\"integrationId\":" + quoted(integration)
-                + ",\"authorizationReceived\":" + credentials + ",\"requestId\":" + quoted(requestId) + "}}";
+        ObjectNode body = JSON.createObjectNode().put("status", "ok").put("service", "soak upstream");
+        body.putObject("gateway").put("integrationId", integration).put("authorizationReceived", credentials)
+                .put("requestId", requestId);
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            callback.failed(e);
+            return;
+        }
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
     private boolean record(String requestId, String integration) {
@@ -150,22 +161,6 @@ final class RecordingUpstream implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    /** A JSON string of a header value (ids and digits here; anything else is escaped crudely but safely). */
-    private static String quoted(String value) {
-        if (value == null) {
-            return "null";
-        }
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            if (c == '"' || c == '\\' || c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 
     @Override
