@@ -45,7 +45,7 @@ public final class NotificationService implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.clock = store.clock();
-        this.transport = settings.smtpHost() != null ? new SmtpMailTransport(settings)
+        this.transport = settings.smtp() != null ? new SmtpMailTransport(settings.smtp(), settings.timing().smtpTimeout())
                 : settings.mailDir() != null ? new EmlFileTransport(settings.mailDir()) : null;
         this.renderer = new MessageRenderer(settings.adminBaseUrl());
     }
@@ -59,9 +59,9 @@ public final class NotificationService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(() -> guarded(this::scanReminders), 0, settings.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> guarded(this::scanReminders), 0, settings.timing().scanInterval().toMillis(), TimeUnit.MILLISECONDS);
         if (transport != null) {
-            scheduler.scheduleWithFixedDelay(() -> guarded(this::deliverDue), 0, settings.sendInterval().toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(() -> guarded(this::deliverDue), 0, settings.timing().sendInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
         LOG.info("Globalgate notifications: {}", transport == null
                 ? "no SMTP server and no mail folder configured; messages wait in the outbox" : settings);

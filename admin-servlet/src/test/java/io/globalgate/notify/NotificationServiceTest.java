@@ -60,9 +60,10 @@ class NotificationServiceTest {
     }
 
     static NotificationSettings settings(int port, int maxAttempts) {
-        return new NotificationSettings("127.0.0.1", port, "none", null, null, "globalgate@example.com", null,
-                "https://gw.example.com/admin", NotificationSettings.DEFAULT_REMINDERS, maxAttempts, Duration.ofSeconds(30),
-                Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(2));
+        return new NotificationSettings(new NotificationSettings.Smtp("127.0.0.1", port, "none", null, null), "globalgate@example.com",
+                null, "https://gw.example.com/admin", NotificationSettings.DEFAULT_REMINDERS, maxAttempts,
+                new NotificationSettings.Timing(Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(1),
+                        Duration.ofMinutes(1), Duration.ofSeconds(2)));
     }
 
     private Integration integration(String name) {

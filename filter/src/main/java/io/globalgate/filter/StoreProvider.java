@@ -1,6 +1,7 @@
 package io.globalgate.filter;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.config.StoreOptions;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
 import io.globalgate.validation.InputValidator;
@@ -50,7 +51,7 @@ public final class StoreProvider {
         } else if (jdbcUrl != null && !jdbcUrl.isEmpty()) {
             owned = Database.pool("globalgate", jdbcUrl, user, password, connectionTimeout);
             dataSource = owned;
-            description = redact(jdbcUrl);
+            description = StoreOptions.redact(jdbcUrl);
         } else if (context.getAttribute(ContextAttributes.DATA_SOURCE) instanceof DataSource host) {
             dataSource = host;
             description = "DataSource from context attribute " + ContextAttributes.DATA_SOURCE;
@@ -92,10 +93,5 @@ public final class StoreProvider {
             throw new IllegalArgumentException("dataSource: no DataSource at JNDI name " + name + " (" + e.getMessage()
                     + "); in Tomcat declare it as a <Resource> in context.xml", e);
         }
-    }
-
-    /** A JDBC URL fit for a log line: any password parameter masked. */
-    public static String redact(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1<masked>");
     }
 }

@@ -1,5 +1,6 @@
 package io.globalgate.filter;
 
+import io.globalgate.config.Parsers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,7 +51,7 @@ class TokenFilterConfigTest {
             "PT1M30S, PT1M30S",
     })
     void durationsAreReadInShortFormAndInIso8601(String text, String expected) {
-        assertEquals(Duration.parse(expected), TokenFilterConfig.parseDuration(text));
+        assertEquals(Duration.parse(expected), Parsers.parseDuration(text));
     }
 
     @Test

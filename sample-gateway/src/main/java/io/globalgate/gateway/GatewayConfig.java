@@ -1,11 +1,18 @@
 package io.globalgate.gateway;
 
-import io.globalgate.filter.TokenFilterConfig;
+import io.globalgate.admin.AdminOptions;
+import io.globalgate.config.InvalidConfiguration;
+import io.globalgate.config.InvalidValue;
+import io.globalgate.config.Labels;
+import io.globalgate.config.Option;
+import io.globalgate.config.OptionSet;
+import io.globalgate.config.Parsers;
+import io.globalgate.config.Settings;
+import io.globalgate.config.StoreOptions;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,36 +35,62 @@ public record GatewayConfig(
         String adminUser,
         String adminPassword,
         Duration maxTokenLifetime,
-        Map<String, String> mail) {
+        Map<String, String> admin) {
 
-    /** One option: its flag, its variable, its default ("" = none) and what it does. */
-    public record Option(String flag, String env, String defaultValue, String help) {
-    }
+    public static final Option<Integer> PORT = Option.of("port", "8080",
+            Parsers.wholeNumber(0, 65535, "must be a number from 0 to 65535"), "HTTP port (0 = any free port)");
+    public static final Option<String> HOST = Option.of("host", "127.0.0.1",
+            Parsers.matching("[A-Za-z0-9.:\\-\\[\\]]{1,255}", "must be a host name or address"),
+            "address to listen on (0.0.0.0 = every interface)");
+    public static final Option<String> DATA_DIR = Option.of("dataDir", "./globalgate-data", text -> {
+        if (text.isEmpty()) {
+            throw new InvalidValue("must not be empty");
+        }
+        return text;
+    }, "where the embedded H2 database and the admin password hash live");
+    public static final Option<String> JDBC_URL = StoreOptions.JDBC_URL.parsedBy(text -> {
+        // The gateway ships these drivers only.
+        if (!text.startsWith("jdbc:mariadb:") && !text.startsWith("jdbc:mysql:") && !text.startsWith("jdbc:h2:")) {
+            throw Parsers.refuse("must be a MariaDB JDBC URL such as jdbc:mariadb://localhost:3306/globalgate", text);
+        }
+        return text;
+    }).describedAs("a MariaDB instead of the embedded H2, e.g. jdbc:mariadb://db:3306/globalgate");
+    public static final Option<String> JDBC_USER = StoreOptions.JDBC_USER.describedAs("database user (with --jdbc-url)");
+    public static final Option<String> JDBC_PASSWORD = StoreOptions.JDBC_PASSWORD.describedAs("database password (with --jdbc-url)");
+    public static final Option<URI> UPSTREAM_URL = Option.of("upstreamUrl", "", GatewayConfig::upstream,
+            "the Global API to proxy; unset = the built-in demo Global API");
+    public static final Option<Duration> UPSTREAM_TIMEOUT = Option.of("upstreamTimeout", "30s",
+            Parsers.duration(Duration.ofMillis(100), Duration.ofHours(1), "must be a duration from 100ms to 1h such as 30s"),
+            "how long to wait for the upstream before answering 504");
+    public static final Option<String> ADMIN_USER = Option.of("adminUser", "admin",
+            Parsers.matching("[A-Za-z0-9._@-]{1,64}", "must be 1-64 letters, digits, '.', '_', '@' or '-'"), "the admin pages' user");
+    public static final Option<String> ADMIN_PASSWORD = Option.secret("adminPassword", text -> {
+        if (text.length() < 12 || text.length() > 200) {
+            throw Parsers.refuse("must be 12 to 200 characters", text);
+        }
+        return text;
+    }, "the admin password; unset on first start = generated, printed once, kept hashed in the data dir");
+    public static final Option<String> PUBLIC_URL = Option.of("publicUrl", "",
+            Parsers.matching("https?://[^\\s\"<>]{1,400}", "must be an http(s) URL such as https://gateway.example.com"),
+            "the gateway's URL as its users reach it, for links in e-mails; unset = http://localhost:<port>");
 
-    public static final List<Option> OPTIONS = List.of(
-            new Option("--port", "GLOBALGATE_PORT", "8080", "HTTP port (0 = any free port)"),
-            new Option("--host", "GLOBALGATE_HOST", "127.0.0.1", "address to listen on (0.0.0.0 = every interface)"),
-            new Option("--data-dir", "GLOBALGATE_DATA_DIR", "./globalgate-data", "where the embedded H2 database and the admin password hash live"),
-            new Option("--jdbc-url", "GLOBALGATE_JDBC_URL", "", "a MariaDB instead of the embedded H2, e.g. jdbc:mariadb://db:3306/globalgate"),
-            new Option("--jdbc-user", "GLOBALGATE_JDBC_USER", "", "database user (with --jdbc-url)"),
-            new Option("--jdbc-password", "GLOBALGATE_JDBC_PASSWORD", "", "database password (with --jdbc-url)"),
-            new Option("--upstream-url", "GLOBALGATE_UPSTREAM_URL", "", "the Global API to proxy; unset = the built-in demo Global API"),
-            new Option("--upstream-timeout", "GLOBALGATE_UPSTREAM_TIMEOUT", "30s", "how long to wait for the upstream before answering 504"),
-            new Option("--admin-user", "GLOBALGATE_ADMIN_USER", "admin", "the admin pages' user"),
-            new Option("--admin-password", "GLOBALGATE_ADMIN_PASSWORD", "", "the admin password; unset on first start = generated, printed once, kept hashed in the data dir"),
-            new Option("--max-token-lifetime", "GLOBALGATE_MAX_TOKEN_LIFETIME", "", "longest lifetime a new token may be given, e.g. 90d; unset = no limit"),
-            new Option("--smtp-host", "GLOBALGATE_SMTP_HOST", "", "SMTP server for notification e-mails; unset = .eml files in <data dir>/mail"),
-            new Option("--smtp-port", "GLOBALGATE_SMTP_PORT", "587", "SMTP port"),
-            new Option("--smtp-security", "GLOBALGATE_SMTP_SECURITY", "starttls", "none, starttls (required) or tls (implicit)"),
-            new Option("--smtp-user", "GLOBALGATE_SMTP_USER", "", "SMTP user; unset = no authentication"),
-            new Option("--smtp-password", "GLOBALGATE_SMTP_PASSWORD", "", "SMTP password"),
-            new Option("--mail-from", "GLOBALGATE_MAIL_FROM", "globalgate@localhost", "sender address of notification e-mails"),
-            new Option("--public-url", "GLOBALGATE_PUBLIC_URL", "", "the gateway's URL as its users reach it, for links in e-mails; unset = http://localhost:<port>"));
+    public static final Option<Duration> MAX_TOKEN_LIFETIME = AdminOptions.MAX_TOKEN_LIFETIME
+            .describedAs("longest lifetime a new token may be given, e.g. 90d; unset = no limit");
+    public static final Option<String> SMTP_HOST = AdminOptions.SMTP_HOST
+            .describedAs("SMTP server for notification e-mails; unset = .eml files in <data dir>/mail");
 
-    /** Gateway options that are admin servlet init-params under another name. */
-    private static final Map<String, String> MAIL_PARAMS = Map.of(
-            "--smtp-host", "smtpHost", "--smtp-port", "smtpPort", "--smtp-security", "smtpSecurity",
-            "--smtp-user", "smtpUser", "--smtp-password", "smtpPassword", "--mail-from", "mailFrom");
+    /** The admin servlet's options that the gateway offers under its own flags, passed on by init-param name. */
+    private static final List<Option<?>> ADMIN_OPTIONS = List.of(
+            MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY,
+            AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD, AdminOptions.MAIL_FROM);
+
+    /** Every option, in the order of the README's table and of {@code --help}. */
+    public static final List<Option<?>> OPTIONS = List.of(PORT, HOST, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, UPSTREAM_URL,
+            UPSTREAM_TIMEOUT, ADMIN_USER, ADMIN_PASSWORD,
+            MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
+            AdminOptions.MAIL_FROM, PUBLIC_URL);
+
+    private static final OptionSet SCHEMA = OptionSet.of(OPTIONS, List.of(StoreOptions.ONE_DATABASE));
 
     /** Thrown for bad options; the message is for the person who typed them. */
     public static final class UsageException extends Exception {
@@ -80,8 +113,8 @@ public record GatewayConfig(
     public static String help() {
         StringBuilder sb = new StringBuilder("Usage: java -jar globalgate-gateway.jar [options]\n\n"
                 + "Every option can also be given as an environment variable; a flag wins.\n\n");
-        for (Option o : OPTIONS) {
-            sb.append(String.format("  %-26s %-31s %s%n", o.flag() + " VALUE", o.env(), o.help()));
+        for (Option<?> o : OPTIONS) {
+            sb.append(String.format("  %-26s %-31s %s%n", o.flag() + " VALUE", o.env(), o.description()));
             sb.append(String.format("  %-26s %-31s default: %s%n", "", "", o.defaultValue().isEmpty() ? "(none)" : o.defaultValue()));
         }
         sb.append(String.format("  %-26s %-31s %s%n", "--help", "", "show this help"));
@@ -89,129 +122,76 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig parse(String[] args, Map<String, String> env) throws UsageException {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Option o : OPTIONS) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (Option<?> o : OPTIONS) {
             String fromEnv = env.get(o.env());
-            values.put(o.flag(), fromEnv != null ? fromEnv : o.defaultValue());
+            if (fromEnv != null) {
+                given.put(o.name(), fromEnv);
+            }
         }
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            String name = arg;
+            String flag = arg;
             String value = null;
             int eq = arg.indexOf('=');
             if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
+                flag = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            if (!values.containsKey(name)) {
-                throw new UsageException("Unknown option " + clip(name) + " (see --help)");
+            String name = flag;
+            Option<?> option = OPTIONS.stream().filter(o -> o.flag().equals(name)).findFirst().orElse(null);
+            if (option == null) {
+                throw new UsageException("Unknown option " + clip(flag) + " (see --help)");
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
-                    throw new UsageException(name + " needs a value");
+                    throw new UsageException(flag + " needs a value");
                 }
                 value = args[++i];
             }
-            values.put(name, value);
+            given.put(option.name(), value);
         }
-        List<String> errors = new ArrayList<>();
-        int port = -1;
+        Settings s;
         try {
-            port = Integer.parseInt(values.get("--port").strip());
-        } catch (NumberFormatException e) {
-            // reported below
+            s = SCHEMA.read(given, Labels.BY_FLAG_AND_VARIABLE);
+        } catch (InvalidConfiguration e) {
+            throw new UsageException(String.join("\n", e.problems()));
         }
-        if (port < 0 || port > 65535) {
-            errors.add("--port / GLOBALGATE_PORT must be a number from 0 to 65535 (was '" + clip(values.get("--port")) + "')");
-        }
-        String host = values.get("--host").strip();
-        if (host.isEmpty() || !host.matches("[A-Za-z0-9.:\\-\\[\\]]{1,255}")) {
-            errors.add("--host / GLOBALGATE_HOST must be a host name or address (was '" + clip(host) + "')");
-        }
-        String dataDir = values.get("--data-dir").strip();
-        if (dataDir.isEmpty()) {
-            errors.add("--data-dir / GLOBALGATE_DATA_DIR must not be empty");
-        }
-        String jdbcUrl = values.get("--jdbc-url").strip();
-        if (!jdbcUrl.isEmpty() && !jdbcUrl.startsWith("jdbc:mariadb:") && !jdbcUrl.startsWith("jdbc:mysql:") && !jdbcUrl.startsWith("jdbc:h2:")) {
-            errors.add("--jdbc-url / GLOBALGATE_JDBC_URL must be a MariaDB JDBC URL such as jdbc:mariadb://localhost:3306/globalgate (was '"
-                    + clip(jdbcUrl) + "')");
-        }
-        URI upstream = null;
-        String upstreamText = values.get("--upstream-url").strip();
-        if (!upstreamText.isEmpty()) {
-            try {
-                upstream = URI.create(upstreamText);
-                String scheme = upstream.getScheme() == null ? "" : upstream.getScheme().toLowerCase(Locale.ROOT);
-                if (!(scheme.equals("http") || scheme.equals("https")) || upstream.getHost() == null
-                        || upstream.getRawQuery() != null || upstream.getRawFragment() != null) {
-                    throw new IllegalArgumentException();
-                }
-            } catch (IllegalArgumentException e) {
-                errors.add("--upstream-url / GLOBALGATE_UPSTREAM_URL must be an http(s) URL without query, such as http://erp.internal:9000 (was '"
-                        + clip(upstreamText) + "')");
-                upstream = null;
+        int port = s.get(PORT);
+        Path dataDir = Path.of(s.get(DATA_DIR)).toAbsolutePath().normalize();
+        Map<String, String> admin = new LinkedHashMap<>();
+        for (Option<?> o : ADMIN_OPTIONS) {
+            if (s.isSet(o)) {
+                admin.put(o.name(), s.text(o));
             }
         }
-        Duration timeout = TokenFilterConfig.parseDuration(values.get("--upstream-timeout"));
-        if (timeout == null || timeout.toMillis() < 100 || timeout.compareTo(Duration.ofHours(1)) > 0) {
-            errors.add("--upstream-timeout / GLOBALGATE_UPSTREAM_TIMEOUT must be a duration from 100ms to 1h such as 30s (was '"
-                    + clip(values.get("--upstream-timeout")) + "')");
+        String base = s.isSet(PUBLIC_URL) ? s.get(PUBLIC_URL) : "http://localhost:" + port;
+        admin.put(AdminOptions.ADMIN_BASE_URL.name(), (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/admin");
+        if (!s.isSet(SMTP_HOST)) {
+            admin.put(AdminOptions.MAIL_DIR.name(), dataDir.resolve("mail").toString());
         }
-        String adminUser = values.get("--admin-user").strip();
-        if (!adminUser.matches("[A-Za-z0-9._@-]{1,64}")) {
-            errors.add("--admin-user / GLOBALGATE_ADMIN_USER must be 1-64 letters, digits, '.', '_', '@' or '-' (was '" + clip(adminUser) + "')");
-        }
-        String adminPassword = values.get("--admin-password");
-        if (!adminPassword.isEmpty() && (adminPassword.length() < 12 || adminPassword.length() > 200)) {
-            errors.add("--admin-password / GLOBALGATE_ADMIN_PASSWORD must be 12 to 200 characters (was " + adminPassword.length() + ")");
-        }
-        Duration maxLifetime = null;
-        String lifetime = values.get("--max-token-lifetime").strip();
-        if (!lifetime.isEmpty()) {
-            maxLifetime = TokenFilterConfig.parseDuration(lifetime);
-            if (maxLifetime == null || maxLifetime.isZero()) {
-                errors.add("--max-token-lifetime / GLOBALGATE_MAX_TOKEN_LIFETIME must be a positive duration such as 90d (was '"
-                        + clip(lifetime) + "')");
-            }
-        }
-        Map<String, String> mail = new LinkedHashMap<>();
-        MAIL_PARAMS.forEach((flag, param) -> mail.put(param, values.get(flag)));
-        String publicUrl = values.get("--public-url").strip();
-        if (!publicUrl.isEmpty() && !publicUrl.matches("https?://[^\\s\"<>]{1,400}")) {
-            errors.add("--public-url / GLOBALGATE_PUBLIC_URL must be an http(s) URL such as https://gateway.example.com (was '" + clip(publicUrl) + "')");
-        } else if (port >= 0) {
-            String base = publicUrl.isEmpty() ? "http://localhost:" + port : publicUrl;
-            mail.put("adminBaseUrl", (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/admin");
-        }
-        if (values.get("--smtp-host").isBlank()) {
-            mail.put("mailDir", Path.of(dataDir.isEmpty() ? "." : dataDir).toAbsolutePath().normalize().resolve("mail").toString());
-        }
+        return new GatewayConfig(s.get(HOST), port, dataDir, s.get(JDBC_URL), s.text(JDBC_USER), s.text(JDBC_PASSWORD),
+                s.get(UPSTREAM_URL), s.get(UPSTREAM_TIMEOUT), s.get(ADMIN_USER), s.get(ADMIN_PASSWORD),
+                s.get(MAX_TOKEN_LIFETIME), Map.copyOf(admin));
+    }
+
+    private static URI upstream(String text) {
         try {
-            io.globalgate.admin.AdminConfig.fromMap(mail);
+            URI uri = URI.create(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return uri;
+            }
         } catch (IllegalArgumentException e) {
-            String message = e.getMessage().replace("Globalgate admin configuration refused: ", "");
-            for (Map.Entry<String, String> m : MAIL_PARAMS.entrySet()) {
-                Option o = OPTIONS.stream().filter(x -> x.flag().equals(m.getKey())).findFirst().orElseThrow();
-                message = message.replace(m.getValue() + ":", o.flag() + " / " + o.env() + ":");
-            }
-            errors.add(message);
+            // refused below
         }
-        if (!errors.isEmpty()) {
-            throw new UsageException(String.join("\n", errors));
-        }
-        return new GatewayConfig(host, port, Path.of(dataDir).toAbsolutePath().normalize(), jdbcUrl.isEmpty() ? null : jdbcUrl,
-                values.get("--jdbc-user"), values.get("--jdbc-password"), upstream, timeout, adminUser,
-                adminPassword.isEmpty() ? null : adminPassword, maxLifetime, Map.copyOf(mail));
+        throw Parsers.refuse("must be an http(s) URL without query, such as http://erp.internal:9000", text);
     }
 
     /** The admin servlet's init-params: the maximum token lifetime and how notification e-mails leave. */
     public Map<String, String> adminParams() {
-        Map<String, String> params = new LinkedHashMap<>(mail);
-        if (maxTokenLifetime != null) {
-            params.put("maxTokenLifetime", maxTokenLifetime.toString());
-        }
-        return params;
+        return admin;
     }
 
     public boolean embeddedDatabase() {
@@ -229,7 +209,7 @@ public record GatewayConfig(
 
     /** The JDBC URL with any {@code password=} in it masked, for logs and messages. */
     public String maskedJdbcUrl() {
-        return jdbcUrl == null ? null : io.globalgate.filter.StoreProvider.redact(jdbcUrl);
+        return jdbcUrl == null ? null : StoreOptions.redact(jdbcUrl);
     }
 
     private static String clip(String s) {

@@ -1,5 +1,6 @@
 package io.globalgate.gateway;
 
+import io.globalgate.config.Option;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -56,7 +57,7 @@ class GatewayConfigTest {
 
         assertEquals(9001, parse(env, "--port", "9001").port());
         assertEquals(9002, parse(env, "--port=9002").port());
-        for (GatewayConfig.Option option : GatewayConfig.OPTIONS) {
+        for (Option<?> option : GatewayConfig.OPTIONS) {
             assertEquals("GLOBALGATE_" + option.flag().substring(2).replace('-', '_').toUpperCase(Locale.ROOT), option.env());
         }
     }
@@ -133,7 +134,7 @@ class GatewayConfigTest {
     @Test
     void helpListsEveryOptionWithItsVariableAndDefault() {
         String help = GatewayConfig.help();
-        for (GatewayConfig.Option option : GatewayConfig.OPTIONS) {
+        for (Option<?> option : GatewayConfig.OPTIONS) {
             String defaultValue = option.defaultValue().isEmpty() ? "(none)" : option.defaultValue();
             assertTrue(help.contains(option.flag() + " VALUE"), option.flag());
             assertTrue(help.contains(option.env()), option.env());
@@ -152,15 +153,27 @@ class GatewayConfigTest {
                 .filter(line -> line.startsWith("| `--"))
                 .toList();
         java.util.List<String> flags = rows.stream().map(line -> line.split("`")[1]).toList();
-        assertEquals(GatewayConfig.OPTIONS.stream().map(GatewayConfig.Option::flag).toList(), flags,
+        assertEquals(GatewayConfig.OPTIONS.stream().map(Option::flag).toList(), flags,
                 "README's sample gateway table and GatewayConfig.OPTIONS must list the same options, in order");
         for (int i = 0; i < rows.size(); i++) {
-            GatewayConfig.Option option = GatewayConfig.OPTIONS.get(i);
+            Option<?> option = GatewayConfig.OPTIONS.get(i);
             assertTrue(rows.get(i).contains("`" + option.env() + "`"), rows.get(i));
             assertTrue(option.defaultValue().isEmpty() ? rows.get(i).contains("| —") : rows.get(i).contains("`" + option.defaultValue() + "`"),
                     "README default of " + option.flag() + ": " + rows.get(i));
         }
         assertTrue(flags.containsAll(java.util.List.of("--port", "--data-dir", "--jdbc-url", "--jdbc-user", "--jdbc-password",
                 "--upstream-url", "--admin-user", "--admin-password")), "every option of CONTRACT.md");
+    }
+
+    @Test
+    void aJdbcUserWithoutAJdbcUrlIsRefusedAsTheFilterRefusesIt() {
+        assertEquals("--jdbc-user / GLOBALGATE_JDBC_USER, --jdbc-password / GLOBALGATE_JDBC_PASSWORD only used with"
+                + " --jdbc-url / GLOBALGATE_JDBC_URL, which is not set", refusal("--jdbc-user", "gg"));
+    }
+
+    @Test
+    void aValueWithALineBreakIsQuotedOnOneLine() {
+        assertEquals("--admin-user / GLOBALGATE_ADMIN_USER must be 1-64 letters, digits, '.', '_', '@' or '-' (was 'ops\\u000Aroot')",
+                refusal("--admin-user", "ops\nroot"));
     }
 }

@@ -96,7 +96,7 @@ class GatewayMainTest {
         assertEquals(0, run.exitCode(), run::toString);
         assertEquals(GatewayConfig.help(), run.stdout());
         assertEquals("", run.stderr());
-        for (GatewayConfig.Option option : GatewayConfig.OPTIONS) {
+        for (io.globalgate.config.Option<?> option : GatewayConfig.OPTIONS) {
             assertTrue(run.stdout().contains(option.flag()) && run.stdout().contains(option.env()), option.flag());
         }
         for (String defaultValue : new String[] {"default: 8080", "default: 127.0.0.1", "default: ./globalgate-data", "default: 30s",

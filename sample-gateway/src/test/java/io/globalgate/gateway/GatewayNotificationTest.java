@@ -56,10 +56,10 @@ class GatewayNotificationTest {
     void badMailOptionsAreRefusedNamingTheGatewayOption() {
         GatewayConfig.UsageException e = assertThrows(GatewayConfig.UsageException.class,
                 () -> RunningGateway.config("--smtp-host", "mail.example.com", "--smtp-security", "sometimes"));
-        assertTrue(e.getMessage().contains("--smtp-security / GLOBALGATE_SMTP_SECURITY: must be none, starttls or tls (was 'sometimes')"),
+        assertTrue(e.getMessage().contains("--smtp-security / GLOBALGATE_SMTP_SECURITY must be none, starttls or tls (was 'sometimes')"),
                 e.getMessage());
         e = assertThrows(GatewayConfig.UsageException.class, () -> RunningGateway.config("--mail-from", "not an address\r\nBcc: x@y.z"));
-        assertTrue(e.getMessage().contains("--mail-from / GLOBALGATE_MAIL_FROM: must be an e-mail address"), e.getMessage());
+        assertTrue(e.getMessage().contains("--mail-from / GLOBALGATE_MAIL_FROM must be an e-mail address"), e.getMessage());
         e = assertThrows(GatewayConfig.UsageException.class, () -> RunningGateway.config("--public-url", "javascript:alert(1)"));
         assertTrue(e.getMessage().contains("--public-url / GLOBALGATE_PUBLIC_URL must be an http(s) URL"), e.getMessage());
     }

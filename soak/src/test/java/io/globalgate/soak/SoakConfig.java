@@ -1,6 +1,6 @@
 package io.globalgate.soak;
 
-import io.globalgate.filter.TokenFilterConfig;
+import io.globalgate.config.Parsers;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,7 +128,7 @@ record SoakConfig(
     }
 
     private static Duration duration(String name, String value) {
-        Duration d = TokenFilterConfig.parseDuration(value);
+        Duration d = Parsers.parseDuration(value);
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be a duration such as 45s, 10m or 2h (was '" + value + "')");
         }

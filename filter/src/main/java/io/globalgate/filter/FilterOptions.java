@@ -1,0 +1,62 @@
+package io.globalgate.filter;
+
+import io.globalgate.config.Option;
+import io.globalgate.config.OptionSet;
+import io.globalgate.config.Parsers;
+import io.globalgate.config.Rule;
+import io.globalgate.config.StoreOptions;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The filter's options ({@code web.xml} init-params), each declared once; the README's filter table lists them. */
+public final class FilterOptions {
+
+    public static final Option<String> REALM = Option.of("realm", "Global API",
+            Parsers.matching("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]{1,100}", "must be 1-100 printable ASCII characters without '\"' or '\\'"),
+            "realm of the WWW-Authenticate challenge");
+    public static final Option<String> HEADER_NAME = Option.of("headerName", "Authorization",
+            Parsers.matching("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}", "must be an HTTP header name such as Authorization"),
+            "header that carries Bearer <token>");
+    public static final Option<Boolean> HIDE_CREDENTIALS = Option.of("hideCredentials", "true", Parsers.bool(),
+            "remove that header before the rest of the chain");
+    public static final Option<Integer> CACHE_MAX_ENTRIES = Option.of("cacheMaxEntries", "100000",
+            Parsers.wholeNumber(0, 100_000_000, "must be a whole number from 0 (no cache) to 100000000"),
+            "decisions kept in memory, for known tokens and, separately, for unknown ones; 0 = no cache");
+    public static final Option<Duration> NEGATIVE_CACHE_TTL = Option.of("negativeCacheTtl", "60s",
+            Parsers.duration(Duration.ZERO, Duration.ofDays(1)),
+            "how long an unknown token is remembered as unknown; 0 = not at all");
+    public static final Option<Duration> CACHE_TTL = Option.of("cacheTtl", "10m",
+            Parsers.duration(Duration.ofSeconds(1), Duration.ofDays(1)),
+            "the longest a known token's decision is kept without being read again");
+    public static final Option<Duration> CHANGE_POLL_INTERVAL = Option.of("changePollInterval", "500ms",
+            Parsers.duration(Duration.ofMillis(10), Duration.ofMinutes(10)), "how often the change feed is read");
+    public static final Option<Duration> MAX_STALENESS = Option.of("maxStaleness", "30s",
+            Parsers.duration(Duration.ofMillis(100), Duration.ofDays(1)),
+            "after this long without a successful poll, cached accepts are not trusted");
+    public static final Option<Duration> USAGE_FLUSH_INTERVAL = Option.of("usageFlushInterval", "10s",
+            Parsers.duration(Duration.ofMillis(10), Duration.ofHours(1)), "how often last-used data and hourly counts are written");
+    public static final Option<Duration> RETRY_AFTER = Option.of("retryAfter", "5s",
+            Parsers.duration(Duration.ofSeconds(1), Duration.ofHours(1)), "the Retry-After of a 503");
+    public static final Option<Boolean> MIGRATE = Option.of("migrate", "true", Parsers.bool(),
+            "run the Flyway migrations at start-up");
+
+    /** Every hiccup of one poll would refuse requests if a single missed poll made the node stale. */
+    static final Rule STALENESS_OUTLASTS_TWO_POLLS = (settings, problems) -> {
+        Duration poll = settings.get(CHANGE_POLL_INTERVAL);
+        Duration staleness = settings.get(MAX_STALENESS);
+        if (poll != null && staleness != null && staleness.compareTo(poll.multipliedBy(2)) < 0) {
+            problems.refuse("must be at least twice " + problems.label(CHANGE_POLL_INTERVAL) + " (" + Parsers.format(poll)
+                    + "), or every hiccup of one poll would refuse requests; was " + Parsers.format(staleness), MAX_STALENESS);
+        }
+    };
+
+    public static final OptionSet ALL = OptionSet.of(List.of(
+            StoreOptions.DATA_SOURCE, StoreOptions.JDBC_URL, StoreOptions.JDBC_USER, StoreOptions.JDBC_PASSWORD,
+            REALM, HEADER_NAME, HIDE_CREDENTIALS, CACHE_MAX_ENTRIES, NEGATIVE_CACHE_TTL, CACHE_TTL, CHANGE_POLL_INTERVAL,
+            MAX_STALENESS, USAGE_FLUSH_INTERVAL, StoreOptions.CONNECTION_TIMEOUT, RETRY_AFTER, MIGRATE),
+            List.of(StoreOptions.ONE_DATABASE, STALENESS_OUTLASTS_TWO_POLLS));
+
+    private FilterOptions() {
+    }
+}
