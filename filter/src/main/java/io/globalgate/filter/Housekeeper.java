@@ -1,0 +1,147 @@
+package io.globalgate.filter;
+
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The filter's background work, on one daemon thread of its own (HikariCP's HouseKeeper is the
+ * model): it brings the schema up to date, or keeps trying while the database is down at
+ * start-up; polls the change feed; flushes usage; refreshes the token gauges; purges old change
+ * events and usage batch ids; and on {@link #close()} flushes usage a last time. The filter hands
+ * it the parts and schedules nothing itself.
+ */
+final class Housekeeper implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
+    private static final Duration COUNTS_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration EXPIRING_WINDOW = Duration.ofDays(7);
+    // A node whose feed is unread this long has dropped its cache anyway (see TokenVerifier#markFresh).
+    private static final Duration CHANGE_RETENTION = Duration.ofDays(2);
+    // A batch id only has to outlive the retries of its own batch (seconds, or one outage).
+    private static final Duration USAGE_BATCH_RETENTION = Duration.ofDays(1);
+    private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    private static final Duration FIRST_MIGRATION_RETRY = Duration.ofSeconds(1);
+    private static final Duration MIGRATION_RETRY = Duration.ofSeconds(5);
+    // A pool still reconnecting after an outage fails the first try of the last flush.
+    private static final Duration FINAL_FLUSH_PATIENCE = Duration.ofSeconds(6);
+    private static final Duration FINAL_FLUSH_RETRY = Duration.ofMillis(500);
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(5);
+
+    private final GlobalgateStore store;
+    private final TokenVerifier verifier;
+    private final UsageRecorder usage;
+    private final FilterMetrics metrics;
+    private final ChangeFeedPoller poller;
+    private final ScheduledExecutorService thread;
+
+    Housekeeper(String threadName, GlobalgateStore store, TokenVerifier verifier, UsageRecorder usage, FilterMetrics metrics) {
+        this.store = store;
+        this.verifier = verifier;
+        this.usage = usage;
+        this.metrics = metrics;
+        this.poller = new ChangeFeedPoller(store.changes(), verifier::apply, verifier::markFresh, verifier::invalidateAll);
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Migrates (when asked to) before returning, so a node whose database answers accepts tokens
+     * from its first request; one whose database does not answers 503 until a retry succeeds.
+     * Then learns where the change feed stands, and starts the periodic work.
+     */
+    void start(boolean migrate, Duration pollInterval, Duration flushInterval) {
+        boolean ready = !migrate || tryMigrate();
+        verifier.setReady(ready);
+        if (!ready) {
+            thread.schedule(this::retryMigration, FIRST_MIGRATION_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        poller.poll(); // learn where the feed stands before the first request
+        every(pollInterval, poller::poll);
+        every(flushInterval, usage::flush);
+        every(COUNTS_INTERVAL, this::refreshCounts);
+        every(PURGE_INTERVAL, () -> store.changes().purgeOlderThan(CHANGE_RETENTION));
+        every(PURGE_INTERVAL, () -> store.usage().purgeBatchesOlderThan(USAGE_BATCH_RETENTION));
+        thread.execute(this::refreshCounts);
+    }
+
+    private boolean tryMigrate() {
+        try {
+            store.migrate();
+            return true;
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Globalgate store not reachable at start-up ({}); answering 503 until it is", e.getMessage());
+            return false;
+        }
+    }
+
+    private void retryMigration() {
+        if (tryMigrate()) {
+            verifier.invalidateAll();
+            verifier.setReady(true);
+            LOG.info("Globalgate store reachable; schema migrated; accepting tokens");
+        } else {
+            thread.schedule(this::retryMigration, MIGRATION_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void refreshCounts() {
+        try {
+            var counts = store.tokens().counts(EXPIRING_WINDOW);
+            metrics.tokenCounts(counts.active(), counts.expiringSoon());
+        } catch (RuntimeException e) {
+            LOG.debug("Could not count tokens for the gauges", e);
+        }
+    }
+
+    private void every(Duration interval, Runnable task) {
+        long ms = interval.toMillis();
+        thread.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Globalgate background task failed", e);
+            }
+        }, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the periodic work, then writes what usage is left: nothing gathered is lost on a graceful stop. */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int flushed = usage.flush();
+        long deadline = System.nanoTime() + FINAL_FLUSH_PATIENCE.toNanos();
+        while (usage.pending() > 0 && System.nanoTime() < deadline && pause(FINAL_FLUSH_RETRY)) {
+            flushed += usage.flush();
+        }
+        if (usage.pending() > 0) {
+            LOG.warn("Globalgate filter stopped with usage of {} token(s) unwritten: the store did not answer", usage.pending());
+        } else if (flushed > 0) {
+            LOG.info("Globalgate filter flushed usage of {} token(s) on stop", flushed);
+        }
+    }
+
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
