@@ -2,7 +2,6 @@ package io.globalgate.store;
 
 import io.globalgate.token.TokenHash;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,14 +15,21 @@ public final class ChangeFeed {
 
     private final Database db;
     private final Clock clock;
+    private final ChangePublisher publisher;
 
-    ChangeFeed(Database db, Clock clock) {
+    ChangeFeed(Database db, Clock clock, ChangePublisher publisher) {
         this.db = db;
         this.clock = clock;
+        this.publisher = publisher;
     }
 
-    ChangeEvent append(Connection c, ChangeEvent.Kind kind, long integrationId, Long tokenId, TokenHash hash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
+    /**
+     * Appends an event in {@code transaction}; once it commits, this JVM's listeners hear of it (a
+     * filter sharing the store refuses a revoked token at once), and every node at its next poll.
+     */
+    public ChangeEvent append(Transaction transaction, ChangeEvent.Kind kind, long integrationId, Long tokenId, TokenHash hash)
+            throws SQLException {
+        try (PreparedStatement ps = transaction.connection().prepareStatement(
                 "INSERT INTO change_event (kind, integration_id, token_id, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, kind.code());
@@ -32,10 +38,13 @@ public final class ChangeFeed {
             ps.setBytes(4, hash == null ? null : hash.toBytes());
             Database.setInstant(ps, 5, clock.instant());
             ps.executeUpdate();
+            ChangeEvent event;
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
-                return new ChangeEvent(keys.getLong(1), kind, integrationId, tokenId, hash);
+                event = new ChangeEvent(keys.getLong(1), kind, integrationId, tokenId, hash);
             }
+            transaction.afterCommit(() -> publisher.publish(event));
+            return event;
         }
     }
 
@@ -66,7 +75,7 @@ public final class ChangeFeed {
      */
     public int purgeOlderThan(java.time.Duration retention) {
         long newest = latestId();
-        return db.read(c -> {
+        return db.update(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM change_event WHERE created_at < ? AND id < ?")) {
                 Database.setInstant(ps, 1, clock.instant().minus(retention));
                 ps.setLong(2, newest);

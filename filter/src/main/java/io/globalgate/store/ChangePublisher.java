@@ -25,15 +25,13 @@ final class ChangePublisher {
         listeners.remove(listener);
     }
 
-    void publish(List<ChangeEvent> events) {
-        for (ChangeEvent event : events) {
-            for (Consumer<ChangeEvent> listener : listeners) {
-                try {
-                    listener.accept(event);
-                } catch (RuntimeException e) {
-                    // The poller will deliver the same event; a failing listener must not fail the action.
-                    LOG.warn("Change listener failed on event {}", event.id(), e);
-                }
+    void publish(ChangeEvent event) {
+        for (Consumer<ChangeEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                // The poller will deliver the same event; a failing listener must not fail the action.
+                LOG.warn("Change listener failed on event {}", event.id(), e);
             }
         }
     }

@@ -96,16 +96,27 @@ public final class Database {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction; retries a deadlock a few times, then gives up. */
-    public <T> T inTransaction(Work<T> work) {
+    /** A unit of work in one transaction. */
+    @FunctionalInterface
+    public interface TransactionWork<T> {
+        T run(Transaction transaction) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction; retries a deadlock a few times, then gives up. What the
+     * work asked to happen after commit happens once, after the attempt that committed.
+     */
+    public <T> T inTransaction(TransactionWork<T> work) {
         for (int attempt = 1; ; attempt++) {
+            Transaction transaction;
+            T result;
             try (Connection connection = dataSource.getConnection()) {
                 boolean autoCommit = connection.getAutoCommit();
                 connection.setAutoCommit(false);
                 try {
-                    T result = work.run(connection);
+                    transaction = new Transaction(connection);
+                    result = work.run(transaction);
                     connection.commit();
-                    return result;
                 } catch (SQLException | RuntimeException | Error e) {
                     rollbackQuietly(connection);
                     throw e;
@@ -119,11 +130,25 @@ public final class Database {
                 }
                 throw translate(e);
             }
+            transaction.committed();
+            return result;
         }
     }
 
-    /** Runs {@code work} on one connection in auto-commit mode (single reads). */
+    /** Runs {@code work}, which only reads, on one connection in auto-commit mode. */
     public <T> T read(Work<T> work) {
+        return onOneConnection(work);
+    }
+
+    /**
+     * Runs {@code work}, one {@code UPDATE} or {@code DELETE} that is atomic on its own, on one
+     * connection in auto-commit mode; returns what it returns (the rows it changed).
+     */
+    public int update(Work<Integer> work) {
+        return onOneConnection(work);
+    }
+
+    private <T> T onOneConnection(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {

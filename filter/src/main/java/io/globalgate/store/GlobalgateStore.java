@@ -34,10 +34,10 @@ public final class GlobalgateStore {
         this.validator = validator;
         this.publisher = publisher;
         this.audit = new AuditLog(database, clock);
-        this.changes = new ChangeFeed(database, clock);
+        this.changes = new ChangeFeed(database, clock, publisher);
         this.notifications = new NotificationOutbox(database, clock);
-        this.integrations = new IntegrationStore(database, clock, validator, audit, changes, publisher, notifications);
-        this.tokens = new TokenStore(database, clock, validator, audit, changes, publisher, notifications);
+        this.integrations = new IntegrationStore(database, clock, validator, audit, changes, notifications);
+        this.tokens = new TokenStore(database, clock, validator, audit, changes, notifications);
         this.usage = new UsageStore(database, clock);
     }
 

@@ -28,17 +28,15 @@ public final class IntegrationStore {
     private final InputValidator validator;
     private final AuditLog audit;
     private final ChangeFeed changes;
-    private final ChangePublisher publisher;
     private final NotificationOutbox outbox;
 
-    IntegrationStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes, ChangePublisher publisher,
+    IntegrationStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes,
                      NotificationOutbox outbox) {
         this.db = db;
         this.clock = clock;
         this.validator = validator;
         this.audit = audit;
         this.changes = changes;
-        this.publisher = publisher;
         this.outbox = outbox;
     }
 
@@ -57,7 +55,8 @@ public final class IntegrationStore {
         String email = validator.email("notificationEmail", input.notificationEmail(), errors);
         errors.throwIfAny();
         boolean active = input.active() == null || input.active();
-        long id = db.inTransaction(c -> {
+        long id = db.inTransaction(tx -> {
+            Connection c = tx.connection();
             Instant now = clock.instant();
             long newId;
             try (PreparedStatement ps = c.prepareStatement(
@@ -93,9 +92,8 @@ public final class IntegrationStore {
         String description = input.description() == null ? null : validator.description("description", input.description(), errors);
         String email = input.notificationEmail() == null ? null : validator.email("notificationEmail", input.notificationEmail(), errors);
         errors.throwIfAny();
-        List<ChangeEvent> events = new ArrayList<>();
-        db.inTransaction(c -> {
-            events.clear(); // a deadlock retry runs this again: report only the attempt that commits
+        db.inTransaction(tx -> {
+            Connection c = tx.connection();
             Integration current = lockForUpdate(c, id);
             Instant now = clock.instant();
             List<String> changed = new ArrayList<>();
@@ -131,19 +129,18 @@ public final class IntegrationStore {
             if (!changed.isEmpty()) {
                 audit.append(c, who, "integration.updated", id, null, String.join(", ", changed));
                 if (!newName.equals(current.name())) {
-                    events.add(changes.append(c, ChangeEvent.Kind.INTEGRATION_UPDATED, id, null, null));
+                    changes.append(tx, ChangeEvent.Kind.INTEGRATION_UPDATED, id, null, null);
                 }
             }
             if (newActive != current.active()) {
                 audit.append(c, who, newActive ? "integration.activated" : "integration.deactivated", id, null, null);
                 outbox.enqueue(c, newActive ? NotificationOutbox.Kind.INTEGRATION_ACTIVATED : NotificationOutbox.Kind.INTEGRATION_DEACTIVATED,
                         id, who, List.of(), null);
-                events.add(changes.append(c, newActive ? ChangeEvent.Kind.INTEGRATION_ACTIVATED
-                        : ChangeEvent.Kind.INTEGRATION_DEACTIVATED, id, null, null));
+                changes.append(tx, newActive ? ChangeEvent.Kind.INTEGRATION_ACTIVATED
+                        : ChangeEvent.Kind.INTEGRATION_DEACTIVATED, id, null, null);
             }
             return null;
         });
-        publisher.publish(events);
         return get(id);
     }
 

@@ -94,7 +94,8 @@ public final class NotificationOutbox {
 
     /** A test message for an integration, on an operator's request. */
     public void enqueueTest(String actor, long integrationId) {
-        db.inTransaction(c -> {
+        db.inTransaction(tx -> {
+            Connection c = tx.connection();
             enqueue(c, Kind.TEST, integrationId, actor, List.of(), null);
             return null;
         });
@@ -124,7 +125,7 @@ public final class NotificationOutbox {
         });
         List<Message> claimed = new ArrayList<>();
         for (long id : candidates) {
-            boolean mine = db.read(c -> {
+            boolean mine = db.update(c -> {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE notification_outbox SET claimed_by = ?, claimed_until = ?"
                         + " WHERE id = ? AND status = ? AND (claimed_until IS NULL OR claimed_until < ?)")) {
                     ps.setString(1, node);
@@ -132,9 +133,9 @@ public final class NotificationOutbox {
                     ps.setLong(3, id);
                     ps.setString(4, Status.PENDING.code());
                     Database.setInstant(ps, 5, now);
-                    return ps.executeUpdate() == 1;
+                    return ps.executeUpdate();
                 }
-            });
+            }) == 1;
             if (mine) {
                 claimed.add(get(id));
             }
@@ -175,7 +176,7 @@ public final class NotificationOutbox {
     }
 
     private void update(long id, String sql, Status status, Instant instant, String error) {
-        db.read(c -> {
+        db.update(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 ps.setString(i++, status.code());
@@ -268,7 +269,8 @@ public final class NotificationOutbox {
             boolean remind = before == null || createdAt.isBefore(token.expiresAt().minus(before));
             boolean claimed;
             try {
-                claimed = db.inTransaction(c -> {
+                claimed = db.inTransaction(tx -> {
+                    Connection c = tx.connection();
                     try (PreparedStatement ps = c.prepareStatement(
                             "INSERT INTO token_reminder (token_id, threshold_key, created_at) VALUES (?, ?, ?)")) {
                         ps.setLong(1, token.id());

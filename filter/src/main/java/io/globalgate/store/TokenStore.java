@@ -39,17 +39,15 @@ public final class TokenStore {
     private final InputValidator validator;
     private final AuditLog audit;
     private final ChangeFeed changes;
-    private final ChangePublisher publisher;
     private final NotificationOutbox outbox;
 
-    TokenStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes, ChangePublisher publisher,
+    TokenStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes,
                NotificationOutbox outbox) {
         this.db = db;
         this.clock = clock;
         this.validator = validator;
         this.audit = audit;
         this.changes = changes;
-        this.publisher = publisher;
         this.outbox = outbox;
     }
 
@@ -65,7 +63,8 @@ public final class TokenStore {
         String tokenName = validator.name("name", name, errors);
         ExpirationPolicy policy = validator.expiration(expiration, expiresAt, errors);
         errors.throwIfAny();
-        return db.inTransaction(c -> {
+        return db.inTransaction(tx -> {
+            Connection c = tx.connection();
             requireIntegration(c, integrationId);
             IssuedToken issued = insert(c, who, integrationId, tokenName, policy, null);
             audit.append(c, who, "token.created", integrationId, issued.token().id(),
@@ -154,9 +153,8 @@ public final class TokenStore {
     /** Revokes one token now. Revoking a revoked token is a {@link ConflictException}. */
     public AccessToken revoke(String actor, long id) {
         String who = validator.actor(actor);
-        List<ChangeEvent> events = new ArrayList<>();
-        db.inTransaction(c -> {
-            events.clear(); // a deadlock retry runs this again: report only the attempt that commits
+        db.inTransaction(tx -> {
+            Connection c = tx.connection();
             Locked token = lockToken(c, id);
             if (token.row.revokedAt() != null) {
                 throw new ConflictException("token " + id + " is already revoked (at " + token.row.revokedAt()
@@ -165,10 +163,9 @@ public final class TokenStore {
             markRevoked(c, List.of(id), who);
             audit.append(c, who, "token.revoked", token.row.integrationId(), id, "hint=" + token.row.hint());
             outbox.enqueue(c, NotificationOutbox.Kind.TOKENS_REVOKED, token.row.integrationId(), who, List.of(fact(token.row)), null);
-            events.add(changes.append(c, ChangeEvent.Kind.TOKEN_REVOKED, token.row.integrationId(), id, token.hash));
+            changes.append(tx, ChangeEvent.Kind.TOKEN_REVOKED, token.row.integrationId(), id, token.hash);
             return null;
         });
-        publisher.publish(events);
         return get(id);
     }
 
@@ -181,9 +178,8 @@ public final class TokenStore {
     public int revokeMany(String actor, long integrationId, Collection<Long> ids) {
         String who = validator.actor(actor);
         List<Long> wanted = validator.revokeIds(ids);
-        List<ChangeEvent> events = new ArrayList<>();
-        int revoked = db.inTransaction(c -> {
-            events.clear(); // a deadlock retry runs this again: report only the attempt that commits
+        int revoked = db.inTransaction(tx -> {
+            Connection c = tx.connection();
             requireIntegration(c, integrationId);
             List<Long> lockedIds = new ArrayList<>();
             List<TokenHash> hashes = new ArrayList<>();
@@ -212,13 +208,12 @@ public final class TokenStore {
             for (int i = 0; i < lockedIds.size(); i++) {
                 audit.append(c, who, "token.revoked", integrationId, lockedIds.get(i),
                         "hint=" + hints.get(i) + ", mass revoke of " + lockedIds.size());
-                events.add(changes.append(c, ChangeEvent.Kind.TOKEN_REVOKED, integrationId, lockedIds.get(i), hashes.get(i)));
+                changes.append(tx, ChangeEvent.Kind.TOKEN_REVOKED, integrationId, lockedIds.get(i), hashes.get(i));
             }
             // One message for the whole action, listing every token it revoked.
             outbox.enqueue(c, NotificationOutbox.Kind.TOKENS_REVOKED, integrationId, who, facts, null);
             return count;
         });
-        publisher.publish(events);
         return revoked;
     }
 
@@ -234,9 +229,8 @@ public final class TokenStore {
         if (gracePeriod.isNegative() || gracePeriod.compareTo(InputValidator.GRACE_MAX) > 0) {
             throw new ValidationException("graceSeconds", "must be between 0 and " + InputValidator.GRACE_MAX.toSeconds() + " (7 days)");
         }
-        List<ChangeEvent> events = new ArrayList<>();
-        IssuedToken issued = db.inTransaction(c -> {
-            events.clear(); // a deadlock retry runs this again: report only the attempt that commits
+        IssuedToken issued = db.inTransaction(tx -> {
+            Connection c = tx.connection();
             Locked old = lockToken(c, id);
             if (old.row.revokedAt() != null) {
                 throw new ConflictException("token " + id + " is revoked and cannot be regenerated");
@@ -260,7 +254,7 @@ public final class TokenStore {
                     ps.setLong(4, id);
                     ps.executeUpdate();
                 }
-                events.add(changes.append(c, ChangeEvent.Kind.TOKEN_REVOKED, old.row.integrationId(), id, old.hash));
+                changes.append(tx, ChangeEvent.Kind.TOKEN_REVOKED, old.row.integrationId(), id, old.hash);
             } else {
                 Instant graceEnd = now.plus(gracePeriod);
                 Instant expiresAt = old.row.expiresAt() != null && old.row.expiresAt().isBefore(graceEnd) ? old.row.expiresAt() : graceEnd;
@@ -270,7 +264,7 @@ public final class TokenStore {
                     ps.setLong(3, id);
                     ps.executeUpdate();
                 }
-                events.add(changes.append(c, ChangeEvent.Kind.TOKEN_EXPIRY_CHANGED, old.row.integrationId(), id, old.hash));
+                changes.append(tx, ChangeEvent.Kind.TOKEN_EXPIRY_CHANGED, old.row.integrationId(), id, old.hash);
             }
             audit.append(c, who, "token.regenerated", old.row.integrationId(), id,
                     "replaced by token " + newId + " (" + fresh.token().hint() + ")"
@@ -281,7 +275,6 @@ public final class TokenStore {
                     List.of(fact(fresh.token()), fact(old.row)), Long.toString(gracePeriod.toSeconds()));
             return new IssuedToken(fresh.token(), fresh.value(), id);
         });
-        publisher.publish(events);
         return issued;
     }
 

@@ -1,5 +1,6 @@
 package io.globalgate.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,7 +48,8 @@ public final class UsageStore {
         if (batch.isEmpty()) {
             return true;
         }
-        return db.inTransaction(c -> {
+        return db.inTransaction(tx -> {
+            Connection c = tx.connection();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_batch (id, written_at) VALUES (?, ?)")) {
                 ps.setString(1, batchId);
                 Database.setInstant(ps, 2, clock.instant());
@@ -89,7 +91,7 @@ public final class UsageStore {
 
     /** Deletes the ids of batches written longer ago than {@code retention}; returns how many. */
     public int purgeBatchesOlderThan(Duration retention) {
-        return db.read(c -> {
+        return db.update(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM usage_batch WHERE written_at < ?")) {
                 Database.setInstant(ps, 1, clock.instant().minus(retention));
                 return ps.executeUpdate();
