@@ -10,19 +10,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.globalgate.store.AccessToken;
-import io.globalgate.store.AuditEvent;
-import io.globalgate.store.ConflictException;
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
-import io.globalgate.store.NotFoundException;
-import io.globalgate.store.Page;
+import io.globalgate.admin.store.AccessToken;
+import io.globalgate.admin.store.AuditEvent;
+import io.globalgate.admin.store.ConflictException;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
+import io.globalgate.admin.store.NotFoundException;
+import io.globalgate.admin.store.Page;
 import io.globalgate.store.StoreUnavailableException;
-import io.globalgate.store.TokenStatus;
+import io.globalgate.admin.store.TokenStatus;
 import io.globalgate.validation.FieldError;
-import io.globalgate.validation.PageRequest;
+import io.globalgate.admin.store.PageRequest;
 import io.globalgate.validation.ValidationException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -65,11 +65,11 @@ final class ApiHandler {
     private static final Pattern TOKEN_REGENERATE = Pattern.compile("/tokens/(\\d{1,18})/regenerate");
     private static final Pattern AUDIT = Pattern.compile("/audit");
 
-    private final GlobalgateStore store;
+    private final ManagementStore store;
     private final ObjectMapper mapper;
     private final ApiViews views;
 
-    ApiHandler(GlobalgateStore store) {
+    ApiHandler(ManagementStore store) {
         this.store = store;
         this.mapper = JsonMapper.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

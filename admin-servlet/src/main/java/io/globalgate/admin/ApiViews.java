@@ -3,10 +3,10 @@ package io.globalgate.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.globalgate.store.AccessToken;
-import io.globalgate.store.AuditEvent;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IssuedToken;
+import io.globalgate.admin.store.AccessToken;
+import io.globalgate.admin.store.AuditEvent;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IssuedToken;
 
 import java.time.Instant;
 

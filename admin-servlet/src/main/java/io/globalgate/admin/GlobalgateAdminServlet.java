@@ -2,10 +2,10 @@ package io.globalgate.admin;
 
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.StoreProvider;
 import io.globalgate.notify.NotificationService;
-import io.globalgate.store.GlobalgateStore;
 import io.globalgate.validation.InputValidator;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -62,10 +62,10 @@ public class GlobalgateAdminServlet extends HttpServlet {
             obtained = StoreProvider.obtain(context, config.dataSource(), config.jdbcUrl(), config.jdbcUser(),
                     config.jdbcPassword(), config.connectionTimeout(), clock);
             storeContext = context;
-            GlobalgateStore store = obtained.store().withValidator(new InputValidator(clock, config.maxTokenLifetime()));
             if (obtained.ownedPool() != null) {
-                store.migrate(); // we opened the database, so we bring its schema up to date
+                obtained.store().migrate(); // we opened the database, so we bring its schema up to date
             }
+            ManagementStore store = new ManagementStore(obtained.store(), new InputValidator(clock, config.maxTokenLifetime()));
             TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
             api = new ApiHandler(store);
             pages = new PageHandler(store, templates);

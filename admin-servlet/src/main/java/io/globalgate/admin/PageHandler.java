@@ -12,21 +12,21 @@ import io.globalgate.admin.pages.Paging;
 import io.globalgate.admin.pages.TokenCreatedPage;
 import io.globalgate.admin.pages.TokenFormPage;
 import io.globalgate.admin.pages.TokenPage;
-import io.globalgate.store.AccessToken;
-import io.globalgate.store.AuditEvent;
-import io.globalgate.store.ConflictException;
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
-import io.globalgate.store.NotFoundException;
-import io.globalgate.store.Page;
+import io.globalgate.admin.store.AccessToken;
+import io.globalgate.admin.store.AuditEvent;
+import io.globalgate.admin.store.ConflictException;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
+import io.globalgate.admin.store.NotFoundException;
+import io.globalgate.admin.store.Page;
 import io.globalgate.store.StoreUnavailableException;
-import io.globalgate.store.TokenStatus;
+import io.globalgate.admin.store.TokenStatus;
 import io.globalgate.token.ExpirationPolicy;
 import io.globalgate.validation.FieldError;
 import io.globalgate.validation.InputValidator;
-import io.globalgate.validation.PageRequest;
+import io.globalgate.admin.store.PageRequest;
 import io.globalgate.validation.ValidationException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -73,10 +73,10 @@ final class PageHandler {
     private static final Pattern TOKEN_REVOKE = Pattern.compile("/tokens/(\\d{1,18})/revoke");
     private static final Pattern TOKEN_REGENERATE = Pattern.compile("/tokens/(\\d{1,18})/regenerate");
 
-    private final GlobalgateStore store;
+    private final ManagementStore store;
     private final TemplateEngine templates;
 
-    PageHandler(GlobalgateStore store, TemplateEngine templates) {
+    PageHandler(ManagementStore store, TemplateEngine templates) {
         this.store = store;
         this.templates = templates;
     }

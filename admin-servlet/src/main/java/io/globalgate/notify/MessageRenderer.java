@@ -1,8 +1,8 @@
 package io.globalgate.notify;
 
-import io.globalgate.store.NotificationOutbox.Kind;
-import io.globalgate.store.NotificationOutbox.Message;
-import io.globalgate.store.NotificationOutbox.TokenFact;
+import io.globalgate.admin.store.NotificationOutbox.Kind;
+import io.globalgate.admin.store.NotificationOutbox.Message;
+import io.globalgate.admin.store.NotificationOutbox.TokenFact;
 import io.globalgate.validation.InputValidator;
 
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.globalgate.notify;
 
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.NotificationOutbox.Message;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.NotificationOutbox.Message;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
@@ -33,7 +33,7 @@ public final class NotificationService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationService.class);
     private static final Duration LEASE = Duration.ofMinutes(2);
 
-    private final GlobalgateStore store;
+    private final ManagementStore store;
     private final NotificationSettings settings;
     private final MailTransport transport;
     private final MessageRenderer renderer;
@@ -41,7 +41,7 @@ public final class NotificationService implements AutoCloseable {
     private final String node = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private ScheduledExecutorService scheduler;
 
-    public NotificationService(GlobalgateStore store, NotificationSettings settings) {
+    public NotificationService(ManagementStore store, NotificationSettings settings) {
         this.store = store;
         this.settings = settings;
         this.clock = store.clock();

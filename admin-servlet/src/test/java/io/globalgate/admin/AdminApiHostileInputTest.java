@@ -8,10 +8,10 @@ import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.GlobalApi;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
 import io.globalgate.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +45,7 @@ class AdminApiHostileInputTest {
 
     private static HikariDataSource dataSource;
     private static AdminTestServer server;
-    private static GlobalgateStore store;
+    private static ManagementStore store;
     private static AdminClient api;
     private static Integration integration;
     private static IssuedToken token;

@@ -8,11 +8,11 @@ import io.globalgate.admin.testing.ApiShapes;
 import io.globalgate.admin.testing.GlobalApi;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
-import io.globalgate.store.AccessToken;
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
+import io.globalgate.admin.store.AccessToken;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +45,7 @@ class AdminApiTest {
 
     private static HikariDataSource dataSource;
     private static AdminTestServer server;
-    private static GlobalgateStore store;
+    private static ManagementStore store;
     private static AdminClient api;
 
     @BeforeAll
@@ -139,7 +139,7 @@ class AdminApiTest {
 
         Reply all = api.get(API + "/integrations?q=&page=&size=");
         assertEquals(200, all.status(), all.toString());
-        assertEquals(store.integrations().list(null, io.globalgate.validation.PageRequest.first(1)).total(),
+        assertEquals(store.integrations().list(null, io.globalgate.admin.store.PageRequest.first(1)).total(),
                 all.json().get("total").asLong(), "empty parameters are the defaults");
         assertTrue(all.json().get("integrations").size() <= 20, "default page size");
     }

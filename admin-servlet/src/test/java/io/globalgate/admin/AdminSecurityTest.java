@@ -8,12 +8,12 @@ import io.globalgate.admin.testing.GlobalApi;
 import io.globalgate.admin.testing.PageChecks;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
 import io.globalgate.testing.TestDatabases;
-import io.globalgate.validation.PageRequest;
+import io.globalgate.admin.store.PageRequest;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +48,7 @@ class AdminSecurityTest {
 
     private static HikariDataSource dataSource;
     private static AdminTestServer server;
-    private static GlobalgateStore store;
+    private static ManagementStore store;
     private static AdminClient admin;
 
     @BeforeAll

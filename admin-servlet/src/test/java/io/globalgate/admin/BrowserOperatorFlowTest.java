@@ -3,13 +3,13 @@ package io.globalgate.admin;
 import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.GlobalApi;
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.TokenStatus;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.TokenStatus;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
-import io.globalgate.validation.PageRequest;
+import io.globalgate.admin.store.PageRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +68,7 @@ class BrowserOperatorFlowTest {
 
     private static HikariDataSource dataSource;
     private static AdminTestServer server;
-    private static GlobalgateStore store;
+    private static ManagementStore store;
     private static ChromeDriver driver;
     private static Path profile;
     private static String origin;

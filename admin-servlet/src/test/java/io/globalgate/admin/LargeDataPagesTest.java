@@ -7,15 +7,15 @@ import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.PageChecks;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
-import io.globalgate.store.AccessToken;
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
-import io.globalgate.store.Page;
-import io.globalgate.store.TokenStatus;
+import io.globalgate.admin.store.AccessToken;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
+import io.globalgate.admin.store.Page;
+import io.globalgate.admin.store.TokenStatus;
 import io.globalgate.testing.TestDatabases;
-import io.globalgate.validation.PageRequest;
+import io.globalgate.admin.store.PageRequest;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +39,7 @@ class LargeDataPagesTest {
 
     private static HikariDataSource dataSource;
     private static AdminTestServer server;
-    private static GlobalgateStore store;
+    private static ManagementStore store;
     private static AdminClient admin;
     private static Integration big;
 

@@ -2,15 +2,16 @@ package io.globalgate.notify;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
-import io.globalgate.store.NotificationOutbox;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
+import io.globalgate.admin.store.NotificationOutbox;
 import io.globalgate.testing.MutableClock;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.validation.InputValidator;
-import io.globalgate.validation.PageRequest;
+import io.globalgate.admin.store.PageRequest;
 import io.globalgate.validation.ValidationException;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -37,13 +38,13 @@ class NotificationServiceTest {
 
     private static final String OWNER = "owners@example.com";
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
-    private GlobalgateStore store;
+    private ManagementStore store;
     private GreenMail smtp;
     private int port;
 
     @BeforeEach
     void setUp() throws Exception {
-        store = new GlobalgateStore(TestDatabases.h2(), clock, new InputValidator(clock, null)).migrate();
+        store = new ManagementStore(new GlobalgateStore(TestDatabases.h2(), clock).migrate(), new InputValidator(clock, null));
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -246,9 +247,9 @@ class NotificationServiceTest {
     void twoSendersOnOneMariaDbQueueAndDeliverEachReminderExactlyOnce() throws Exception {
         smtp.start();
         var dataSource = TestDatabases.mariaDb();
-        GlobalgateStore nodeA = new GlobalgateStore(dataSource, clock, new InputValidator(clock, null)).migrate();
-        GlobalgateStore nodeB = new GlobalgateStore(io.globalgate.store.Database.pool("node-b", dataSource.getJdbcUrl(),
-                dataSource.getUsername(), dataSource.getPassword(), Duration.ofSeconds(2)), clock, new InputValidator(clock, null));
+        ManagementStore nodeA = new ManagementStore(new GlobalgateStore(dataSource, clock).migrate(), new InputValidator(clock, null));
+        ManagementStore nodeB = new ManagementStore(new GlobalgateStore(io.globalgate.store.Database.pool("node-b", dataSource.getJdbcUrl(),
+                dataSource.getUsername(), dataSource.getPassword(), Duration.ofSeconds(2)), clock), new InputValidator(clock, null));
         Integration erp = nodeA.integrations().create("alice", IntegrationStore.Input.of("Cluster", "", OWNER));
         int tokens = 40;
         for (int i = 0; i < tokens; i++) {

@@ -6,9 +6,10 @@ import io.globalgate.filter.GlobalTokenFilter;
 import io.globalgate.filter.TokenFilterConfig;
 import io.globalgate.filter.TokenVerifier;
 import io.globalgate.filter.Verdict;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.validation.InputValidator;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -55,7 +56,7 @@ final class FilterBench {
     static void serveFilter(BenchServer.Options o) throws Exception {
         Path work = o.workDir();
         HikariDataSource pool = openDatabase(o, work);
-        GlobalgateStore store = newStore(pool);
+        ManagementStore store = newStore(pool);
         long integration = store.integrations().create("bench", IntegrationStore.Input.of("Benchmark", "bench/run", "bench@example.com")).id();
         String single = store.tokens().create("bench", integration, "single", "never", null).value();
         int manyCount = o.getInt("many-tokens", 10_000);
@@ -110,7 +111,7 @@ final class FilterBench {
         Path work = o.workDir();
         BenchMariaDb mariaDb = BenchServer.closeOnExit(BenchMariaDb.start(work.resolve("mariadb"), o.get("buffer-pool", null)));
         HikariDataSource pool = BenchServer.closeOnExit(mariaDb.newSchema("gg"));
-        GlobalgateStore store = newStore(pool);
+        ManagementStore store = newStore(pool);
         long integration = store.integrations().create("bench", IntegrationStore.Input.of("Benchmark", "bench/run", "bench@example.com")).id();
         // Many tokens round-robin: requests for one token at the same moment would share one lookup.
         List<String> tokens = createTokens(store, integration, o.getInt("tokens", 1000));
@@ -150,15 +151,16 @@ final class FilterBench {
                 "sa", "", Duration.ofSeconds(2)));
     }
 
-    static GlobalgateStore newStore(HikariDataSource pool) {
+    /** The store over {@code pool}, migrated, and its write side to issue tokens through, as the admin does. */
+    static ManagementStore newStore(HikariDataSource pool) {
         Clock clock = Clock.systemUTC();
-        return new GlobalgateStore(pool, clock, new InputValidator(clock, null)).migrate();
+        return new ManagementStore(new GlobalgateStore(pool, clock).migrate(), new InputValidator(clock, null));
     }
 
-    private static ServletContextHandler filteredContext(String path, GlobalgateStore store, MeterRegistry registry, GlobalTokenFilter filter) {
+    private static ServletContextHandler filteredContext(String path, ManagementStore store, MeterRegistry registry, GlobalTokenFilter filter) {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath(path);
-        context.setAttribute(ContextAttributes.STORE, store);
+        context.setAttribute(ContextAttributes.STORE, store.shared());
         context.setAttribute(ContextAttributes.METER_REGISTRY, registry);
         FilterHolder holder = new FilterHolder(filter);
         holder.setName("globalgate");
@@ -174,7 +176,7 @@ final class FilterBench {
     }
 
     /** Tokens issued through the store, as the admin issues them (a few threads: each is a transaction). */
-    static List<String> createTokens(GlobalgateStore store, long integration, int count) throws Exception {
+    static List<String> createTokens(ManagementStore store, long integration, int count) throws Exception {
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {

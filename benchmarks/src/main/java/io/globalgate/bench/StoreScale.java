@@ -4,11 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.filter.TokenVerifier;
 import io.globalgate.filter.Verdict;
 import io.globalgate.gateway.GatewayServer;
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.token.TokenHash;
-import io.globalgate.validation.PageRequest;
+import io.globalgate.admin.store.PageRequest;
 import org.eclipse.jetty.server.Server;
 
 import java.net.URI;
@@ -47,7 +47,7 @@ final class StoreScale {
     private StoreScale() {
     }
 
-    private record Population(String schema, long gridIntegration, int gridTokens, List<String> samples, GlobalgateStore store) {
+    private record Population(String schema, long gridIntegration, int gridTokens, List<String> samples, ManagementStore store) {
     }
 
     static void run(BenchServer.Options o) throws Exception {
@@ -123,8 +123,8 @@ final class StoreScale {
             largeDb.store().integrations().get(id);
             return 200;
         });
-        pages.put("TokenStore.counts() in-process (token gauges, every 30 s per node)", () -> {
-            largeDb.store().tokens().counts(Duration.ofDays(7));
+        pages.put("TokenLookup.counts() in-process (token gauges, every 30 s per node)", () -> {
+            largeDb.store().shared().tokens().counts(Duration.ofDays(7));
             return 200;
         });
         boolean first = true;
@@ -155,9 +155,9 @@ final class StoreScale {
         }
     }
 
-    private static TokenVerifier coldVerifier(GlobalgateStore store) {
+    private static TokenVerifier coldVerifier(ManagementStore store) {
         // As the filter builds it with cacheMaxEntries=0: every decision is one indexed lookup.
-        return new TokenVerifier(store.tokens()::findDecision, Clock.systemUTC(), 0, Duration.ofMinutes(10), Duration.ofSeconds(60),
+        return new TokenVerifier(store.shared().tokens()::findDecision, Clock.systemUTC(), 0, Duration.ofMinutes(10), Duration.ofSeconds(60),
                 Duration.ofDays(1));
     }
 
@@ -184,7 +184,7 @@ final class StoreScale {
      */
     private static Population populate(BenchMariaDb mariaDb, String schema, int total, int grid, int sampleCount) throws SQLException {
         HikariDataSource pool = BenchServer.closeOnExit(mariaDb.newSchema(schema));
-        GlobalgateStore store = FilterBench.newStore(pool);
+        ManagementStore store = FilterBench.newStore(pool);
         long gridId = store.integrations().create("bench", IntegrationStore.Input.of("Grid", "store-scale", "bench@example.com")).id();
         long[] fillers = new long[FILLER_INTEGRATIONS];
         for (int i = 0; i < fillers.length; i++) {

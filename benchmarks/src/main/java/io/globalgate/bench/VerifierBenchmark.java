@@ -3,9 +3,10 @@ package io.globalgate.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.filter.TokenVerifier;
 import io.globalgate.filter.Verdict;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.validation.InputValidator;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,7 +51,7 @@ public class VerifierBenchmark {
         pool = Database.pool("benchmark", "jdbc:h2:mem:benchmark;MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
                 "sa", "", Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
-        GlobalgateStore store = new GlobalgateStore(pool, clock, new InputValidator(clock, null)).migrate();
+        ManagementStore store = new ManagementStore(new GlobalgateStore(pool, clock).migrate(), new InputValidator(clock, null));
         long integration = store.integrations().create("benchmark", IntegrationStore.Input.of("Benchmark", "JMH", "bench@example.com")).id();
         validToken = store.tokens().create("benchmark", integration, "benchmark", "never", null).value();
         char last = validToken.charAt(validToken.length() - 1);
@@ -59,7 +60,7 @@ public class VerifierBenchmark {
 
         // The filter's defaults, except maxStaleness: no change feed is polled here, and a stale
         // cache would turn every hit into a lookup after 30 s.
-        verifier = new TokenVerifier(store.tokens()::findDecision, clock, 100_000, Duration.ofMinutes(10),
+        verifier = new TokenVerifier(store.shared().tokens()::findDecision, clock, 100_000, Duration.ofMinutes(10),
                 Duration.ofSeconds(60), Duration.ofDays(1));
         require(verifier.verify(validToken) instanceof Verdict.Accepted, "the valid token is not accepted");
         require(verifier.verify(unknownToken) instanceof Verdict.Rejected r && r.reason() == Verdict.Reason.UNKNOWN,

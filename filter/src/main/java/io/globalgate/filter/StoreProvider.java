@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.config.StoreOptions;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.validation.InputValidator;
 import jakarta.servlet.ServletContext;
 
 import javax.naming.InitialContext;
@@ -60,7 +59,7 @@ public final class StoreProvider {
                     + "java:comp/env/jdbc/globalgate) or jdbcUrl, or put a javax.sql.DataSource in the ServletContext attribute "
                     + ContextAttributes.DATA_SOURCE);
         }
-        GlobalgateStore store = new GlobalgateStore(dataSource, clock, new InputValidator(clock, null));
+        GlobalgateStore store = new GlobalgateStore(dataSource, clock);
         context.setAttribute(ContextAttributes.STORE, store);
         if (owned != null) {
             context.setAttribute(POOL_USERS, new PoolUsers(owned, new java.util.concurrent.atomic.AtomicInteger(1)));

@@ -34,7 +34,7 @@ public final class ChangeFeed {
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, kind.code());
             ps.setLong(2, integrationId);
-            AuditLog.setLong(ps, 3, tokenId);
+            Database.setLongOrNull(ps, 3, tokenId);
             ps.setBytes(4, hash == null ? null : hash.toBytes());
             Database.setInstant(ps, 5, clock.instant());
             ps.executeUpdate();

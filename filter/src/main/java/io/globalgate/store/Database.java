@@ -196,7 +196,8 @@ public final class Database {
         return "40001".equals(e.getSQLState()) || e.getErrorCode() == 1213 || e.getErrorCode() == 1205;
     }
 
-    static boolean isUniqueViolation(SQLException e) {
+    /** SQLState class 23 (integrity constraint violation): a unique or primary key already taken. */
+    public static boolean isUniqueViolation(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 
@@ -226,7 +227,7 @@ public final class Database {
 
     // ---- the one mapping between Instant and the schema's DATETIME(3), in UTC on both databases
 
-    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+    public static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
         if (instant == null) {
             statement.setNull(index, java.sql.Types.TIMESTAMP);
         } else {
@@ -234,19 +235,28 @@ public final class Database {
         }
     }
 
-    static Instant getInstant(ResultSet rs, String column) throws SQLException {
+    public static Instant getInstant(ResultSet rs, String column) throws SQLException {
         LocalDateTime value = rs.getObject(column, LocalDateTime.class);
         return value == null ? null : value.toInstant(ZoneOffset.UTC);
     }
 
     /** The schema keeps milliseconds; so do the objects we return, so both compare equal. */
-    static Instant truncate(Instant instant) {
+    public static Instant truncate(Instant instant) {
         return instant == null ? null : instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
+    // ---- nullable numbers
 
-    static Long getLongOrNull(ResultSet rs, String column) throws SQLException {
+    public static Long getLongOrNull(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
+    }
+
+    public static void setLongOrNull(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
     }
 }

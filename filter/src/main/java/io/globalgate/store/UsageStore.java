@@ -55,7 +55,7 @@ public final class UsageStore {
                 Database.setInstant(ps, 2, clock.instant());
                 ps.executeUpdate();
             } catch (SQLException e) {
-                if (isDuplicateKey(e)) {
+                if (Database.isUniqueViolation(e)) {
                     return false; // written before: this is the retry of a commit whose answer was lost
                 }
                 throw e;
@@ -97,11 +97,6 @@ public final class UsageStore {
                 return ps.executeUpdate();
             }
         });
-    }
-
-    /** SQLState class 23 (integrity constraint violation): here, the batch id's primary key. */
-    private static boolean isDuplicateKey(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 
     /** Request counts per hour for one token, oldest first, for hours starting in [from, to). */

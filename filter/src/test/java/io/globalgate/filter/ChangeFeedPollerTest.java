@@ -8,7 +8,6 @@ import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.token.TokenHash;
-import io.globalgate.validation.InputValidator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,7 @@ class ChangeFeedPollerTest {
     void createStore() {
         pool = TestDatabases.h2();
         database = new OutageDataSource(pool);
-        GlobalgateStore store = new GlobalgateStore(database, clock, new InputValidator(clock, null)).migrate();
+        GlobalgateStore store = new GlobalgateStore(database, clock).migrate();
         poller = new ChangeFeedPoller(store.changes(), event -> applied.add(event.id()), successes::incrementAndGet,
                 starts::incrementAndGet, ticker::read);
     }

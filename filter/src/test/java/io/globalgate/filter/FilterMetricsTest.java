@@ -2,11 +2,10 @@ package io.globalgate.filter;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.Seed;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
-import io.globalgate.validation.InputValidator;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +34,7 @@ class FilterMetricsTest {
     @BeforeEach
     void bind() {
         pool = TestDatabases.h2();
-        store = new GlobalgateStore(pool, clock, new InputValidator(clock, null)).migrate();
+        store = new GlobalgateStore(pool, clock).migrate();
         verifier = new TokenVerifier(store.tokens()::findDecision, clock, ticker, 1000, Duration.ofMinutes(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(30));
         metrics = new FilterMetrics(verifier);
@@ -130,8 +129,9 @@ class FilterMetricsTest {
 
     @Test
     void cacheAndLookupMetersFollowTheVerifier() {
-        long integration = store.integrations().create("alice", IntegrationStore.Input.of("ERP sync", "Orders", "ops@example.com")).id();
-        String token = store.tokens().create("alice", integration, "ci", "never", null).value();
+        Seed seed = new Seed(store);
+        long integration = seed.integration("ERP sync").id();
+        String token = seed.token(integration, "ci", "never", null).value();
         verifier.verify(token);
         verifier.verify(token);
         verifier.verify(TokenFormat.generate());

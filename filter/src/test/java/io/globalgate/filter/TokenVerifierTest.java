@@ -2,14 +2,12 @@ package io.globalgate.filter;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
 import io.globalgate.store.TokenDecision;
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.Seed;
 import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
-import io.globalgate.validation.InputValidator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +42,7 @@ class TokenVerifierTest {
     private HikariDataSource pool;
     private OutageDataSource database;
     private GlobalgateStore store;
+    private Seed seed;
     private long integrationId;
     private final ExecutorService executor = Executors.newCachedThreadPool();
 
@@ -51,8 +50,9 @@ class TokenVerifierTest {
     void createStore() {
         pool = TestDatabases.h2();
         database = new OutageDataSource(pool);
-        store = new GlobalgateStore(database, clock, new InputValidator(clock, null)).migrate();
-        integrationId = store.integrations().create("alice", IntegrationStore.Input.of("ERP sync", "Nightly orders", "ops@example.com")).id();
+        store = new GlobalgateStore(database, clock).migrate();
+        seed = new Seed(store);
+        integrationId = seed.integration("ERP sync").id();
     }
 
     @AfterEach
@@ -76,8 +76,8 @@ class TokenVerifierTest {
         return verifier;
     }
 
-    private IssuedToken token(String expiration) {
-        return store.tokens().create("alice", integrationId, "token " + System.nanoTime(), expiration, null);
+    private Seed.Issued token(String expiration) {
+        return seed.token(integrationId, "token " + System.nanoTime(), expiration, null);
     }
 
     private static Verdict.Rejected rejected(Verdict verdict, Verdict.Reason reason) {
@@ -131,7 +131,7 @@ class TokenVerifierTest {
     @Test
     void validTokenIsAcceptedAndItsSecondRequestIsAnsweredFromTheCache() {
         TokenVerifier verifier = verifier();
-        IssuedToken issued = token("30d");
+        Seed.Issued issued = token("30d");
 
         Verdict first = verifier.verify(issued.value());
         Verdict second = verifier.verify(issued.value());
@@ -233,7 +233,7 @@ class TokenVerifierTest {
     void cachedTokenIsRefusedAtExactlyItsExpiresAtSecond() {
         TokenVerifier verifier = verifier();
         Instant expiresAt = START.plus(Duration.ofHours(2));
-        IssuedToken issued = store.tokens().create("alice", integrationId, "short-lived", null, expiresAt.toString());
+        Seed.Issued issued = seed.token(integrationId, "short-lived", null, expiresAt.toString());
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
 
         clock.set(expiresAt.minusMillis(1));
@@ -279,10 +279,10 @@ class TokenVerifierTest {
     @Test
     void revokedTokenIsRefusedAtOnceWhenTheStoreTellsTheVerifier() {
         TokenVerifier verifier = listeningVerifier();
-        IssuedToken issued = token("never");
+        Seed.Issued issued = token("never");
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
 
-        store.tokens().revoke("alice", issued.token().id());
+        seed.revoke(issued.token().id());
 
         assertEquals("Token has been revoked", rejected(verifier.verify(issued.value()), Verdict.Reason.REVOKED).message());
         assertEquals(2, verifier.storeLookups());
@@ -293,18 +293,18 @@ class TokenVerifierTest {
         TokenVerifier verifier = listeningVerifier();
         String first = token("never").value();
         String second = token("30d").value();
-        long otherIntegration = store.integrations().create("alice", IntegrationStore.Input.of("Billing", "Invoices", "bill@example.com")).id();
-        String other = store.tokens().create("alice", otherIntegration, "billing", "never", null).value();
+        long otherIntegration = seed.integration("Billing").id();
+        String other = seed.token(otherIntegration, "billing", "never", null).value();
         List.of(first, second, other).forEach(t -> assertInstanceOf(Verdict.Accepted.class, verifier.verify(t)));
 
-        store.integrations().setActive("alice", integrationId, false);
+        seed.setActive(integrationId, false);
         assertEquals("The integration of this token is inactive", rejected(verifier.verify(first), Verdict.Reason.INACTIVE).message());
         rejected(verifier.verify(second), Verdict.Reason.INACTIVE);
         long lookups = verifier.storeLookups();
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(other));
         assertEquals(lookups, verifier.storeLookups(), "another integration's token stays cached");
 
-        store.integrations().setActive("alice", integrationId, true);
+        seed.setActive(integrationId, true);
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(first));
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(second));
     }
@@ -323,11 +323,11 @@ class TokenVerifierTest {
             return decision;
         }, 1000);
         store.addChangeListener(verifier::apply);
-        IssuedToken issued = token("never");
+        Seed.Issued issued = token("never");
 
         Future<Verdict> inFlight = executor.submit(() -> verifier.verify(issued.value()));
         assertTrue(read.await(10, TimeUnit.SECONDS));
-        store.tokens().revoke("alice", issued.token().id());
+        seed.revoke(issued.token().id());
         proceed.countDown();
 
         // The request that read before the revocation is answered from what it read ...
@@ -355,7 +355,7 @@ class TokenVerifierTest {
 
         Future<Verdict> inFlight = executor.submit(() -> verifier.verify(token));
         assertTrue(read.await(10, TimeUnit.SECONDS));
-        store.integrations().setActive("alice", integrationId, false);
+        seed.setActive(integrationId, false);
         proceed.countDown();
 
         assertInstanceOf(Verdict.Accepted.class, inFlight.get(10, TimeUnit.SECONDS));
@@ -382,12 +382,12 @@ class TokenVerifierTest {
     @Test
     void aFeedThatComesBackAfterMaxStalenessDropsEverythingCachedBeforeSoChangesItMissedAreSeen() {
         TokenVerifier verifier = verifier(); // not listening: it learns nothing unless it asks
-        IssuedToken issued = token("never");
+        Seed.Issued issued = token("never");
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
         assertEquals(1, verifier.storeLookups());
 
         ticker.advance(MAX_STALENESS.plusSeconds(1)); // the feed went unread...
-        store.tokens().revoke("alice", issued.token().id()); // ...while this happened
+        seed.revoke(issued.token().id()); // ...while this happened
         verifier.markFresh(); // and now it is read again, without this event (purged, or from before a gap)
 
         rejected(verifier.verify(issued.value()), Verdict.Reason.REVOKED);
@@ -397,7 +397,7 @@ class TokenVerifierTest {
     @Test
     void aFeedReadOnTimeKeepsTheCache() {
         TokenVerifier verifier = verifier();
-        IssuedToken issued = token("never");
+        Seed.Issued issued = token("never");
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
         ticker.advance(MAX_STALENESS.minusMillis(1));
         verifier.markFresh();
@@ -408,7 +408,7 @@ class TokenVerifierTest {
     @Test
     void afterMaxStalenessCachedAcceptsAreCheckedAgainstTheStore() {
         TokenVerifier verifier = verifier(); // not listening: it learns nothing unless it asks
-        IssuedToken issued = token("never");
+        Seed.Issued issued = token("never");
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
 
         ticker.advance(MAX_STALENESS.minusMillis(1));
@@ -419,7 +419,7 @@ class TokenVerifierTest {
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
         assertEquals(2, verifier.storeLookups(), "beyond maxStaleness: re-checked");
 
-        store.tokens().revoke("alice", issued.token().id()); // a change this verifier was never told of
+        seed.revoke(issued.token().id()); // a change this verifier was never told of
         rejected(verifier.verify(issued.value()), Verdict.Reason.REVOKED);
     }
 
@@ -427,10 +427,10 @@ class TokenVerifierTest {
     void afterMaxStalenessWithTheStoreUnreachableCachedAcceptsAreUnavailableAndCachedRefusalsStayRefusals() {
         TokenVerifier verifier = listeningVerifier();
         String accepted = token("never").value();
-        IssuedToken revoked = token("never");
-        IssuedToken expiring = store.tokens().create("alice", integrationId, "expiring", null, START.plusSeconds(60).toString());
+        Seed.Issued revoked = token("never");
+        Seed.Issued expiring = seed.token(integrationId, "expiring", null, START.plusSeconds(60).toString());
         String unknown = TokenFormat.generate();
-        store.tokens().revoke("alice", revoked.token().id());
+        seed.revoke(revoked.token().id());
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(accepted));
         rejected(verifier.verify(revoked.value()), Verdict.Reason.REVOKED);
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(expiring.value()));

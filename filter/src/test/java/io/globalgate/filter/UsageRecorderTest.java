@@ -1,14 +1,12 @@
 package io.globalgate.filter;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.globalgate.store.AccessToken;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
 import io.globalgate.store.TokenUsage;
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.Seed;
 import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.TestDatabases;
-import io.globalgate.validation.InputValidator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,13 +35,15 @@ class UsageRecorderTest {
     private final MutableClock clock = new MutableClock(HOUR);
     private HikariDataSource pool;
     private GlobalgateStore store;
+    private Seed seed;
     private long integrationId;
 
     @BeforeEach
     void createStore() {
         pool = TestDatabases.h2();
-        store = new GlobalgateStore(pool, clock, new InputValidator(clock, null)).migrate();
-        integrationId = store.integrations().create("alice", IntegrationStore.Input.of("ERP sync", "Nightly orders", "ops@example.com")).id();
+        store = new GlobalgateStore(pool, clock).migrate();
+        seed = new Seed(store);
+        integrationId = seed.integration("ERP sync").id();
     }
 
     @AfterEach
@@ -52,7 +52,7 @@ class UsageRecorderTest {
     }
 
     private long newToken() {
-        return store.tokens().create("alice", integrationId, "token " + System.nanoTime(), "never", null).token().id();
+        return seed.token(integrationId, "token " + System.nanoTime(), "never", null).token().id();
     }
 
     private long countedInDatabase(long tokenId) {
@@ -156,9 +156,9 @@ class UsageRecorderTest {
 
         assertEquals(Map.of(HOUR, 7L, HOUR.plus(Duration.ofHours(1)), 5L),
                 store.usage().hourly(tokenId, HOUR, HOUR.plus(Duration.ofHours(2))));
-        AccessToken token = store.tokens().get(tokenId);
-        assertEquals(HOUR.plus(Duration.ofHours(1)).plusSeconds(4), token.lastUsedAt());
-        assertEquals("192.0.2.2", token.lastUsedIp());
+        Seed.LastUse lastUse = seed.lastUse(tokenId);
+        assertEquals(HOUR.plus(Duration.ofHours(1)).plusSeconds(4), lastUse.at());
+        assertEquals("192.0.2.2", lastUse.ip());
         assertEquals(0, recorder.pending());
         assertEquals(3, calls.get());
     }
@@ -199,7 +199,7 @@ class UsageRecorderTest {
     void batchIsKeptAcrossSeveralFailedFlushesWhileTheStoreIsDown() {
         long tokenId = newToken();
         OutageDataSource database = new OutageDataSource(pool);
-        GlobalgateStore flaky = new GlobalgateStore(database, clock, new InputValidator(clock, null));
+        GlobalgateStore flaky = new GlobalgateStore(database, clock);
         UsageRecorder recorder = new UsageRecorder(flaky.usage()::record);
         database.down();
 
@@ -222,9 +222,9 @@ class UsageRecorderTest {
         recorder.record(tokenId, HOUR.toEpochMilli() + 1_000, "198.51.100.1");
         recorder.flush();
 
-        AccessToken token = store.tokens().get(tokenId);
-        assertEquals(HOUR.plusSeconds(5), token.lastUsedAt());
-        assertEquals("198.51.100.5", token.lastUsedIp());
+        Seed.LastUse lastUse = seed.lastUse(tokenId);
+        assertEquals(HOUR.plusSeconds(5), lastUse.at());
+        assertEquals("198.51.100.5", lastUse.ip());
     }
 
     @Test

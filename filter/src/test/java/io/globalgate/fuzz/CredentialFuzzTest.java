@@ -5,12 +5,10 @@ import io.globalgate.filter.BearerTokenResolver;
 import io.globalgate.filter.TokenVerifier;
 import io.globalgate.filter.Verdict;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.Seed;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
-import io.globalgate.validation.InputValidator;
 import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +51,7 @@ class CredentialFuzzTest {
     private static HikariDataSource dataSource;
     private static MutableClock clock;
     private static GlobalgateStore store;
+    private static Seed seed;
     /** Every token the store issued, by value, with what the verifier must answer for it. */
     private static final Map<String, Expected> ISSUED = new HashMap<>();
     private static final List<String> ISSUED_VALUES = new ArrayList<>();
@@ -68,27 +67,28 @@ class CredentialFuzzTest {
         System.out.println("[globalgate-fuzz] CredentialFuzzTest seed " + SEED + " (repeat with -Dfuzz.seed=" + SEED + ")");
         dataSource = TestDatabases.h2();
         clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-        store = new GlobalgateStore(dataSource, clock, new InputValidator(clock, null)).migrate();
-        long active = store.integrations().create("fuzz", IntegrationStore.Input.of("Fuzzed", "fuzz", "fuzz@example.com")).id();
-        long inactive = store.integrations().create("fuzz", IntegrationStore.Input.of("Switched off", "fuzz", "fuzz@example.com")).id();
+        store = new GlobalgateStore(dataSource, clock).migrate();
+        seed = new Seed(store);
+        long active = seed.integration("Fuzzed").id();
+        long inactive = seed.integration("Switched off").id();
 
-        IssuedToken expired = store.tokens().create("fuzz", active, "expires", "7d", null);
+        Seed.Issued expired = seed.token(active, "expires", "7d", null);
         clock.advance(Duration.ofDays(8));
         issued(expired, Verdict.Reason.EXPIRED);
-        issued(store.tokens().create("fuzz", active, "never", "never", null), null);
-        issued(store.tokens().create("fuzz", active, "thirty days", "30d", null), null);
-        IssuedToken revoked = store.tokens().create("fuzz", active, "revoked", "never", null);
-        store.tokens().revoke("fuzz", revoked.token().id());
+        issued(seed.token(active, "never", "never", null), null);
+        issued(seed.token(active, "thirty days", "30d", null), null);
+        Seed.Issued revoked = seed.token(active, "revoked", "never", null);
+        seed.revoke(revoked.token().id());
         issued(revoked, Verdict.Reason.REVOKED);
-        IssuedToken replaced = store.tokens().create("fuzz", active, "replaced", "never", null);
+        Seed.Issued replaced = seed.token(active, "replaced", "never", null);
         issued(replaced, Verdict.Reason.REVOKED);
-        issued(store.tokens().regenerate("fuzz", replaced.token().id(), Duration.ZERO), null);
-        IssuedToken switchedOff = store.tokens().create("fuzz", inactive, "inactive", "never", null);
-        store.integrations().setActive("fuzz", inactive, false);
+        issued(seed.regenerate(replaced.token().id()), null);
+        Seed.Issued switchedOff = seed.token(inactive, "inactive", "never", null);
+        seed.setActive(inactive, false);
         issued(switchedOff, Verdict.Reason.INACTIVE);
     }
 
-    private static void issued(IssuedToken token, Verdict.Reason refusal) {
+    private static void issued(Seed.Issued token, Verdict.Reason refusal) {
         ISSUED.put(token.value(), new Expected(token.token().id(), token.token().integrationId(), refusal));
         ISSUED_VALUES.add(token.value());
     }

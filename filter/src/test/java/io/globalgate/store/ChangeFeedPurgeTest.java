@@ -1,8 +1,8 @@
 package io.globalgate.store;
 
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.Seed;
 import io.globalgate.testing.TestDatabases;
-import io.globalgate.validation.InputValidator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,14 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ChangeFeedPurgeTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
-    private final GlobalgateStore store = new GlobalgateStore(TestDatabases.h2(), clock, new InputValidator(clock, null)).migrate();
+    private final GlobalgateStore store = new GlobalgateStore(TestDatabases.h2(), clock).migrate();
+    private final Seed seed = new Seed(store);
 
     @Test
     void eventsOlderThanTheRetentionAreDeletedButNeverTheNewestOne() {
-        Integration erp = store.integrations().create("alice", IntegrationStore.Input.of("ERP", "", "ops@example.com"));
-        store.integrations().setActive("alice", erp.id(), false); // event 1, at day 0
+        Seed.Integration erp = seed.integration("ERP");
+        seed.setActive(erp.id(), false); // event 1, at day 0
         clock.advance(Duration.ofDays(3));
-        store.integrations().setActive("alice", erp.id(), true); // event 2, at day 3
+        seed.setActive(erp.id(), true); // event 2, at day 3
         clock.advance(Duration.ofDays(3));
 
         assertEquals(1, store.changes().purgeOlderThan(Duration.ofDays(2)), "event 1 is 6 days old; event 2 is the newest");
@@ -34,9 +35,9 @@ class ChangeFeedPurgeTest {
 
     @Test
     void recentEventsAreKept() {
-        Integration erp = store.integrations().create("alice", IntegrationStore.Input.of("CRM", "", "ops@example.com"));
-        store.integrations().setActive("alice", erp.id(), false);
-        store.integrations().setActive("alice", erp.id(), true);
+        Seed.Integration erp = seed.integration("CRM");
+        seed.setActive(erp.id(), false);
+        seed.setActive(erp.id(), true);
         clock.advance(Duration.ofHours(47));
         assertEquals(0, store.changes().purgeOlderThan(Duration.ofDays(2)));
         assertEquals(2, store.changes().readAfter(0, 10).size());

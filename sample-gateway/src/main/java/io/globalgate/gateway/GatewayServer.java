@@ -8,7 +8,6 @@ import io.globalgate.filter.GlobalTokenFilter;
 import io.globalgate.filter.TokenFilterConfig;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.validation.InputValidator;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -85,7 +84,7 @@ public final class GatewayServer {
                 config.embeddedDatabase() ? "sa" : config.jdbcUser(), config.embeddedDatabase() ? "" : config.jdbcPassword(),
                 Duration.ofSeconds(2), registry);
         Clock clock = Clock.systemUTC();
-        GlobalgateStore store = new GlobalgateStore(pool, clock, new InputValidator(clock, null));
+        GlobalgateStore store = new GlobalgateStore(pool, clock);
 
         AdminCredentials.Loaded credentials;
         try {

@@ -1,7 +1,7 @@
 package io.globalgate.admin.pages;
 
-import io.globalgate.store.AuditEvent;
-import io.globalgate.store.Integration;
+import io.globalgate.admin.store.AuditEvent;
+import io.globalgate.admin.store.Integration;
 
 import java.util.List;
 

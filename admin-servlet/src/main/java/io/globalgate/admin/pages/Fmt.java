@@ -1,6 +1,6 @@
 package io.globalgate.admin.pages;
 
-import io.globalgate.store.AccessToken;
+import io.globalgate.admin.store.AccessToken;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

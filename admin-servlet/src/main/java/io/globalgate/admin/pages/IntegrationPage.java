@@ -1,8 +1,8 @@
 package io.globalgate.admin.pages;
 
-import io.globalgate.store.AccessToken;
-import io.globalgate.store.Integration;
-import io.globalgate.store.NotificationOutbox;
+import io.globalgate.admin.store.AccessToken;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.NotificationOutbox;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.globalgate.admin.pages;
 
-import io.globalgate.store.Integration;
+import io.globalgate.admin.store.Integration;
 
 import java.util.List;
 import java.util.Map;

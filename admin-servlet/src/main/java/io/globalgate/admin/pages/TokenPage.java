@@ -1,7 +1,7 @@
 package io.globalgate.admin.pages;
 
-import io.globalgate.store.AccessToken;
-import io.globalgate.store.Integration;
+import io.globalgate.admin.store.AccessToken;
+import io.globalgate.admin.store.Integration;
 
 import java.time.Instant;
 import java.util.List;

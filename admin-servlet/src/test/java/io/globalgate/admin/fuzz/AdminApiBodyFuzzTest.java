@@ -7,9 +7,9 @@ import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.GlobalApi;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
-import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
 import io.globalgate.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +48,7 @@ class AdminApiBodyFuzzTest {
 
     private static HikariDataSource dataSource;
     private static AdminTestServer server;
-    private static GlobalgateStore store;
+    private static ManagementStore store;
     private static AdminClient api;
     private static IssuedToken token;
     private static List<Endpoint> endpoints;

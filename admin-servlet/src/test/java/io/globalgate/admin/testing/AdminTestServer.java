@@ -5,6 +5,7 @@ import io.globalgate.admin.GlobalgateAdminServlet;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.GlobalTokenFilter;
 import io.globalgate.filter.TokenFilterConfig;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.store.GlobalgateStore;
 import io.globalgate.validation.InputValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -46,15 +47,15 @@ public final class AdminTestServer implements AutoCloseable {
     public static final String VIEWER_PASSWORD = "viewer-secret";
 
     private final Server server;
-    private final GlobalgateStore store;
+    private final ManagementStore store;
 
-    private AdminTestServer(Server server, GlobalgateStore store) {
+    private AdminTestServer(Server server, ManagementStore store) {
         this.server = server;
         this.store = store;
     }
 
     public static AdminTestServer start(DataSource dataSource, Clock clock, Map<String, String> adminParams) throws Exception {
-        GlobalgateStore store = new GlobalgateStore(dataSource, clock, new InputValidator(clock, null)).migrate();
+        ManagementStore store = new ManagementStore(new GlobalgateStore(dataSource, clock).migrate(), new InputValidator(clock, null));
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -63,7 +64,7 @@ public final class AdminTestServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS | ServletContextHandler.SECURITY);
         context.setContextPath("/");
-        context.setAttribute(ContextAttributes.STORE, store);
+        context.setAttribute(ContextAttributes.STORE, store.shared());
         context.setAttribute(ContextAttributes.CLOCK, clock);
         context.setAttribute(ContextAttributes.METER_REGISTRY, new SimpleMeterRegistry());
 
@@ -81,8 +82,10 @@ public final class AdminTestServer implements AutoCloseable {
         security.addConstraintMapping(admin);
 
         context.addServlet(new ServletHolder("admin", new GlobalgateAdminServlet(AdminConfig.fromMap(adminParams))), "/admin/*");
+        // Usage is written when the server stops, not every 10 s: a flush in the background could
+        // land between a test's two snapshots of the store and look like a write by the admin.
         FilterHolder filter = new FilterHolder(new GlobalTokenFilter(TokenFilterConfig.builder()
-                .set(TokenFilterConfig.CHANGE_POLL_INTERVAL, "100ms").build()));
+                .set(TokenFilterConfig.CHANGE_POLL_INTERVAL, "100ms").set(TokenFilterConfig.USAGE_FLUSH_INTERVAL, "1h").build()));
         filter.setName("globalgate");
         context.addFilter(filter, "/api/global/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("echo", new EchoServlet()), "/api/global/*");
@@ -100,7 +103,7 @@ public final class AdminTestServer implements AutoCloseable {
         return uri().resolve("/admin/");
     }
 
-    public GlobalgateStore store() {
+    public ManagementStore store() {
         return store;
     }
 

@@ -1,6 +1,6 @@
 package io.globalgate.admin.testing;
 
-import io.globalgate.store.GlobalgateStore;
+import io.globalgate.admin.store.ManagementStore;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,7 +27,7 @@ public final class StoreState {
     }
 
     /** Rows per table, plus how many tokens are revoked, so a changed row shows too. */
-    public static Map<String, Long> snapshot(GlobalgateStore store) {
+    public static Map<String, Long> snapshot(ManagementStore store) {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String table : TABLES) {
             counts.put(table, count(store, "SELECT COUNT(*) FROM " + table));
@@ -37,7 +37,7 @@ public final class StoreState {
         return counts;
     }
 
-    public static long count(GlobalgateStore store, String sql) {
+    public static long count(ManagementStore store, String sql) {
         try (Connection c = store.database().dataSource().getConnection();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
@@ -53,7 +53,7 @@ public final class StoreState {
      * integration in JDBC batches: the store's API issues one token per transaction with its audit
      * row, far too slow for ten thousand.
      */
-    public static void insertTokens(GlobalgateStore store, long integrationId, int n, String namePrefix) {
+    public static void insertTokens(ManagementStore store, long integrationId, int n, String namePrefix) {
         Random random = new Random(integrationId);
         Instant now = store.clock().instant();
         try (Connection c = store.database().dataSource().getConnection();
@@ -81,7 +81,7 @@ public final class StoreState {
     }
 
     /** Moves a token's expiry into the past, as time passing would. */
-    public static void expire(GlobalgateStore store, long tokenId) {
+    public static void expire(ManagementStore store, long tokenId) {
         try (Connection c = store.database().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE access_token SET expires_at = ?, expiration = '7d' WHERE id = ?")) {
             ps.setObject(1, java.time.LocalDateTime.ofInstant(store.clock().instant().minusSeconds(60), java.time.ZoneOffset.UTC));

@@ -4,9 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.filter.GatewayNode;
 import io.globalgate.filter.TokenFilterConfig;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
 import io.globalgate.testing.TestDatabases;
-import io.globalgate.validation.InputValidator;
+import io.globalgate.testing.Seed;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -42,10 +41,11 @@ class DatabaseOutageTest {
         Clock clock = Clock.systemUTC();
         boolean stopped = false;
         try (HikariDataSource admin = TestDatabases.mariaDb(server)) {
-            GlobalgateStore store = new GlobalgateStore(admin, clock, new InputValidator(clock, null)).migrate();
-            long integrationId = store.integrations().create("alice", IntegrationStore.Input.of("ERP sync", "Nightly orders", "ops@example.com")).id();
-            String cached = store.tokens().create("alice", integrationId, "cached", "never", null).value();
-            String neverUsed = store.tokens().create("alice", integrationId, "never used", "never", null).value();
+            GlobalgateStore store = new GlobalgateStore(admin, clock).migrate();
+            Seed seed = new Seed(store);
+            long integrationId = seed.integration("ERP sync").id();
+            String cached = seed.token(integrationId, "cached", "never", null).value();
+            String neverUsed = seed.token(integrationId, "never used", "never", null).value();
             TokenFilterConfig.Builder config = TokenFilterConfig.builder()
                     .set(TokenFilterConfig.JDBC_URL, admin.getJdbcUrl())
                     .set(TokenFilterConfig.JDBC_USER, server.user())

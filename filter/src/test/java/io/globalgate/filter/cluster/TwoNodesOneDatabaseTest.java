@@ -5,10 +5,8 @@ import io.globalgate.filter.GatewayNode;
 import io.globalgate.filter.TokenFilterConfig;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
 import io.globalgate.testing.TestDatabases;
-import io.globalgate.validation.InputValidator;
+import io.globalgate.testing.Seed;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -38,30 +36,32 @@ class TwoNodesOneDatabaseTest {
     private HikariDataSource poolA;
     private HikariDataSource poolB;
     private GlobalgateStore storeA;
+    private Seed seed;
     private GatewayNode nodeA;
     private GatewayNode nodeB;
     private long integrationId;
-    private IssuedToken first;
-    private IssuedToken second;
+    private Seed.Issued first;
+    private Seed.Issued second;
 
     @BeforeEach
     void startTwoNodes() throws Exception {
         TestDatabases.MariaDbServer server = TestDatabases.mariaDbServer();
         poolA = TestDatabases.mariaDb();
         poolB = Database.pool("node-b", poolA.getJdbcUrl(), server.user(), server.password(), Duration.ofSeconds(2));
-        storeA = new GlobalgateStore(poolA, clock, new InputValidator(clock, null)).migrate();
-        GlobalgateStore storeB = new GlobalgateStore(poolB, clock, new InputValidator(clock, null));
+        storeA = new GlobalgateStore(poolA, clock).migrate();
+        seed = new Seed(storeA);
+        GlobalgateStore storeB = new GlobalgateStore(poolB, clock);
         TokenFilterConfig config = TokenFilterConfig.builder()
                 .set(TokenFilterConfig.CHANGE_POLL_INTERVAL, POLL_INTERVAL)
                 .build();
         nodeA = GatewayNode.start("A", config, storeA);
         nodeB = GatewayNode.start("B", config, storeB);
 
-        integrationId = storeA.integrations().create("alice", IntegrationStore.Input.of("ERP sync", "Nightly orders", "ops@example.com")).id();
-        first = storeA.tokens().create("alice", integrationId, "first", "30d", null);
-        second = storeA.tokens().create("alice", integrationId, "second", "never", null);
+        integrationId = seed.integration("ERP sync").id();
+        first = seed.token(integrationId, "first", "30d", null);
+        second = seed.token(integrationId, "second", "never", null);
         for (GatewayNode node : List.of(nodeA, nodeB)) {
-            for (IssuedToken token : List.of(first, second)) {
+            for (Seed.Issued token : List.of(first, second)) {
                 HttpResponse<String> response = node.get(token.value());
                 assertEquals(200, response.statusCode(), node + ": " + response.body());
                 assertEquals("hello ERP sync", response.body());
@@ -101,7 +101,7 @@ class TwoNodesOneDatabaseTest {
     @Test
     void revocationThroughNodeAIsRefusedByNodeBWithinOnePollInterval() throws Exception {
         long started = System.nanoTime();
-        storeA.tokens().revoke("alice", first.token().id());
+        seed.revoke(first.token().id());
 
         assertEquals(401, nodeA.status(first.value()), "node A shares the store that revoked: refused at once");
         Duration took = untilNodeBAnswers(401, 200, first.value(), started);
@@ -116,7 +116,7 @@ class TwoNodesOneDatabaseTest {
     @Test
     void deactivationIsRefusedByNodeBWithinOnePollIntervalAndReactivationRestoresAccess() throws Exception {
         long started = System.nanoTime();
-        storeA.integrations().setActive("alice", integrationId, false);
+        seed.setActive(integrationId, false);
 
         Duration took = untilNodeBAnswers(401, 200, first.value(), started);
         report("deactivation", took);
@@ -124,7 +124,7 @@ class TwoNodesOneDatabaseTest {
         assertTrue(nodeB.get(second.value()).body().contains("The integration of this token is inactive"));
 
         started = System.nanoTime();
-        storeA.integrations().setActive("alice", integrationId, true);
+        seed.setActive(integrationId, true);
 
         took = untilNodeBAnswers(200, 401, first.value(), started);
         report("reactivation", took);
@@ -134,7 +134,7 @@ class TwoNodesOneDatabaseTest {
     @Test
     void regenerationThroughNodeARefusesTheOldTokenOnNodeBAndItsReplacementWorksThereAtOnce() throws Exception {
         long started = System.nanoTime();
-        IssuedToken replacement = storeA.tokens().regenerate("alice", first.token().id(), Duration.ZERO);
+        Seed.Issued replacement = seed.regenerate(first.token().id());
 
         assertEquals(200, nodeB.status(replacement.value()), "a token node B never saw is looked up, not refused");
         Duration took = untilNodeBAnswers(401, 200, first.value(), started);

@@ -3,14 +3,11 @@ package io.globalgate.filter.contract;
 import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
 import io.globalgate.testing.MutableClock;
+import io.globalgate.testing.Seed;
 import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
-import io.globalgate.validation.InputValidator;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
@@ -61,6 +58,7 @@ public abstract class FilterBehaviourContract {
     protected MutableClock clock;
     protected HikariDataSource dataSource;
     protected GlobalgateStore store;
+    protected Seed seed;
     protected SimpleMeterRegistry registry;
     protected Deployment app;
     protected HttpClient http;
@@ -72,7 +70,8 @@ public abstract class FilterBehaviourContract {
     void startContainer() throws Exception {
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         dataSource = TestDatabases.h2();
-        store = new GlobalgateStore(dataSource, clock, new InputValidator(clock, null)).migrate();
+        store = new GlobalgateStore(dataSource, clock).migrate();
+        seed = new Seed(store);
         registry = new SimpleMeterRegistry();
         Map<String, Object> attributes = new HashMap<>();
         attributes.put(ContextAttributes.DATA_SOURCE, dataSource);
@@ -222,7 +221,7 @@ public abstract class FilterBehaviourContract {
         Fixture f = newToken();
         assertEquals(200, get("Bearer " + f.value()).status());
 
-        store.tokens().revoke(ACTOR, f.issued().token().id());
+        seed.revoke(f.issued().token().id());
 
         assertRefused(get("Bearer " + f.value()), 401, invalidToken("Token has been revoked"), "Token has been revoked");
     }
@@ -230,14 +229,13 @@ public abstract class FilterBehaviourContract {
     @Test
     void tokensRevokedInBulkAreRefusedOnTheVeryNextRequestAndTheOthersStillWork() throws Exception {
         Fixture first = newToken();
-        IssuedToken second = store.tokens().create(ACTOR, first.integration().id(), "second", "never", null);
-        IssuedToken kept = store.tokens().create(ACTOR, first.integration().id(), "kept", "never", null);
+        Seed.Issued second = seed.token(first.integration().id(), "second", "never", null);
+        Seed.Issued kept = seed.token(first.integration().id(), "kept", "never", null);
         for (String value : List.of(first.value(), second.value(), kept.value())) {
             assertEquals(200, get("Bearer " + value).status());
         }
 
-        assertEquals(2, store.tokens().revokeMany(ACTOR, first.integration().id(),
-                List.of(first.issued().token().id(), second.token().id())));
+        seed.revoke(first.issued().token().id(), second.token().id());
 
         assertRefused(get("Bearer " + first.value()), 401, invalidToken("Token has been revoked"), "Token has been revoked");
         assertRefused(get("Bearer " + second.value()), 401, invalidToken("Token has been revoked"), "Token has been revoked");
@@ -249,7 +247,7 @@ public abstract class FilterBehaviourContract {
         Fixture f = newToken();
         assertEquals(200, get("Bearer " + f.value()).status());
 
-        IssuedToken replacement = store.tokens().regenerate(ACTOR, f.issued().token().id(), Duration.ZERO);
+        Seed.Issued replacement = seed.regenerate(f.issued().token().id());
 
         assertRefused(get("Bearer " + f.value()), 401, invalidToken("Token has been revoked"), "Token has been revoked");
         HttpResult result = get("Bearer " + replacement.value());
@@ -262,11 +260,11 @@ public abstract class FilterBehaviourContract {
         Fixture f = newToken();
         assertEquals(200, get("Bearer " + f.value()).status());
 
-        store.integrations().setActive(ACTOR, f.integration().id(), false);
+        seed.setActive(f.integration().id(), false);
         String message = "The integration of this token is inactive";
         assertRefused(get("Bearer " + f.value()), 401, invalidToken(message), message);
 
-        store.integrations().setActive(ACTOR, f.integration().id(), true);
+        seed.setActive(f.integration().id(), true);
         assertEquals(200, get("Bearer " + f.value()).status());
     }
 
@@ -313,11 +311,11 @@ public abstract class FilterBehaviourContract {
 
         app.filter().flushUsage();
 
-        var token = store.tokens().get(f.issued().token().id());
-        assertEquals(usedAt, token.lastUsedAt(), "last used at, by the io.globalgate.Clock of the context");
-        assertEquals("127.0.0.1", token.lastUsedIp());
+        long tokenId = f.issued().token().id();
+        assertEquals(new Seed.LastUse(usedAt, "127.0.0.1"), seed.lastUse(tokenId),
+                "last used at, by the io.globalgate.Clock of the context, from the client's address");
         assertEquals(Map.of(usedAt.truncatedTo(ChronoUnit.HOURS), 1L),
-                store.usage().hourly(token.id(), usedAt.minus(Duration.ofDays(1)), usedAt.plus(Duration.ofDays(1))));
+                store.usage().hourly(tokenId, usedAt.minus(Duration.ofDays(1)), usedAt.plus(Duration.ofDays(1))));
     }
 
     @Test
@@ -390,8 +388,8 @@ public abstract class FilterBehaviourContract {
         Fixture revoked = newToken();
         Fixture inactive = newToken();
         Fixture expiring = newToken(null, clock.instant().plus(Duration.ofMinutes(1)).toString());
-        store.tokens().revoke(ACTOR, revoked.issued().token().id());
-        store.integrations().setActive(ACTOR, inactive.integration().id(), false);
+        seed.revoke(revoked.issued().token().id());
+        seed.setActive(inactive.integration().id(), false);
         String badChecksum = valid.value().substring(0, 41) + (valid.value().charAt(41) == 'x' ? 'y' : 'x');
 
         get(null);                                                   // rejected / missing
@@ -492,7 +490,7 @@ public abstract class FilterBehaviourContract {
     // ---- helpers
 
     /** An active integration of its own with one token that never expires, or expires as asked. */
-    protected record Fixture(Integration integration, IssuedToken issued) {
+    protected record Fixture(Seed.Integration integration, Seed.Issued issued) {
         String value() {
             return issued.value();
         }
@@ -504,8 +502,8 @@ public abstract class FilterBehaviourContract {
 
     protected Fixture newToken(String expiration, String expiresAt) {
         String name = getClass().getSimpleName() + " integration " + names.incrementAndGet();
-        Integration integration = store.integrations().create(ACTOR, IntegrationStore.Input.of(name, "", "ops@example.com"));
-        IssuedToken issued = store.tokens().create(ACTOR, integration.id(), "token", expiration, expiresAt);
+        Seed.Integration integration = seed.integration(name);
+        Seed.Issued issued = seed.token(integration.id(), "token", expiration, expiresAt);
         return new Fixture(integration, issued);
     }
 

@@ -5,11 +5,8 @@ import io.globalgate.filter.contract.EchoServlet;
 import io.globalgate.filter.contract.HttpResult;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.store.Integration;
-import io.globalgate.store.IntegrationStore;
-import io.globalgate.store.IssuedToken;
+import io.globalgate.testing.Seed;
 import io.globalgate.testing.tomcat.ExplodedWar;
-import io.globalgate.validation.InputValidator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -48,6 +45,7 @@ class TomcatWarDeploymentTest {
     private static URI api;
     private static HikariDataSource pool;
     private static GlobalgateStore store;
+    private static Seed seed;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -60,7 +58,8 @@ class TomcatWarDeploymentTest {
 
         // The admin side: another store over the same database, as a second node would have.
         pool = Database.pool("war-test", DATABASE_PROPERTIES.get("globalgate.jdbc.url"), "sa", "", Duration.ofSeconds(2));
-        store = new GlobalgateStore(pool, Clock.systemUTC(), new InputValidator(Clock.systemUTC(), null));
+        store = new GlobalgateStore(pool, Clock.systemUTC());
+        seed = new Seed(store);
     }
 
     @AfterAll
@@ -92,8 +91,8 @@ class TomcatWarDeploymentTest {
 
     @Test
     void tokenCreatedInTheSameDatabaseReachesTheApplicationAsItsIntegration() throws Exception {
-        Integration integration = store.integrations().create(ACTOR, IntegrationStore.Input.of("WAR client", "", "ops@example.com"));
-        IssuedToken token = store.tokens().create(ACTOR, integration.id(), "war", "30d", null);
+        Seed.Integration integration = seed.integration("WAR client");
+        Seed.Issued token = seed.token(integration.id(), "war", "30d", null);
 
         HttpResult result = get("v1/system/merchants?page=1", "Bearer " + token.value());
 
@@ -107,12 +106,12 @@ class TomcatWarDeploymentTest {
 
     @Test
     void tokenRevokedByAnotherNodeIsRefusedWithinThePollInterval() throws Exception {
-        Integration integration = store.integrations().create(ACTOR, IntegrationStore.Input.of("WAR revoked", "", "ops@example.com"));
-        IssuedToken token = store.tokens().create(ACTOR, integration.id(), "war", "never", null);
+        Seed.Integration integration = seed.integration("WAR revoked");
+        Seed.Issued token = seed.token(integration.id(), "war", "never", null);
         assertEquals(200, get("v1/system/status", "Bearer " + token.value()).status());
 
         // This store is not the filter's: only the change feed (polled every 500ms by default) can tell it.
-        store.tokens().revoke(ACTOR, token.token().id());
+        seed.revoke(token.token().id());
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         HttpResult result;
         do {

@@ -1,6 +1,6 @@
-package io.globalgate.store;
+package io.globalgate.admin.store;
 
-import io.globalgate.validation.PageRequest;
+import io.globalgate.store.Database;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.globalgate.store;
+package io.globalgate.admin.store;
 
 /** The integration or token asked for does not exist. */
 public class NotFoundException extends RuntimeException {

@@ -1,6 +1,6 @@
-package io.globalgate.store;
+package io.globalgate.admin.store;
 
-import io.globalgate.validation.PageRequest;
+import io.globalgate.store.Database;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,8 +29,8 @@ public final class AuditLog {
             Database.setInstant(ps, 1, clock.instant());
             ps.setString(2, actor);
             ps.setString(3, action);
-            setLong(ps, 4, integrationId);
-            setLong(ps, 5, tokenId);
+            Database.setLongOrNull(ps, 4, integrationId);
+            Database.setLongOrNull(ps, 5, tokenId);
             ps.setString(6, detail == null || detail.length() <= DETAIL_MAX ? detail : detail.substring(0, DETAIL_MAX - 1) + "…");
             ps.executeUpdate();
         }
@@ -71,13 +71,5 @@ public final class AuditLog {
             }
             return new Page<>(events, total);
         });
-    }
-
-    static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, java.sql.Types.BIGINT);
-        } else {
-            ps.setLong(index, value);
-        }
     }
 }

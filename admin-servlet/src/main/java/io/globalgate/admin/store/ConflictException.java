@@ -1,4 +1,4 @@
-package io.globalgate.store;
+package io.globalgate.admin.store;
 
 /** The action contradicts the current state, e.g. revoking a token that is already revoked. */
 public class ConflictException extends RuntimeException {

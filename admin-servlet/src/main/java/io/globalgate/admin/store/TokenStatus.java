@@ -1,4 +1,4 @@
-package io.globalgate.store;
+package io.globalgate.admin.store;
 
 import java.time.Instant;
 import java.util.Locale;

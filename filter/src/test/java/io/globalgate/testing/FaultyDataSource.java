@@ -1,4 +1,4 @@
-package io.globalgate.store;
+package io.globalgate.testing;
 
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
  * question than the one asked (a connection out of step with its server), and counts the
  * connections the code then aborts instead of aborting the real, pooled ones.
  */
-final class FaultyDataSource {
+public final class FaultyDataSource {
 
     private final DataSource real;
     private volatile Predicate<String> failingStatement = sql -> false;
@@ -28,11 +28,11 @@ final class FaultyDataSource {
     private volatile UnaryOperator<String> rewrite = UnaryOperator.identity();
     private final AtomicInteger aborted = new AtomicInteger();
 
-    FaultyDataSource(DataSource real) {
+    public FaultyDataSource(DataSource real) {
         this.real = real;
     }
 
-    void reset() {
+    public void reset() {
         failingStatement = sql -> false;
         commitsToFail.set(0);
         rewrite = UnaryOperator.identity();
@@ -40,27 +40,27 @@ final class FaultyDataSource {
     }
 
     /** Statements are prepared with {@code sql} changed thus: the connection answers another question. */
-    void rewriteStatements(UnaryOperator<String> sql) {
+    public void rewriteStatements(UnaryOperator<String> sql) {
         rewrite = sql;
     }
 
     /** Connections the code under test aborted (Connection.abort), since the last reset. */
-    int aborted() {
+    public int aborted() {
         return aborted.get();
     }
 
     /** Statements whose SQL matches fail when executed (the predicate may count calls). */
-    void failStatements(Predicate<String> sql) {
+    public void failStatements(Predicate<String> sql) {
         failingStatement = sql;
     }
 
     /** The next {@code n} commits fail with {@code sqlState} (40001 is what a deadlock reports). */
-    void failCommits(int n, String sqlState) {
+    public void failCommits(int n, String sqlState) {
         commitFailureState = sqlState;
         commitsToFail.set(n);
     }
 
-    DataSource dataSource() {
+    public DataSource dataSource() {
         return proxy(DataSource.class, (p, m, args) -> {
             Object result = invoke(real, m, args);
             return m.getName().equals("getConnection") ? connection((Connection) result) : result;

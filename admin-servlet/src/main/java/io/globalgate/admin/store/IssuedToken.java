@@ -1,4 +1,4 @@
-package io.globalgate.store;
+package io.globalgate.admin.store;
 
 /**
  * A token just created: the only object that ever holds its value. Show {@link #value()} once,

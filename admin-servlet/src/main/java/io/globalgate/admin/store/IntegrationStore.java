@@ -1,7 +1,9 @@
-package io.globalgate.store;
+package io.globalgate.admin.store;
 
+import io.globalgate.store.ChangeEvent;
+import io.globalgate.store.ChangeFeed;
+import io.globalgate.store.Database;
 import io.globalgate.validation.InputValidator;
-import io.globalgate.validation.PageRequest;
 import io.globalgate.validation.ValidationException;
 
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.globalgate.store;
+package io.globalgate.testing;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Plain JDBC on the store's tables, so tests check what is really in the database, not what the store says. */
-final class Rows {
+public final class Rows {
 
     private final DataSource dataSource;
 
-    Rows(DataSource dataSource) {
+    public Rows(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -24,7 +24,7 @@ final class Rows {
      * Every table of the schema but Flyway's, found at run time, so a table a later migration adds
      * is covered by "stored nothing" and "holds no token" without anyone remembering to list it.
      */
-    List<String> tables() {
+    public List<String> tables() {
         try (Connection c = dataSource.getConnection()) {
             String schema = c.getSchema() != null ? c.getSchema() : c.getCatalog();
             List<String> tables = new ArrayList<>();
@@ -44,12 +44,12 @@ final class Rows {
         }
     }
 
-    long count(String sql, Object... args) {
+    public long count(String sql, Object... args) {
         return ((Number) list(sql, args).get(0).values().iterator().next()).longValue();
     }
 
     /** Row counts of every table, to prove that a refused action stored nothing. */
-    Map<String, Long> counts() {
+    public Map<String, Long> counts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String table : tables()) {
             counts.put(table, count("SELECT COUNT(*) FROM " + table));
@@ -57,7 +57,7 @@ final class Rows {
         return counts;
     }
 
-    Map<String, Object> one(String sql, Object... args) {
+    public Map<String, Object> one(String sql, Object... args) {
         List<Map<String, Object>> rows = list(sql, args);
         if (rows.size() != 1) {
             throw new AssertionError("expected one row of " + sql + ", got " + rows.size());
@@ -66,7 +66,7 @@ final class Rows {
     }
 
     /** Each row as column label (lower case) to value. */
-    List<Map<String, Object>> list(String sql, Object... args) {
+    public List<Map<String, Object>> list(String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);

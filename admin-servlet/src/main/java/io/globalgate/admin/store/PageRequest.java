@@ -1,4 +1,4 @@
-package io.globalgate.validation;
+package io.globalgate.admin.store;
 
 /** One page of a listing: 1-based page number and its size. */
 public record PageRequest(int page, int size) {

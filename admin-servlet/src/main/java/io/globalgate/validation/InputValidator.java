@@ -1,5 +1,6 @@
 package io.globalgate.validation;
 
+import io.globalgate.admin.store.PageRequest;
 import io.globalgate.token.ExpirationPolicy;
 
 import java.time.Clock;

@@ -1,0 +1,77 @@
+package io.globalgate.store;
+
+import io.globalgate.token.TokenHash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What the filter reads of the {@code access_token} table: the decision on one token, and the counts for the gauges. */
+public final class TokenLookup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenLookup.class);
+
+    private final Database db;
+    private final Clock clock;
+
+    TokenLookup(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /**
+     * What the filter needs to decide on a token; empty when no token has this hash. The row must
+     * carry the hash asked for: a connection that answers with another token's row (a driver or
+     * pool out of step with its server) would let one integration's token act as another's, so
+     * such an answer is refused as the store being unavailable and the connection is discarded.
+     */
+    public Optional<TokenDecision> findDecision(TokenHash hash) {
+        byte[] asked = hash.toBytes();
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT t.id, t.integration_id, t.expires_at, t.revoked_at, i.name, i.active, t.token_hash"
+                            + " FROM access_token t JOIN integration i ON i.id = t.integration_id WHERE t.token_hash = ?")) {
+                ps.setBytes(1, asked);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    if (!Arrays.equals(asked, rs.getBytes("token_hash"))) {
+                        db.discard(c);
+                        LOG.error("The database answered a token lookup with the row of another token (token {});"
+                                + " the connection is discarded and the request answered 503", rs.getLong("id"));
+                        throw new StoreUnavailableException("Globalgate store answered a token lookup with another token's row", null);
+                    }
+                    return Optional.of(new TokenDecision(rs.getLong("id"), rs.getLong("integration_id"), rs.getString("name"),
+                            rs.getBoolean("active"), Database.getInstant(rs, "expires_at"), Database.getInstant(rs, "revoked_at")));
+                }
+            }
+        });
+    }
+
+    /** Counts for the metrics: tokens neither revoked nor expired, and those of them expiring within {@code window}. */
+    public TokenCounts counts(Duration window) {
+        Instant now = clock.instant();
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(CASE WHEN expires_at <= ? THEN 1 ELSE 0 END), 0)"
+                    + " FROM access_token WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)")) {
+                Database.setInstant(ps, 1, now.plus(window));
+                Database.setInstant(ps, 2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new TokenCounts(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        });
+    }
+
+    /** Tokens neither revoked nor expired, and those of them expiring within the window asked for. */
+    public record TokenCounts(long active, long expiringSoon) {
+    }
+}
