@@ -34,13 +34,12 @@ import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The JSON management API of CONTRACT.md. Bodies must be {@code application/json} (with the
@@ -56,18 +55,10 @@ final class ApiHandler {
     /** How much of a refused body is read and dropped rather than left on the connection. */
     static final int MAX_DISCARD_BYTES = 1024 * 1024;
 
-    private static final Pattern INTEGRATIONS = Pattern.compile("/integrations");
-    private static final Pattern INTEGRATION = Pattern.compile("/integrations/(\\d{1,18})");
-    private static final Pattern INTEGRATION_TOKENS = Pattern.compile("/integrations/(\\d{1,18})/tokens");
-    private static final Pattern INTEGRATION_REVOKE = Pattern.compile("/integrations/(\\d{1,18})/tokens/revoke");
-    private static final Pattern TOKEN = Pattern.compile("/tokens/(\\d{1,18})");
-    private static final Pattern TOKEN_REVOKE = Pattern.compile("/tokens/(\\d{1,18})/revoke");
-    private static final Pattern TOKEN_REGENERATE = Pattern.compile("/tokens/(\\d{1,18})/regenerate");
-    private static final Pattern AUDIT = Pattern.compile("/audit");
-
     private final ManagementStore store;
     private final ObjectMapper mapper;
     private final ApiViews views;
+    private final Routes routes = new Routes();
 
     ApiHandler(ManagementStore store) {
         this.store = store;
@@ -79,6 +70,14 @@ final class ApiHandler {
         this.mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(32).maxNumberLength(40).maxStringLength(MAX_BODY_BYTES).build());
         this.views = new ApiViews(mapper);
+        routes.path("/integrations").on("GET", this::listIntegrations).on("POST", this::createIntegration);
+        routes.path("/integrations/{id}").on("GET", this::getIntegration).on("PATCH", this::updateIntegration);
+        routes.path("/integrations/{id}/tokens").on("GET", this::listTokens).on("POST", this::createToken);
+        routes.path("/integrations/{id}/tokens/revoke").on("POST", this::revokeTokens);
+        routes.path("/tokens/{id}").on("GET", this::getToken);
+        routes.path("/tokens/{id}/revoke").on("POST", this::revokeToken);
+        routes.path("/tokens/{id}/regenerate").on("POST", this::regenerateToken);
+        routes.path("/audit").on("GET", this::listAudit);
     }
 
     void handle(String path, HttpServletRequest req, HttpServletResponse res, String actor) throws IOException {
@@ -135,97 +134,53 @@ final class ApiHandler {
     }
 
     private void route(String path, String method, HttpServletRequest req, HttpServletResponse res, String actor) throws IOException {
-        Matcher m;
-        if (INTEGRATIONS.matcher(path).matches()) {
-            if (allow(method, res, "GET", "POST")) {
-                if (method.equals("GET")) {
-                    listIntegrations(req, res);
-                } else {
-                    JsonNode body = body(req, Set.of("name", "description", "notificationEmail"));
-                    Integration created = store.integrations().create(actor, IntegrationStore.Input.of(
-                            text(body, "name"), text(body, "description"), text(body, "notificationEmail")));
-                    res.setHeader("Location", req.getContextPath() + req.getServletPath() + "/api/v1/integrations/" + created.id());
-                    send(res, 201, views.integration(created));
-                }
-            }
-        } else if ((m = INTEGRATION.matcher(path)).matches()) {
-            long id = Long.parseLong(m.group(1));
-            if (allow(method, res, "GET", "PATCH")) {
-                if (method.equals("GET")) {
-                    send(res, 200, views.integration(store.integrations().get(id)));
-                } else {
-                    JsonNode body = body(req, Set.of("name", "description", "notificationEmail", "active"));
-                    if (body.isEmpty()) {
-                        throw new ApiException(400, "validation", "Give at least one of name, description, notificationEmail, active");
-                    }
-                    Integration updated = store.integrations().update(actor, id, new IntegrationStore.Input(
-                            text(body, "name"), text(body, "description"), text(body, "notificationEmail"), bool(body, "active")));
-                    send(res, 200, views.integration(updated));
-                }
-            }
-        } else if ((m = INTEGRATION_TOKENS.matcher(path)).matches()) {
-            long id = Long.parseLong(m.group(1));
-            if (allow(method, res, "GET", "POST")) {
-                if (method.equals("GET")) {
-                    listTokens(id, req, res);
-                } else {
-                    JsonNode body = body(req, Set.of("name", "expiration", "expiresAt"));
-                    IssuedToken issued = store.tokens().create(actor, id, text(body, "name"), text(body, "expiration"), text(body, "expiresAt"));
-                    sendIssued(req, res, issued);
-                }
-            }
-        } else if ((m = INTEGRATION_REVOKE.matcher(path)).matches()) {
-            long id = Long.parseLong(m.group(1));
-            if (allow(method, res, "POST")) {
-                JsonNode body = body(req, Set.of("ids"));
-                int revoked = store.tokens().revokeMany(actor, id, ids(body));
-                ObjectNode answer = views.object();
-                answer.put("revoked", revoked);
-                send(res, 200, answer);
-            }
-        } else if ((m = TOKEN.matcher(path)).matches()) {
-            if (allow(method, res, "GET")) {
-                send(res, 200, views.token(store.tokens().get(Long.parseLong(m.group(1))), store.clock().instant()));
-            }
-        } else if ((m = TOKEN_REVOKE.matcher(path)).matches()) {
-            if (allow(method, res, "POST")) {
-                optionalBody(req, Set.of());
-                AccessToken revoked = store.tokens().revoke(actor, Long.parseLong(m.group(1)));
-                send(res, 200, views.token(revoked, store.clock().instant()));
-            }
-        } else if ((m = TOKEN_REGENERATE.matcher(path)).matches()) {
-            if (allow(method, res, "POST")) {
-                JsonNode body = optionalBody(req, Set.of("graceSeconds"));
-                Long grace = longValue(body, "graceSeconds");
-                IssuedToken issued = store.tokens().regenerate(actor, Long.parseLong(m.group(1)), store.validator().grace(grace));
-                sendIssued(req, res, issued);
-            }
-        } else if (AUDIT.matcher(path).matches()) {
-            if (allow(method, res, "GET")) {
-                Long integrationId = queryLong(req, "integrationId");
-                Page<AuditEvent> page = store.audit().list(integrationId, page(req));
-                ObjectNode answer = views.object();
-                ArrayNode events = answer.putArray("events");
-                page.items().forEach(e -> events.add(views.audit(e)));
-                answer.put("total", page.total());
-                send(res, 200, answer);
-            }
+        Routes.Match match = routes.match(method, path);
+        if (match instanceof Routes.Found found) {
+            found.endpoint().handle(new Routes.Call(req, res, actor, found.id()));
+        } else if (match instanceof Routes.WrongMethod wrong) {
+            res.setHeader("Allow", String.join(", ", wrong.allowed()));
+            throw new ApiException(405, "validation", "Method " + clip(method) + " is not allowed here; use "
+                    + String.join(" or ", wrong.allowed()));
         } else {
             throw new ApiException(404, "not_found", "No such API path: " + (path.length() > 200 ? path.substring(0, 200) + "…" : path));
         }
     }
 
-    private void listIntegrations(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        Page<Integration> page = store.integrations().list(req.getParameter("q"), page(req));
+    // ---- endpoints, one per method and path
+
+    private void listIntegrations(Routes.Call call) throws IOException {
+        Page<Integration> page = store.integrations().list(call.request().getParameter("q"), page(call.request()));
         ObjectNode answer = views.object();
         ArrayNode items = answer.putArray("integrations");
         page.items().forEach(i -> items.add(views.integration(i)));
         answer.put("total", page.total());
-        send(res, 200, answer);
+        send(call.response(), 200, answer);
     }
 
-    private void listTokens(long integrationId, HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String statusParam = req.getParameter("status");
+    private void createIntegration(Routes.Call call) throws IOException {
+        JsonNode body = body(call.request(), Set.of("name", "description", "notificationEmail"));
+        Integration created = store.integrations().create(call.actor(), IntegrationStore.Input.of(
+                text(body, "name"), text(body, "description"), text(body, "notificationEmail")));
+        call.response().setHeader("Location", apiBase(call.request()) + "/integrations/" + created.id());
+        send(call.response(), 201, views.integration(created));
+    }
+
+    private void getIntegration(Routes.Call call) throws IOException {
+        send(call.response(), 200, views.integration(store.integrations().get(call.id())));
+    }
+
+    private void updateIntegration(Routes.Call call) throws IOException {
+        JsonNode body = body(call.request(), Set.of("name", "description", "notificationEmail", "active"));
+        if (body.isEmpty()) {
+            throw new ApiException(400, "validation", "Give at least one of name, description, notificationEmail, active");
+        }
+        Integration updated = store.integrations().update(call.actor(), call.id(), new IntegrationStore.Input(
+                text(body, "name"), text(body, "description"), text(body, "notificationEmail"), bool(body, "active")));
+        send(call.response(), 200, views.integration(updated));
+    }
+
+    private void listTokens(Routes.Call call) throws IOException {
+        String statusParam = call.request().getParameter("status");
         TokenStatus status = null;
         if (statusParam != null && !statusParam.isEmpty()) {
             status = TokenStatus.fromCode(statusParam.toLowerCase(Locale.ROOT));
@@ -233,16 +188,62 @@ final class ApiHandler {
                 throw new ValidationException("status", "must be one of active, expired, revoked");
             }
         }
-        Page<AccessToken> page = store.tokens().list(integrationId, status, page(req));
+        Page<AccessToken> page = store.tokens().list(call.id(), status, page(call.request()));
         ObjectNode answer = views.object();
         ArrayNode items = answer.putArray("tokens");
         page.items().forEach(t -> items.add(views.token(t, store.clock().instant())));
         answer.put("total", page.total());
-        send(res, 200, answer);
+        send(call.response(), 200, answer);
+    }
+
+    private void createToken(Routes.Call call) throws IOException {
+        JsonNode body = body(call.request(), Set.of("name", "expiration", "expiresAt"));
+        IssuedToken issued = store.tokens().create(call.actor(), call.id(), text(body, "name"), text(body, "expiration"),
+                text(body, "expiresAt"));
+        sendIssued(call.request(), call.response(), issued);
+    }
+
+    private void revokeTokens(Routes.Call call) throws IOException {
+        JsonNode body = body(call.request(), Set.of("ids"));
+        int revoked = store.tokens().revokeMany(call.actor(), call.id(), ids(body));
+        ObjectNode answer = views.object();
+        answer.put("revoked", revoked);
+        send(call.response(), 200, answer);
+    }
+
+    private void getToken(Routes.Call call) throws IOException {
+        send(call.response(), 200, views.token(store.tokens().get(call.id()), store.clock().instant()));
+    }
+
+    private void revokeToken(Routes.Call call) throws IOException {
+        optionalBody(call.request(), Set.of());
+        AccessToken revoked = store.tokens().revoke(call.actor(), call.id());
+        send(call.response(), 200, views.token(revoked, store.clock().instant()));
+    }
+
+    private void regenerateToken(Routes.Call call) throws IOException {
+        JsonNode body = optionalBody(call.request(), Set.of("graceSeconds"));
+        Long grace = longValue(body, "graceSeconds");
+        IssuedToken issued = store.tokens().regenerate(call.actor(), call.id(), grace == null ? null : Duration.ofSeconds(grace));
+        sendIssued(call.request(), call.response(), issued);
+    }
+
+    private void listAudit(Routes.Call call) throws IOException {
+        Long integrationId = queryLong(call.request(), "integrationId");
+        Page<AuditEvent> page = store.audit().list(integrationId, page(call.request()));
+        ObjectNode answer = views.object();
+        ArrayNode events = answer.putArray("events");
+        page.items().forEach(e -> events.add(views.audit(e)));
+        answer.put("total", page.total());
+        send(call.response(), 200, answer);
+    }
+
+    private static String apiBase(HttpServletRequest req) {
+        return req.getContextPath() + req.getServletPath() + "/api/v1";
     }
 
     private void sendIssued(HttpServletRequest req, HttpServletResponse res, IssuedToken issued) throws IOException {
-        res.setHeader("Location", req.getContextPath() + req.getServletPath() + "/api/v1/tokens/" + issued.token().id());
+        res.setHeader("Location", apiBase(req) + "/tokens/" + issued.token().id());
         send(res, 201, views.issued(issued, store.clock().instant()));
     }
 
@@ -362,10 +363,6 @@ final class ApiHandler {
         if (n == null || !n.isArray()) {
             throw new ValidationException("ids", "must be an array of token ids");
         }
-        if (n.size() > io.globalgate.validation.InputValidator.REVOKE_IDS_MAX) {
-            throw new ValidationException("ids", "must list at most " + io.globalgate.validation.InputValidator.REVOKE_IDS_MAX
-                    + " token ids (was " + n.size() + ")");
-        }
         List<Long> ids = new ArrayList<>();
         for (JsonNode element : n) {
             if (!element.isIntegralNumber() || !element.canConvertToLong()) {
@@ -377,16 +374,6 @@ final class ApiHandler {
     }
 
     // ---- answers
-
-    private static boolean allow(String method, HttpServletResponse res, String... allowed) {
-        for (String a : allowed) {
-            if (a.equals(method)) {
-                return true;
-            }
-        }
-        res.setHeader("Allow", String.join(", ", allowed));
-        throw new ApiException(405, "validation", "Method " + clip(method) + " is not allowed here; use " + String.join(" or ", allowed));
-    }
 
     private void send(HttpServletResponse res, int status, JsonNode body) throws IOException {
         byte[] bytes = mapper.writeValueAsBytes(body);

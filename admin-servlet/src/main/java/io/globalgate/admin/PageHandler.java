@@ -46,8 +46,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The admin pages. GETs render; POSTs act and then redirect (Post/Redirect/Get) to a fixed path
@@ -62,23 +60,29 @@ final class PageHandler {
     private static final String ISSUED = "io.globalgate.admin.issued";
     private static final int MAX_FORM_FIELD = 10_000;
 
-    private static final Pattern INTEGRATION = Pattern.compile("/integrations/(\\d{1,18})");
-    private static final Pattern INTEGRATION_EDIT = Pattern.compile("/integrations/(\\d{1,18})/edit");
-    private static final Pattern NEW_TOKEN = Pattern.compile("/integrations/(\\d{1,18})/tokens/new");
-    private static final Pattern TOKENS = Pattern.compile("/integrations/(\\d{1,18})/tokens");
-    private static final Pattern TEST_EMAIL = Pattern.compile("/integrations/(\\d{1,18})/test-email");
-    private static final Pattern MASS_REVOKE = Pattern.compile("/integrations/(\\d{1,18})/tokens/revoke");
-    private static final Pattern TOKEN = Pattern.compile("/tokens/(\\d{1,18})");
-    private static final Pattern TOKEN_CREATED = Pattern.compile("/tokens/(\\d{1,18})/created");
-    private static final Pattern TOKEN_REVOKE = Pattern.compile("/tokens/(\\d{1,18})/revoke");
-    private static final Pattern TOKEN_REGENERATE = Pattern.compile("/tokens/(\\d{1,18})/regenerate");
-
     private final ManagementStore store;
     private final TemplateEngine templates;
+    private final Routes routes = new Routes();
 
     PageHandler(ManagementStore store, TemplateEngine templates) {
         this.store = store;
         this.templates = templates;
+        // GET also serves HEAD. A POST is answered with a redirect (or the form again, with its errors).
+        routes.path("").on("GET", this::integrationsPage);
+        routes.path("/").on("GET", this::integrationsPage);
+        routes.path("/integrations").on("POST", this::createIntegration);
+        routes.path("/integrations/new").on("GET", this::newIntegrationForm);
+        routes.path("/integrations/{id}").on("GET", this::integrationPage).on("POST", this::updateIntegration);
+        routes.path("/integrations/{id}/edit").on("GET", this::editIntegrationForm);
+        routes.path("/integrations/{id}/tokens").on("POST", this::createToken);
+        routes.path("/integrations/{id}/tokens/new").on("GET", this::newTokenForm);
+        routes.path("/integrations/{id}/tokens/revoke").on("POST", this::revokeTokens);
+        routes.path("/integrations/{id}/test-email").on("POST", this::sendTestEmail);
+        routes.path("/tokens/{id}").on("GET", this::tokenPage);
+        routes.path("/tokens/{id}/created").on("GET", this::tokenCreatedPage);
+        routes.path("/tokens/{id}/revoke").on("POST", this::revokeToken);
+        routes.path("/tokens/{id}/regenerate").on("POST", this::regenerateToken);
+        routes.path("/audit").on("GET", this::auditPage);
     }
 
     void handle(String path, HttpServletRequest req, HttpServletResponse res, String actor) throws IOException {
@@ -92,9 +96,9 @@ final class PageHandler {
                             + "Reload the page and try again.");
                     return;
                 }
-                handlePost(path, req, res, actor);
+                route("POST", path, req, res, actor);
             } else if (req.getMethod().equals("GET") || req.getMethod().equals("HEAD")) {
-                handleGet(path, req, res);
+                route("GET", path, req, res, actor);
             } else {
                 res.setHeader("Allow", "GET, HEAD, POST");
                 error(req, res, 405, "Method not allowed");
@@ -112,159 +116,196 @@ final class PageHandler {
         }
     }
 
-    private void handleGet(String path, HttpServletRequest req, HttpServletResponse res) throws IOException {
-        Matcher m;
-        if (path.isEmpty() || path.equals("/")) {
-            String q = param(req, "q");
-            PageRequest pr = page(req);
-            Page<Integration> page = store.integrations().list(q, pr);
-            render(res, "integrations", new IntegrationsPage(layout(req, "Global Integrations"), page.items(),
-                    paging(req, pr, page.total(), "/?" + (q == null ? "" : "q=" + enc(q) + "&")), q == null ? "" : q));
-        } else if (path.equals("/integrations/new")) {
-            render(res, "integration-form", new IntegrationFormPage(layout(req, "New Integration"), null, "", "", "", true, Map.of()));
-        } else if ((m = INTEGRATION_EDIT.matcher(path)).matches()) {
-            Integration i = store.integrations().get(id(m));
-            render(res, "integration-form", new IntegrationFormPage(layout(req, "Edit " + i.name()), i.id(), i.name(),
-                    i.description(), i.notificationEmail(), i.active(), Map.of()));
-        } else if ((m = INTEGRATION.matcher(path)).matches()) {
-            Integration i = store.integrations().get(id(m));
-            String statusParam = param(req, "status");
-            TokenStatus status = statusParam == null ? null : TokenStatus.fromCode(statusParam);
-            PageRequest pr = page(req);
-            Page<AccessToken> tokens = store.tokens().list(i.id(), status, pr);
-            String linkBase = "/integrations/" + i.id() + "?" + (status == null ? "" : "status=" + status.code() + "&");
-            render(res, "integration", new IntegrationPage(layout(req, i.name()), i, tokens.items(),
-                    paging(req, pr, tokens.total(), linkBase), status == null ? null : status.code(), store.clock().instant(),
-                    store.notifications().list(i.id(), PageRequest.first(10)).items()));
-        } else if ((m = NEW_TOKEN.matcher(path)).matches()) {
-            Integration i = store.integrations().get(id(m));
-            render(res, "token-form", tokenForm(req, i, "", defaultPolicy(), "", Map.of()));
-        } else if ((m = TOKEN_CREATED.matcher(path)).matches()) {
-            AccessToken token = store.tokens().get(id(m));
-            Integration i = store.integrations().get(token.integrationId());
-            IssuedToken issued = takeIssued(req, token.id());
-            render(res, "token-created", new TokenCreatedPage(layout(req, "Token " + token.name()), i, token,
-                    issued == null ? null : issued.value(), issued == null ? null : issued.replaces()));
-        } else if ((m = TOKEN.matcher(path)).matches()) {
-            AccessToken token = store.tokens().get(id(m));
-            Integration i = store.integrations().get(token.integrationId());
-            AccessToken successor = token.replacedBy() == null ? null : store.tokens().get(token.replacedBy());
-            render(res, "token", new TokenPage(layout(req, token.name()), i, token, store.tokens().replacedBy(token.id()),
-                    successor, store.clock().instant()));
-        } else if (path.equals("/audit")) {
-            String integrationParam = param(req, "integrationId");
-            Integration i = null;
-            if (integrationParam != null) {
-                if (!integrationParam.matches("\\d{1,18}")) {
-                    throw new NotFoundException("integration " + clip(integrationParam) + " does not exist");
-                }
-                i = store.integrations().get(Long.parseLong(integrationParam));
-            }
-            PageRequest pr = page(req);
-            Page<AuditEvent> events = store.audit().list(i == null ? null : i.id(), pr);
-            render(res, "audit", new AuditPage(layout(req, "Audit log"), events.items(),
-                    paging(req, pr, events.total(), "/audit?" + (i == null ? "" : "integrationId=" + i.id() + "&")), i));
+    /** A path this servlet does not serve with this method is no page of ours, whatever other method it has. */
+    private void route(String method, String path, HttpServletRequest req, HttpServletResponse res, String actor) throws IOException {
+        if (routes.match(method, path) instanceof Routes.Found found) {
+            found.endpoint().handle(new Routes.Call(req, res, actor, found.id()));
         } else {
             error(req, res, 404, "No such page");
         }
     }
 
-    private void handlePost(String path, HttpServletRequest req, HttpServletResponse res, String actor) throws IOException {
-        Matcher m;
-        if (path.equals("/integrations")) {
-            String name = form(req, "name");
-            String description = form(req, "description");
-            String email = form(req, "notificationEmail");
-            try {
-                Integration created = store.integrations().create(actor, IntegrationStore.Input.of(name, description, email));
-                flash(req, "Integration “" + created.name() + "” saved. Now create its first Global API access token.");
-                redirect(req, res, "/integrations/" + created.id() + "/tokens/new");
-            } catch (ValidationException e) {
-                res.setStatus(400);
-                render(res, "integration-form", new IntegrationFormPage(layout(req, "New Integration"), null,
-                        orEmpty(name), orEmpty(description), orEmpty(email), true, errors(e)));
+    // ---- pages (GET)
+
+    private void integrationsPage(Routes.Call call) throws IOException {
+        HttpServletRequest req = call.request();
+        String q = param(req, "q");
+        PageRequest pr = page(req);
+        Page<Integration> page = store.integrations().list(q, pr);
+        render(call.response(), "integrations", new IntegrationsPage(layout(req, "Global Integrations"), page.items(),
+                paging(req, pr, page.total(), "/?" + (q == null ? "" : "q=" + enc(q) + "&")), q == null ? "" : q));
+    }
+
+    private void newIntegrationForm(Routes.Call call) throws IOException {
+        render(call.response(), "integration-form", new IntegrationFormPage(layout(call.request(), "New Integration"), null, "", "", "",
+                true, Map.of()));
+    }
+
+    private void editIntegrationForm(Routes.Call call) throws IOException {
+        Integration i = store.integrations().get(call.id());
+        render(call.response(), "integration-form", new IntegrationFormPage(layout(call.request(), "Edit " + i.name()), i.id(), i.name(),
+                i.description(), i.notificationEmail(), i.active(), Map.of()));
+    }
+
+    private void integrationPage(Routes.Call call) throws IOException {
+        HttpServletRequest req = call.request();
+        Integration i = store.integrations().get(call.id());
+        String statusParam = param(req, "status");
+        TokenStatus status = statusParam == null ? null : TokenStatus.fromCode(statusParam);
+        PageRequest pr = page(req);
+        Page<AccessToken> tokens = store.tokens().list(i.id(), status, pr);
+        String linkBase = "/integrations/" + i.id() + "?" + (status == null ? "" : "status=" + status.code() + "&");
+        render(call.response(), "integration", new IntegrationPage(layout(req, i.name()), i, tokens.items(),
+                paging(req, pr, tokens.total(), linkBase), status == null ? null : status.code(), store.clock().instant(),
+                store.notifications().list(i.id(), PageRequest.first(10)).items()));
+    }
+
+    private void newTokenForm(Routes.Call call) throws IOException {
+        Integration i = store.integrations().get(call.id());
+        render(call.response(), "token-form", tokenForm(call.request(), i, "", defaultPolicy(), "", Map.of()));
+    }
+
+    private void tokenCreatedPage(Routes.Call call) throws IOException {
+        AccessToken token = store.tokens().get(call.id());
+        Integration i = store.integrations().get(token.integrationId());
+        IssuedToken issued = takeIssued(call.request(), token.id());
+        render(call.response(), "token-created", new TokenCreatedPage(layout(call.request(), "Token " + token.name()), i, token,
+                issued == null ? null : issued.value(), issued == null ? null : issued.replaces()));
+    }
+
+    private void tokenPage(Routes.Call call) throws IOException {
+        AccessToken token = store.tokens().get(call.id());
+        Integration i = store.integrations().get(token.integrationId());
+        AccessToken successor = token.replacedBy() == null ? null : store.tokens().get(token.replacedBy());
+        render(call.response(), "token", new TokenPage(layout(call.request(), token.name()), i, token,
+                store.tokens().replacedBy(token.id()), successor, store.clock().instant()));
+    }
+
+    private void auditPage(Routes.Call call) throws IOException {
+        HttpServletRequest req = call.request();
+        String integrationParam = param(req, "integrationId");
+        Integration i = null;
+        if (integrationParam != null) {
+            if (!integrationParam.matches("\\d{1,18}")) {
+                throw new NotFoundException("integration " + clip(integrationParam) + " does not exist");
             }
-        } else if ((m = INTEGRATION.matcher(path)).matches()) {
-            long id = id(m);
-            String name = form(req, "name");
-            String description = form(req, "description");
-            String email = form(req, "notificationEmail");
-            String activeParam = form(req, "active");
-            Boolean active = activeParam == null ? null : switch (activeParam) {
-                case "true" -> Boolean.TRUE;
-                case "false" -> Boolean.FALSE;
-                default -> throw new ValidationException("active", "must be Yes or No");
-            };
-            try {
-                Integration updated = store.integrations().update(actor, id,
-                        new IntegrationStore.Input(name == null ? "" : name, description == null ? "" : description,
-                                email == null ? "" : email, active));
-                flash(req, "Integration “" + updated.name() + "” saved.");
-                redirect(req, res, "/integrations/" + id);
-            } catch (ValidationException e) {
-                Integration current = store.integrations().get(id);
-                res.setStatus(400);
-                render(res, "integration-form", new IntegrationFormPage(layout(req, "Edit " + current.name()), id,
-                        orEmpty(name), orEmpty(description), orEmpty(email), active == null ? current.active() : active, errors(e)));
-            }
-        } else if ((m = TOKENS.matcher(path)).matches()) {
-            Integration i = store.integrations().get(id(m));
-            String name = form(req, "name");
-            String expiration = form(req, "expiration");
-            String expiresAtField = form(req, "expiresAt");
-            try {
-                String expiresAt = null;
-                if (ExpirationPolicy.CUSTOM.equals(expiration)) {
-                    expiresAt = customInstant(expiresAtField);
-                    expiration = null;
-                }
-                IssuedToken issued = store.tokens().create(actor, i.id(), name, expiration, expiresAt);
-                keepIssued(req, issued);
-                redirect(req, res, "/tokens/" + issued.token().id() + "/created");
-            } catch (ValidationException e) {
-                res.setStatus(400);
-                render(res, "token-form", tokenForm(req, i, orEmpty(name), form(req, "expiration"), orEmpty(expiresAtField), errors(e)));
-            }
-        } else if ((m = MASS_REVOKE.matcher(path)).matches()) {
-            long integrationId = id(m);
-            String[] values = req.getParameterValues("ids");
-            List<Long> ids = new ArrayList<>();
-            if (values != null) {
-                for (String v : values) {
-                    if (!v.matches("\\d{1,18}")) {
-                        throw new ValidationException("ids", "must contain only token ids");
-                    }
-                    ids.add(Long.parseLong(v));
-                }
-            }
-            if (ids.isEmpty()) {
-                flash(req, "Select the tokens to revoke first.");
-            } else {
-                int revoked = store.tokens().revokeMany(actor, integrationId, ids);
-                flash(req, revoked == 1 ? "1 token revoked." : revoked + " tokens revoked.");
-            }
-            redirect(req, res, "/integrations/" + integrationId);
-        } else if ((m = TEST_EMAIL.matcher(path)).matches()) {
-            Integration i = store.integrations().get(id(m));
-            store.notifications().enqueueTest(actor, i.id());
-            flash(req, "A test e-mail to " + i.notificationEmail() + " is queued; its status shows under Notifications.");
-            redirect(req, res, "/integrations/" + i.id());
-        } else if ((m = TOKEN_REVOKE.matcher(path)).matches()) {
-            AccessToken revoked = store.tokens().revoke(actor, id(m));
-            flash(req, "Token “" + revoked.name() + "” revoked.");
-            redirect(req, res, "/tokens/" + revoked.id());
-        } else if ((m = TOKEN_REGENERATE.matcher(path)).matches()) {
-            String grace = form(req, "grace");
-            if (grace != null && !grace.matches("\\d{1,7}")) {
-                throw new ValidationException("grace", "must be one of the offered periods");
-            }
-            Duration gracePeriod = store.validator().grace(grace == null ? 0L : Long.parseLong(grace));
-            IssuedToken issued = store.tokens().regenerate(actor, id(m), gracePeriod);
-            keepIssued(req, issued);
-            redirect(req, res, "/tokens/" + issued.token().id() + "/created");
-        } else {
-            error(req, res, 404, "No such page");
+            i = store.integrations().get(Long.parseLong(integrationParam));
         }
+        PageRequest pr = page(req);
+        Page<AuditEvent> events = store.audit().list(i == null ? null : i.id(), pr);
+        render(call.response(), "audit", new AuditPage(layout(req, "Audit log"), events.items(),
+                paging(req, pr, events.total(), "/audit?" + (i == null ? "" : "integrationId=" + i.id() + "&")), i));
+    }
+
+    // ---- actions (POST)
+
+    private void createIntegration(Routes.Call call) throws IOException {
+        HttpServletRequest req = call.request();
+        String name = form(req, "name");
+        String description = form(req, "description");
+        String email = form(req, "notificationEmail");
+        try {
+            Integration created = store.integrations().create(call.actor(), IntegrationStore.Input.of(name, description, email));
+            flash(req, "Integration “" + created.name() + "” saved. Now create its first Global API access token.");
+            redirect(req, call.response(), "/integrations/" + created.id() + "/tokens/new");
+        } catch (ValidationException e) {
+            call.response().setStatus(400);
+            render(call.response(), "integration-form", new IntegrationFormPage(layout(req, "New Integration"), null,
+                    orEmpty(name), orEmpty(description), orEmpty(email), true, errors(e)));
+        }
+    }
+
+    private void updateIntegration(Routes.Call call) throws IOException {
+        HttpServletRequest req = call.request();
+        long id = call.id();
+        String name = form(req, "name");
+        String description = form(req, "description");
+        String email = form(req, "notificationEmail");
+        String activeParam = form(req, "active");
+        Boolean active = activeParam == null ? null : switch (activeParam) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new ValidationException("active", "must be Yes or No");
+        };
+        try {
+            Integration updated = store.integrations().update(call.actor(), id,
+                    new IntegrationStore.Input(name == null ? "" : name, description == null ? "" : description,
+                            email == null ? "" : email, active));
+            flash(req, "Integration “" + updated.name() + "” saved.");
+            redirect(req, call.response(), "/integrations/" + id);
+        } catch (ValidationException e) {
+            Integration current = store.integrations().get(id);
+            call.response().setStatus(400);
+            render(call.response(), "integration-form", new IntegrationFormPage(layout(req, "Edit " + current.name()), id,
+                    orEmpty(name), orEmpty(description), orEmpty(email), active == null ? current.active() : active, errors(e)));
+        }
+    }
+
+    private void createToken(Routes.Call call) throws IOException {
+        HttpServletRequest req = call.request();
+        Integration i = store.integrations().get(call.id());
+        String name = form(req, "name");
+        String expiration = form(req, "expiration");
+        String expiresAtField = form(req, "expiresAt");
+        try {
+            String expiresAt = null;
+            if (ExpirationPolicy.CUSTOM.equals(expiration)) {
+                expiresAt = customInstant(expiresAtField);
+                expiration = null;
+            }
+            IssuedToken issued = store.tokens().create(call.actor(), i.id(), name, expiration, expiresAt);
+            keepIssued(req, issued);
+            redirect(req, call.response(), "/tokens/" + issued.token().id() + "/created");
+        } catch (ValidationException e) {
+            call.response().setStatus(400);
+            render(call.response(), "token-form", tokenForm(req, i, orEmpty(name), form(req, "expiration"), orEmpty(expiresAtField),
+                    errors(e)));
+        }
+    }
+
+    private void revokeTokens(Routes.Call call) {
+        HttpServletRequest req = call.request();
+        long integrationId = call.id();
+        String[] values = req.getParameterValues("ids");
+        List<Long> ids = new ArrayList<>();
+        if (values != null) {
+            for (String v : values) {
+                if (!v.matches("\\d{1,18}")) {
+                    throw new ValidationException("ids", "must contain only token ids");
+                }
+                ids.add(Long.parseLong(v));
+            }
+        }
+        if (ids.isEmpty()) {
+            flash(req, "Select the tokens to revoke first.");
+        } else {
+            int revoked = store.tokens().revokeMany(call.actor(), integrationId, ids);
+            flash(req, revoked == 1 ? "1 token revoked." : revoked + " tokens revoked.");
+        }
+        redirect(req, call.response(), "/integrations/" + integrationId);
+    }
+
+    private void sendTestEmail(Routes.Call call) {
+        Integration i = store.integrations().get(call.id());
+        store.notifications().enqueueTest(call.actor(), i.id());
+        flash(call.request(), "A test e-mail to " + i.notificationEmail() + " is queued; its status shows under Notifications.");
+        redirect(call.request(), call.response(), "/integrations/" + i.id());
+    }
+
+    private void revokeToken(Routes.Call call) {
+        AccessToken revoked = store.tokens().revoke(call.actor(), call.id());
+        flash(call.request(), "Token “" + revoked.name() + "” revoked.");
+        redirect(call.request(), call.response(), "/tokens/" + revoked.id());
+    }
+
+    private void regenerateToken(Routes.Call call) {
+        String grace = form(call.request(), "grace");
+        if (grace != null && !grace.matches("\\d{1,7}")) {
+            throw new ValidationException("grace", "must be one of the offered periods");
+        }
+        IssuedToken issued = store.tokens().regenerate(call.actor(), call.id(), grace == null ? null : Duration.ofSeconds(Long.parseLong(grace)));
+        keepIssued(call.request(), issued);
+        redirect(call.request(), call.response(), "/tokens/" + issued.token().id() + "/created");
     }
 
     // ---- forms
@@ -417,10 +458,6 @@ final class PageHandler {
 
     static String base(HttpServletRequest req) {
         return req.getContextPath() + req.getServletPath();
-    }
-
-    private static long id(Matcher m) {
-        return Long.parseLong(m.group(1));
     }
 
     private static String orEmpty(String s) {

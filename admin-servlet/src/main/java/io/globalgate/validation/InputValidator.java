@@ -180,15 +180,20 @@ public final class InputValidator {
         return true;
     }
 
+    /** A grace period in seconds, as the API and the pages send it; null is none. */
     public Duration grace(Long seconds) {
-        if (seconds == null || seconds == 0) {
+        return gracePeriod(seconds == null ? null : Duration.ofSeconds(seconds));
+    }
+
+    /** How long a regenerated token's predecessor stays valid: none (null or zero) up to {@link #GRACE_MAX}. */
+    public Duration gracePeriod(Duration grace) {
+        if (grace == null) {
             return Duration.ZERO;
         }
-        if (seconds < 0 || seconds > GRACE_MAX.toSeconds()) {
-            throw new ValidationException("graceSeconds",
-                    "must be between 0 and " + GRACE_MAX.toSeconds() + " (7 days)");
+        if (grace.isNegative() || grace.compareTo(GRACE_MAX) > 0) {
+            throw new ValidationException("graceSeconds", "must be between 0 and " + GRACE_MAX.toSeconds() + " (7 days)");
         }
-        return Duration.ofSeconds(seconds);
+        return grace;
     }
 
     public List<Long> revokeIds(Collection<Long> ids) {

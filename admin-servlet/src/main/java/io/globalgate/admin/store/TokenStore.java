@@ -7,7 +7,6 @@ import io.globalgate.token.ExpirationPolicy;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.token.TokenHash;
 import io.globalgate.validation.InputValidator;
-import io.globalgate.validation.ValidationException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -221,10 +220,7 @@ public final class TokenStore {
      */
     public IssuedToken regenerate(String actor, long id, Duration grace) {
         String who = validator.actor(actor);
-        Duration gracePeriod = grace == null ? Duration.ZERO : grace;
-        if (gracePeriod.isNegative() || gracePeriod.compareTo(InputValidator.GRACE_MAX) > 0) {
-            throw new ValidationException("graceSeconds", "must be between 0 and " + InputValidator.GRACE_MAX.toSeconds() + " (7 days)");
-        }
+        Duration gracePeriod = validator.gracePeriod(grace);
         IssuedToken issued = db.inTransaction(tx -> {
             Connection c = tx.connection();
             Locked old = lockToken(c, id);
