@@ -178,7 +178,7 @@ final class PageHandler {
         Integration i = store.integrations().get(token.integrationId());
         AccessToken successor = token.replacedBy() == null ? null : store.tokens().get(token.replacedBy());
         render(call.response(), "token", new TokenPage(layout(call.request(), token.name()), i, token,
-                store.tokens().replacedBy(token.id()), successor, store.clock().instant()));
+                store.tokens().predecessors(token.id()), successor, store.clock().instant()));
     }
 
     private void auditPage(Routes.Call call) throws IOException {

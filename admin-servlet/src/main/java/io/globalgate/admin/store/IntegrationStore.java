@@ -1,7 +1,6 @@
 package io.globalgate.admin.store;
 
 import io.globalgate.store.ChangeEvent;
-import io.globalgate.store.ChangeFeed;
 import io.globalgate.store.Database;
 import io.globalgate.validation.InputValidator;
 import io.globalgate.validation.ValidationException;
@@ -17,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The {@code integration} table. Every change is one transaction with its audit and change rows. */
+/** The {@code integration} table. Every change is one {@link Action}: its row, audit row, change event and message together. */
 public final class IntegrationStore {
 
     private static final String COLUMNS =
@@ -28,18 +27,13 @@ public final class IntegrationStore {
     private final Database db;
     private final Clock clock;
     private final InputValidator validator;
-    private final AuditLog audit;
-    private final ChangeFeed changes;
-    private final NotificationOutbox outbox;
+    private final Actions actions;
 
-    IntegrationStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes,
-                     NotificationOutbox outbox) {
+    IntegrationStore(Database db, Clock clock, InputValidator validator, Actions actions) {
         this.db = db;
         this.clock = clock;
         this.validator = validator;
-        this.audit = audit;
-        this.changes = changes;
-        this.outbox = outbox;
+        this.actions = actions;
     }
 
     /** What an operator submits for a new integration or an edit; null fields are left as they are. */
@@ -50,100 +44,121 @@ public final class IntegrationStore {
     }
 
     public Integration create(String actor, Input input) {
-        String who = validator.actor(actor);
         InputValidator.Errors errors = new InputValidator.Errors();
         String name = validator.name("name", input.name(), errors);
         String description = validator.description("description", input.description(), errors);
         String email = validator.email("notificationEmail", input.notificationEmail(), errors);
         errors.throwIfAny();
         boolean active = input.active() == null || input.active();
-        long id = db.inTransaction(tx -> {
-            Connection c = tx.connection();
-            Instant now = clock.instant();
-            long newId;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO integration (name, name_key, description, notification_email, active, created_at, created_by, updated_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, name);
-                ps.setString(2, nameKey(name));
-                ps.setString(3, description);
-                ps.setString(4, email);
-                ps.setBoolean(5, active);
-                Database.setInstant(ps, 6, now);
-                ps.setString(7, who);
-                Database.setInstant(ps, 8, now);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    newId = keys.getLong(1);
-                }
-            } catch (SQLException e) {
-                throw uniqueNameOr(e);
-            }
-            audit.append(c, who, "integration.created", newId, null, "name=" + name);
-            return newId;
+        long id = actions.run(actor, action -> {
+            long created = insert(action, name, description, email, active);
+            action.audit("integration.created", created, null, "name=" + name);
+            return created;
         });
         return get(id);
     }
 
     /** Applies the non-null fields of {@code input}; a change of Active is also a change event. */
     public Integration update(String actor, long id, Input input) {
-        String who = validator.actor(actor);
         InputValidator.Errors errors = new InputValidator.Errors();
         String name = input.name() == null ? null : validator.name("name", input.name(), errors);
         String description = input.description() == null ? null : validator.description("description", input.description(), errors);
         String email = input.notificationEmail() == null ? null : validator.email("notificationEmail", input.notificationEmail(), errors);
         errors.throwIfAny();
-        db.inTransaction(tx -> {
-            Connection c = tx.connection();
-            Integration current = lockForUpdate(c, id);
-            Instant now = clock.instant();
-            List<String> changed = new ArrayList<>();
-            String newName = name != null ? name : current.name();
-            String newDescription = description != null ? description : current.description();
-            String newEmail = email != null ? email : current.notificationEmail();
-            boolean newActive = input.active() != null ? input.active() : current.active();
-            if (!newName.equals(current.name())) {
-                changed.add("name=" + newName);
-            }
-            if (!newDescription.equals(current.description())) {
-                changed.add("description");
-            }
-            if (!newEmail.equals(current.notificationEmail())) {
-                changed.add("notificationEmail=" + newEmail);
-            }
-            if (changed.isEmpty() && newActive == current.active()) {
+        actions.run(actor, action -> {
+            Integration current = lock(action.connection(), id);
+            Edit edit = new Edit(current, name != null ? name : current.name(), description != null ? description : current.description(),
+                    email != null ? email : current.notificationEmail(), input.active() != null ? input.active() : current.active());
+            if (edit.changesNothing()) {
                 return null;
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE integration SET name = ?, name_key = ?, description = ?, notification_email = ?, active = ?, updated_at = ? WHERE id = ?")) {
-                ps.setString(1, newName);
-                ps.setString(2, nameKey(newName));
-                ps.setString(3, newDescription);
-                ps.setString(4, newEmail);
-                ps.setBoolean(5, newActive);
-                Database.setInstant(ps, 6, now);
-                ps.setLong(7, id);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                throw uniqueNameOr(e);
+            write(action, edit);
+            if (!edit.changedFields().isEmpty()) {
+                action.audit("integration.updated", id, null, String.join(", ", edit.changedFields()));
             }
-            if (!changed.isEmpty()) {
-                audit.append(c, who, "integration.updated", id, null, String.join(", ", changed));
-                if (!newName.equals(current.name())) {
-                    changes.append(tx, ChangeEvent.Kind.INTEGRATION_UPDATED, id, null, null);
-                }
+            if (edit.renames()) {
+                action.tellEveryNode(ChangeEvent.Kind.INTEGRATION_UPDATED, id, null, null); // the name is the requests' principal
             }
-            if (newActive != current.active()) {
-                audit.append(c, who, newActive ? "integration.activated" : "integration.deactivated", id, null, null);
-                outbox.enqueue(c, newActive ? NotificationOutbox.Kind.INTEGRATION_ACTIVATED : NotificationOutbox.Kind.INTEGRATION_DEACTIVATED,
-                        id, who, List.of(), null);
-                changes.append(tx, newActive ? ChangeEvent.Kind.INTEGRATION_ACTIVATED
-                        : ChangeEvent.Kind.INTEGRATION_DEACTIVATED, id, null, null);
+            if (edit.switchesActive()) {
+                action.audit(edit.active() ? "integration.activated" : "integration.deactivated", id, null, null);
+                action.notifyOwner(edit.active() ? NotificationOutbox.Kind.INTEGRATION_ACTIVATED
+                        : NotificationOutbox.Kind.INTEGRATION_DEACTIVATED, id, List.of(), null);
+                action.tellEveryNode(edit.active() ? ChangeEvent.Kind.INTEGRATION_ACTIVATED : ChangeEvent.Kind.INTEGRATION_DEACTIVATED,
+                        id, null, null);
             }
             return null;
         });
         return get(id);
+    }
+
+    /** An integration as it is and as an edit leaves it. */
+    private record Edit(Integration current, String name, String description, String notificationEmail, boolean active) {
+
+        /** The fields the audit row names (the description only by name: it may be long). */
+        List<String> changedFields() {
+            List<String> changed = new ArrayList<>();
+            if (renames()) {
+                changed.add("name=" + name);
+            }
+            if (!description.equals(current.description())) {
+                changed.add("description");
+            }
+            if (!notificationEmail.equals(current.notificationEmail())) {
+                changed.add("notificationEmail=" + notificationEmail);
+            }
+            return changed;
+        }
+
+        boolean renames() {
+            return !name.equals(current.name());
+        }
+
+        boolean switchesActive() {
+            return active != current.active();
+        }
+
+        boolean changesNothing() {
+            return changedFields().isEmpty() && !switchesActive();
+        }
+    }
+
+    private long insert(Action action, String name, String description, String email, boolean active) throws SQLException {
+        Instant now = clock.instant();
+        try (PreparedStatement ps = action.connection().prepareStatement(
+                "INSERT INTO integration (name, name_key, description, notification_email, active, created_at, created_by, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, name);
+            ps.setString(2, nameKey(name));
+            ps.setString(3, description);
+            ps.setString(4, email);
+            ps.setBoolean(5, active);
+            Database.setInstant(ps, 6, now);
+            ps.setString(7, action.actor());
+            Database.setInstant(ps, 8, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw uniqueNameOr(e);
+        }
+    }
+
+    private void write(Action action, Edit edit) {
+        try (PreparedStatement ps = action.connection().prepareStatement(
+                "UPDATE integration SET name = ?, name_key = ?, description = ?, notification_email = ?, active = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, edit.name());
+            ps.setString(2, nameKey(edit.name()));
+            ps.setString(3, edit.description());
+            ps.setString(4, edit.notificationEmail());
+            ps.setBoolean(5, edit.active());
+            Database.setInstant(ps, 6, clock.instant());
+            ps.setLong(7, edit.current().id());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw uniqueNameOr(e);
+        }
     }
 
     public Integration setActive(String actor, long id, boolean active) {
@@ -201,7 +216,7 @@ public final class IntegrationStore {
         });
     }
 
-    Integration lockForUpdate(Connection c, long id) throws SQLException {
+    private Integration lock(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM integration i WHERE i.id = ? FOR UPDATE")) {
             Database.setInstant(ps, 1, clock.instant());
             ps.setLong(2, id);

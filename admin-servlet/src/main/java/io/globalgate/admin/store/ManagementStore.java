@@ -28,8 +28,9 @@ public final class ManagementStore {
         Database db = shared.database();
         this.audit = new AuditLog(db, shared.clock());
         this.notifications = new NotificationOutbox(db, shared.clock());
-        this.integrations = new IntegrationStore(db, shared.clock(), validator, audit, shared.changes(), notifications);
-        this.tokens = new TokenStore(db, shared.clock(), validator, audit, shared.changes(), notifications);
+        Actions actions = new Actions(db, validator, audit, shared.changes(), notifications);
+        this.integrations = new IntegrationStore(db, shared.clock(), validator, actions);
+        this.tokens = new TokenStore(db, shared.clock(), validator, actions);
     }
 
     /** The store this one writes through, shared with the filter of the same application. */

@@ -84,7 +84,7 @@ public final class NotificationOutbox {
             ps.setString(3, recipient);
             ps.setString(4, actor);
             Database.setInstant(ps, 5, now);
-            ps.setString(6, facts(tokens));
+            ps.setString(6, writeFacts(tokens));
             ps.setString(7, detail);
             ps.setString(8, Status.PENDING.code());
             Database.setInstant(ps, 9, now);
@@ -159,37 +159,47 @@ public final class NotificationOutbox {
 
     /** The mail server accepted the message: it leaves the outbox's queue. */
     public void markSent(long id) {
-        update(id, "UPDATE notification_outbox SET status = ?, sent_at = ?, attempts = attempts + 1, claimed_until = NULL,"
-                + " last_error = NULL WHERE id = ?", Status.SENT, clock.instant(), null);
+        db.update(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE notification_outbox SET status = ?, sent_at = ?,"
+                    + " attempts = attempts + 1, claimed_until = NULL, last_error = NULL WHERE id = ?")) {
+                ps.setString(1, Status.SENT.code());
+                Database.setInstant(ps, 2, clock.instant());
+                ps.setLong(3, id);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Delivery failed; try again at {@code nextAttempt}. */
     public void markRetry(long id, Instant nextAttempt, String error) {
-        update(id, "UPDATE notification_outbox SET status = ?, next_attempt_at = ?, attempts = attempts + 1,"
-                + " claimed_until = NULL, last_error = ? WHERE id = ?", Status.PENDING, nextAttempt, error);
+        db.update(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE notification_outbox SET status = ?, next_attempt_at = ?,"
+                    + " attempts = attempts + 1, claimed_until = NULL, last_error = ? WHERE id = ?")) {
+                ps.setString(1, Status.PENDING.code());
+                Database.setInstant(ps, 2, nextAttempt);
+                ps.setString(3, clipError(error));
+                ps.setLong(4, id);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** The last retry failed too: the message stays, visible with its error, and is not tried again. */
     public void markFailed(long id, String error) {
-        update(id, "UPDATE notification_outbox SET status = ?, sent_at = NULL, attempts = attempts + 1, claimed_until = NULL,"
-                + " last_error = ? WHERE id = ?", Status.FAILED, null, error);
-    }
-
-    private void update(long id, String sql, Status status, Instant instant, String error) {
         db.update(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                ps.setString(i++, status.code());
-                if (instant != null) {
-                    Database.setInstant(ps, i++, instant);
-                }
-                if (sql.contains("last_error = ?")) {
-                    ps.setString(i++, error == null ? null : error.length() > 1000 ? error.substring(0, 999) + "…" : error);
-                }
-                ps.setLong(i, id);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE notification_outbox SET status = ?, sent_at = NULL,"
+                    + " attempts = attempts + 1, claimed_until = NULL, last_error = ? WHERE id = ?")) {
+                ps.setString(1, Status.FAILED.code());
+                ps.setString(2, clipError(error));
+                ps.setLong(3, id);
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /** {@code last_error} holds 1000 characters. */
+    private static String clipError(String error) {
+        return error == null ? null : error.length() > 1000 ? error.substring(0, 999) + "…" : error;
     }
 
     /** Newest first. */
@@ -230,7 +240,7 @@ public final class NotificationOutbox {
      */
     public int queueReminders(String key, Duration before, int limit) {
         Instant now = clock.instant();
-        List<Object[]> due = db.read(c -> {
+        List<DueReminder> due = db.read(c -> {
             String window = before == null
                     ? " AND t.expires_at <= ? AND t.expires_at > ?"
                     : " AND t.expires_at > ? AND t.expires_at <= ?";
@@ -248,21 +258,21 @@ public final class NotificationOutbox {
                     Database.setInstant(ps, i++, now.plus(before));
                 }
                 ps.setInt(i, limit);
-                List<Object[]> rows = new ArrayList<>();
+                List<DueReminder> rows = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new Object[] {rs.getLong(2), new TokenFact(rs.getLong(1), rs.getString(3), rs.getString(4),
-                                Database.getInstant(rs, "expires_at")), Database.getInstant(rs, "created_at")});
+                        rows.add(new DueReminder(rs.getLong(2), new TokenFact(rs.getLong(1), rs.getString(3), rs.getString(4),
+                                Database.getInstant(rs, "expires_at")), Database.getInstant(rs, "created_at")));
                     }
                 }
                 return rows;
             }
         });
         int queued = 0;
-        for (Object[] row : due) {
-            long integrationId = (Long) row[0];
-            TokenFact token = (TokenFact) row[1];
-            Instant createdAt = (Instant) row[2];
+        for (DueReminder row : due) {
+            long integrationId = row.integrationId();
+            TokenFact token = row.token();
+            Instant createdAt = row.createdAt();
             // A token issued inside the window (a 7-day token and the 7-day reminder) needs no
             // reminder: its owner chose that lifetime a moment ago. Its row is claimed all the same,
             // so it stops being a candidate.
@@ -299,7 +309,12 @@ public final class NotificationOutbox {
         return queued;
     }
 
-    static String facts(List<TokenFact> tokens) {
+    /** A token a reminder may be due for, as the scan found it. */
+    private record DueReminder(long integrationId, TokenFact token, Instant createdAt) {
+    }
+
+    /** The tokens of a message, one line each, as the {@code facts} column keeps them. */
+    static String writeFacts(List<TokenFact> tokens) {
         StringBuilder sb = new StringBuilder();
         for (TokenFact t : tokens) {
             sb.append(t.id()).append('\t').append(t.name()).append('\t').append(t.hint()).append('\t')
@@ -308,7 +323,7 @@ public final class NotificationOutbox {
         return sb.toString();
     }
 
-    static List<TokenFact> parseFacts(String facts) {
+    static List<TokenFact> readFacts(String facts) {
         List<TokenFact> tokens = new ArrayList<>();
         for (String line : facts.split("\n")) {
             if (line.isEmpty()) {
@@ -323,7 +338,7 @@ public final class NotificationOutbox {
     private static Message map(ResultSet rs) throws SQLException {
         return new Message(rs.getLong("id"), Kind.fromCode(rs.getString("kind")), rs.getLong("integration_id"),
                 rs.getString("recipient"), rs.getString("actor"), Database.getInstant(rs, "occurred_at"),
-                parseFacts(rs.getString("facts")), rs.getString("detail"),
+                readFacts(rs.getString("facts")), rs.getString("detail"),
                 Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getInt("attempts"),
                 Database.getInstant(rs, "next_attempt_at"), rs.getString("last_error"), Database.getInstant(rs, "sent_at"));
     }

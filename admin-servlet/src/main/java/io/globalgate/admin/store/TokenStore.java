@@ -1,7 +1,6 @@
 package io.globalgate.admin.store;
 
 import io.globalgate.store.ChangeEvent;
-import io.globalgate.store.ChangeFeed;
 import io.globalgate.store.Database;
 import io.globalgate.token.ExpirationPolicy;
 import io.globalgate.token.TokenFormat;
@@ -32,18 +31,13 @@ public final class TokenStore {
     private final Database db;
     private final Clock clock;
     private final InputValidator validator;
-    private final AuditLog audit;
-    private final ChangeFeed changes;
-    private final NotificationOutbox outbox;
+    private final Actions actions;
 
-    TokenStore(Database db, Clock clock, InputValidator validator, AuditLog audit, ChangeFeed changes,
-               NotificationOutbox outbox) {
+    TokenStore(Database db, Clock clock, InputValidator validator, Actions actions) {
         this.db = db;
         this.clock = clock;
         this.validator = validator;
-        this.audit = audit;
-        this.changes = changes;
-        this.outbox = outbox;
+        this.actions = actions;
     }
 
     /**
@@ -53,18 +47,16 @@ public final class TokenStore {
      * @param expiresAt  an ISO-8601 instant for a custom expiry, or null
      */
     public IssuedToken create(String actor, long integrationId, String name, String expiration, String expiresAt) {
-        String who = validator.actor(actor);
         InputValidator.Errors errors = new InputValidator.Errors();
         String tokenName = validator.name("name", name, errors);
         ExpirationPolicy policy = validator.expiration(expiration, expiresAt, errors);
         errors.throwIfAny();
-        return db.inTransaction(tx -> {
-            Connection c = tx.connection();
-            requireIntegration(c, integrationId);
-            IssuedToken issued = insert(c, who, integrationId, tokenName, policy, null);
-            audit.append(c, who, "token.created", integrationId, issued.token().id(),
+        return actions.run(actor, action -> {
+            requireIntegration(action.connection(), integrationId);
+            IssuedToken issued = issue(action, integrationId, tokenName, policy, null);
+            action.audit("token.created", integrationId, issued.token().id(),
                     "name=" + tokenName + ", expiration=" + policy.code() + ", hint=" + issued.token().hint());
-            outbox.enqueue(c, NotificationOutbox.Kind.TOKEN_CREATED, integrationId, who, List.of(fact(issued.token())), null);
+            action.notifyOwner(NotificationOutbox.Kind.TOKEN_CREATED, integrationId, List.of(fact(issued.token())), null);
             return issued;
         });
     }
@@ -84,7 +76,7 @@ public final class TokenStore {
     }
 
     /** The tokens that {@code id} replaced (normally at most one). */
-    public List<AccessToken> replacedBy(long id) {
+    public List<AccessToken> predecessors(long id) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM access_token WHERE replaced_by = ? ORDER BY id")) {
                 ps.setLong(1, id);
@@ -102,13 +94,12 @@ public final class TokenStore {
     /** Newest first; {@code status} null for all. */
     public Page<AccessToken> list(long integrationId, TokenStatus status, PageRequest page) {
         Instant now = clock.instant();
-        String filter = switch (status == null ? "" : status.code()) {
-            case "active" -> " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
-            case "expired" -> " AND revoked_at IS NULL AND expires_at <= ?";
-            case "revoked" -> " AND revoked_at IS NOT NULL";
-            default -> "";
+        String filter = status == null ? "" : switch (status) {
+            case ACTIVE -> " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
+            case EXPIRED -> " AND revoked_at IS NULL AND expires_at <= ?";
+            case REVOKED -> " AND revoked_at IS NOT NULL";
         };
-        boolean needsNow = filter.contains("?");
+        boolean needsNow = status == TokenStatus.ACTIVE || status == TokenStatus.EXPIRED;
         return db.read(c -> {
             requireIntegration(c, integrationId);
             long total;
@@ -124,8 +115,8 @@ public final class TokenStore {
             }
             List<AccessToken> items = new ArrayList<>();
             // A deferred join: the page's ids come from the index alone, and only those rows are
-            // read. With the columns in the paged query itself, every skipped row was read too: the
-            // last page of 100 000 tokens took 377 ms on MariaDB.
+            // read; with the columns in the paged query itself, every skipped row would be read too
+            // (docs/BENCHMARKS.md, store-scale, has the figures).
             try (PreparedStatement ps = c.prepareStatement("SELECT " + PAGE_COLUMNS + " FROM access_token t JOIN (SELECT id FROM access_token"
                     + " WHERE integration_id = ?" + filter + " ORDER BY id DESC LIMIT ? OFFSET ?) p ON p.id = t.id ORDER BY t.id DESC")) {
                 int i = 1;
@@ -147,18 +138,16 @@ public final class TokenStore {
 
     /** Revokes one token now. Revoking a revoked token is a {@link ConflictException}. */
     public AccessToken revoke(String actor, long id) {
-        String who = validator.actor(actor);
-        db.inTransaction(tx -> {
-            Connection c = tx.connection();
-            Locked token = lockToken(c, id);
+        actions.run(actor, action -> {
+            Locked token = lockToken(action.connection(), id);
             if (token.row.revokedAt() != null) {
                 throw new ConflictException("token " + id + " is already revoked (at " + token.row.revokedAt()
                         + " by " + token.row.revokedBy() + ")");
             }
-            markRevoked(c, List.of(id), who);
-            audit.append(c, who, "token.revoked", token.row.integrationId(), id, "hint=" + token.row.hint());
-            outbox.enqueue(c, NotificationOutbox.Kind.TOKENS_REVOKED, token.row.integrationId(), who, List.of(fact(token.row)), null);
-            changes.append(tx, ChangeEvent.Kind.TOKEN_REVOKED, token.row.integrationId(), id, token.hash);
+            revokeRows(action, List.of(id));
+            action.audit("token.revoked", token.row.integrationId(), id, "hint=" + token.row.hint());
+            action.notifyOwner(NotificationOutbox.Kind.TOKENS_REVOKED, token.row.integrationId(), List.of(fact(token.row)), null);
+            action.tellEveryNode(ChangeEvent.Kind.TOKEN_REVOKED, token.row.integrationId(), id, token.hash);
             return null;
         });
         return get(id);
@@ -171,45 +160,22 @@ public final class TokenStore {
      * @return how many tokens this call revoked
      */
     public int revokeMany(String actor, long integrationId, Collection<Long> ids) {
-        String who = validator.actor(actor);
         List<Long> wanted = validator.revokeIds(ids);
-        int revoked = db.inTransaction(tx -> {
-            Connection c = tx.connection();
-            requireIntegration(c, integrationId);
-            List<Long> lockedIds = new ArrayList<>();
-            List<TokenHash> hashes = new ArrayList<>();
-            List<String> hints = new ArrayList<>();
-            List<NotificationOutbox.TokenFact> facts = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, token_hash, hint, name, expires_at FROM access_token WHERE integration_id = ?"
-                    + " AND revoked_at IS NULL AND id IN (" + placeholders(wanted.size()) + ") ORDER BY id FOR UPDATE")) {
-                ps.setLong(1, integrationId);
-                for (int i = 0; i < wanted.size(); i++) {
-                    ps.setLong(i + 2, wanted.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        lockedIds.add(rs.getLong("id"));
-                        hashes.add(TokenHash.fromBytes(rs.getBytes("token_hash")));
-                        hints.add(rs.getString("hint"));
-                        facts.add(new NotificationOutbox.TokenFact(rs.getLong("id"), rs.getString("name"), rs.getString("hint"),
-                                Database.getInstant(rs, "expires_at")));
-                    }
-                }
-            }
-            if (lockedIds.isEmpty()) {
+        return actions.run(actor, action -> {
+            requireIntegration(action.connection(), integrationId);
+            List<Revocable> locked = lockRevocable(action.connection(), integrationId, wanted);
+            if (locked.isEmpty()) {
                 return 0;
             }
-            int count = markRevoked(c, lockedIds, who);
-            for (int i = 0; i < lockedIds.size(); i++) {
-                audit.append(c, who, "token.revoked", integrationId, lockedIds.get(i),
-                        "hint=" + hints.get(i) + ", mass revoke of " + lockedIds.size());
-                changes.append(tx, ChangeEvent.Kind.TOKEN_REVOKED, integrationId, lockedIds.get(i), hashes.get(i));
+            int count = revokeRows(action, locked.stream().map(t -> t.fact().id()).toList());
+            for (Revocable token : locked) {
+                action.audit("token.revoked", integrationId, token.fact().id(), "hint=" + token.fact().hint() + ", mass revoke of " + locked.size());
+                action.tellEveryNode(ChangeEvent.Kind.TOKEN_REVOKED, integrationId, token.fact().id(), token.hash());
             }
             // One message for the whole action, listing every token it revoked.
-            outbox.enqueue(c, NotificationOutbox.Kind.TOKENS_REVOKED, integrationId, who, facts, null);
+            action.notifyOwner(NotificationOutbox.Kind.TOKENS_REVOKED, integrationId, locked.stream().map(Revocable::fact).toList(), null);
             return count;
         });
-        return revoked;
     }
 
     /**
@@ -219,58 +185,87 @@ public final class TokenStore {
      * what the loser of two concurrent regenerations gets.
      */
     public IssuedToken regenerate(String actor, long id, Duration grace) {
-        String who = validator.actor(actor);
         Duration gracePeriod = validator.gracePeriod(grace);
-        IssuedToken issued = db.inTransaction(tx -> {
-            Connection c = tx.connection();
-            Locked old = lockToken(c, id);
+        return actions.run(actor, action -> {
+            Locked old = lockToken(action.connection(), id);
             if (old.row.revokedAt() != null) {
                 throw new ConflictException("token " + id + " is revoked and cannot be regenerated");
             }
             if (old.row.replacedBy() != null) {
                 throw new ConflictException("token " + id + " was already regenerated (replaced by token " + old.row.replacedBy() + ")");
             }
-            Instant now = clock.instant();
-            ExpirationPolicy policy = ExpirationPolicy.forReplacement(old.row.expiration(), old.row.createdAt(), old.row.expiresAt(), now);
+            ExpirationPolicy policy = ExpirationPolicy.forReplacement(old.row.expiration(), old.row.createdAt(), old.row.expiresAt(),
+                    clock.instant());
             InputValidator.Errors errors = new InputValidator.Errors();
             validator.withinMaxLifetime(policy, "expiration", errors);
             errors.throwIfAny();
-            IssuedToken fresh = insert(c, who, old.row.integrationId(), old.row.name(), policy, id);
-            long newId = fresh.token().id();
-            if (gracePeriod.isZero()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE access_token SET revoked_at = ?, revoked_by = ?, replaced_by = ? WHERE id = ?")) {
-                    Database.setInstant(ps, 1, now);
-                    ps.setString(2, who);
-                    ps.setLong(3, newId);
-                    ps.setLong(4, id);
-                    ps.executeUpdate();
-                }
-                changes.append(tx, ChangeEvent.Kind.TOKEN_REVOKED, old.row.integrationId(), id, old.hash);
-            } else {
-                Instant graceEnd = now.plus(gracePeriod);
-                Instant expiresAt = old.row.expiresAt() != null && old.row.expiresAt().isBefore(graceEnd) ? old.row.expiresAt() : graceEnd;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE access_token SET expires_at = ?, replaced_by = ? WHERE id = ?")) {
-                    Database.setInstant(ps, 1, expiresAt);
-                    ps.setLong(2, newId);
-                    ps.setLong(3, id);
-                    ps.executeUpdate();
-                }
-                changes.append(tx, ChangeEvent.Kind.TOKEN_EXPIRY_CHANGED, old.row.integrationId(), id, old.hash);
-            }
-            audit.append(c, who, "token.regenerated", old.row.integrationId(), id,
-                    "replaced by token " + newId + " (" + fresh.token().hint() + ")"
-                            + (gracePeriod.isZero() ? ", old token revoked now" : ", old token valid for " + gracePeriod.toSeconds() + " s more"));
-            audit.append(c, who, "token.created", old.row.integrationId(), newId,
-                    "name=" + old.row.name() + ", expiration=" + policy.code() + ", hint=" + fresh.token().hint() + ", replaces token " + id);
-            outbox.enqueue(c, NotificationOutbox.Kind.TOKEN_REGENERATED, old.row.integrationId(), who,
+            IssuedToken fresh = issue(action, old.row.integrationId(), old.row.name(), policy, id);
+            retire(action, old, fresh.token().id(), gracePeriod);
+            action.audit("token.regenerated", old.row.integrationId(), id, "replaced by token " + fresh.token().id()
+                    + " (" + fresh.token().hint() + ")"
+                    + (gracePeriod.isZero() ? ", old token revoked now" : ", old token valid for " + gracePeriod.toSeconds() + " s more"));
+            action.audit("token.created", old.row.integrationId(), fresh.token().id(), "name=" + old.row.name() + ", expiration="
+                    + policy.code() + ", hint=" + fresh.token().hint() + ", replaces token " + id);
+            action.notifyOwner(NotificationOutbox.Kind.TOKEN_REGENERATED, old.row.integrationId(),
                     List.of(fact(fresh.token()), fact(old.row)), Long.toString(gracePeriod.toSeconds()));
-            return new IssuedToken(fresh.token(), fresh.value(), id);
+            return fresh;
         });
-        return issued;
     }
 
     // ---- internals
+
+    /**
+     * Ends the replaced token: revoked now without a grace, else it expires when the grace ends (or
+     * when it would have, if sooner). Either way its decision changes on every node.
+     */
+    private void retire(Action action, Locked old, long successorId, Duration grace) throws SQLException {
+        Instant now = clock.instant();
+        if (grace.isZero()) {
+            try (PreparedStatement ps = action.connection().prepareStatement(
+                    "UPDATE access_token SET revoked_at = ?, revoked_by = ?, replaced_by = ? WHERE id = ?")) {
+                Database.setInstant(ps, 1, now);
+                ps.setString(2, action.actor());
+                ps.setLong(3, successorId);
+                ps.setLong(4, old.row.id());
+                ps.executeUpdate();
+            }
+            action.tellEveryNode(ChangeEvent.Kind.TOKEN_REVOKED, old.row.integrationId(), old.row.id(), old.hash);
+        } else {
+            Instant graceEnd = now.plus(grace);
+            Instant expiresAt = old.row.expiresAt() != null && old.row.expiresAt().isBefore(graceEnd) ? old.row.expiresAt() : graceEnd;
+            try (PreparedStatement ps = action.connection().prepareStatement(
+                    "UPDATE access_token SET expires_at = ?, replaced_by = ? WHERE id = ?")) {
+                Database.setInstant(ps, 1, expiresAt);
+                ps.setLong(2, successorId);
+                ps.setLong(3, old.row.id());
+                ps.executeUpdate();
+            }
+            action.tellEveryNode(ChangeEvent.Kind.TOKEN_EXPIRY_CHANGED, old.row.integrationId(), old.row.id(), old.hash);
+        }
+    }
+
+    /** A token a mass revocation has locked: what its message says of it, and the hash the nodes forget. */
+    private record Revocable(NotificationOutbox.TokenFact fact, TokenHash hash) {
+    }
+
+    /** Locks those of {@code ids} that belong to the integration and are not revoked, in id order (so two actions lock alike). */
+    private static List<Revocable> lockRevocable(Connection c, long integrationId, List<Long> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, token_hash, hint, name, expires_at FROM access_token"
+                + " WHERE integration_id = ? AND revoked_at IS NULL AND id IN (" + placeholders(ids.size()) + ") ORDER BY id FOR UPDATE")) {
+            ps.setLong(1, integrationId);
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setLong(i + 2, ids.get(i));
+            }
+            List<Revocable> locked = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    locked.add(new Revocable(new NotificationOutbox.TokenFact(rs.getLong("id"), rs.getString("name"), rs.getString("hint"),
+                            Database.getInstant(rs, "expires_at")), TokenHash.fromBytes(rs.getBytes("token_hash"))));
+                }
+            }
+            return locked;
+        }
+    }
 
     private record Locked(AccessToken row, TokenHash hash) {
     }
@@ -279,13 +274,14 @@ public final class TokenStore {
         return new NotificationOutbox.TokenFact(token.id(), token.name(), token.hint(), token.expiresAt());
     }
 
-    private IssuedToken insert(Connection c, String who, long integrationId, String name, ExpirationPolicy policy, Long replaces) throws SQLException {
+    /** A new token's row; its value leaves this method once, in the {@link IssuedToken}, and is stored only as its hash. */
+    private IssuedToken issue(Action action, long integrationId, String name, ExpirationPolicy policy, Long replaces) throws SQLException {
         Instant now = Database.truncate(clock.instant());
         Instant expiresAt = Database.truncate(policy.expiresAt(now));
         String value = TokenFormat.generate();
         String hint = TokenFormat.hint(value);
         long id;
-        try (PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = action.connection().prepareStatement(
                 "INSERT INTO access_token (integration_id, name, token_hash, hint, expiration, expires_at, created_at, created_by)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, integrationId);
@@ -295,23 +291,24 @@ public final class TokenStore {
             ps.setString(5, policy.code());
             Database.setInstant(ps, 6, expiresAt);
             Database.setInstant(ps, 7, now);
-            ps.setString(8, who);
+            ps.setString(8, action.actor());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
                 id = keys.getLong(1);
             }
         }
-        AccessToken token = new AccessToken(id, integrationId, name, hint, policy.code(), expiresAt, now, who,
+        AccessToken token = new AccessToken(id, integrationId, name, hint, policy.code(), expiresAt, now, action.actor(),
                 null, null, null, null, null);
         return new IssuedToken(token, value, replaces);
     }
 
-    private int markRevoked(Connection c, List<Long> ids, String who) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE access_token SET revoked_at = ?, revoked_by = ?"
+    /** Marks the tokens revoked now by the actor; returns how many were not revoked yet. */
+    private int revokeRows(Action action, List<Long> ids) throws SQLException {
+        try (PreparedStatement ps = action.connection().prepareStatement("UPDATE access_token SET revoked_at = ?, revoked_by = ?"
                 + " WHERE revoked_at IS NULL AND id IN (" + placeholders(ids.size()) + ")")) {
             Database.setInstant(ps, 1, clock.instant());
-            ps.setString(2, who);
+            ps.setString(2, action.actor());
             for (int i = 0; i < ids.size(); i++) {
                 ps.setLong(i + 3, ids.get(i));
             }

@@ -504,7 +504,7 @@ abstract class ManagementStoreContract {
         assertEquals("token 987654321 does not exist", assertThrows(NotFoundException.class,
                 () -> store.tokens().regenerate(ADMIN, 987654321L, Duration.ZERO)).getMessage());
         assertEquals("token 0 does not exist", assertThrows(NotFoundException.class, () -> store.tokens().get(0)).getMessage());
-        assertEquals(List.of(), store.tokens().replacedBy(987654321L));
+        assertEquals(List.of(), store.tokens().predecessors(987654321L));
     }
 
     @Test
@@ -624,7 +624,7 @@ abstract class ManagementStoreContract {
         assertEquals("erin", replaced.revokedBy());
         assertEquals(fresh.token().id(), replaced.replacedBy());
         assertEquals(TokenStatus.REVOKED, replaced.status(now));
-        assertEquals(List.of(replaced), store.tokens().replacedBy(fresh.token().id()));
+        assertEquals(List.of(replaced), store.tokens().predecessors(fresh.token().id()));
         assertEquals(now, store.shared().tokens().findDecision(TokenHash.of(old.value())).orElseThrow().revokedAt());
         assertNull(store.shared().tokens().findDecision(TokenHash.of(fresh.value())).orElseThrow().revokedAt());
     }
