@@ -120,7 +120,8 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
         return meter;
     }
 
-    void record(Outcome outcome, long nanos) {
+    /** One decision and the time it took: two striped adds, read when the meters are scraped. */
+    public void record(Outcome outcome, long nanos) {
         tally.addBoth(outcome.ordinal(), NANOS_INDEX[outcome.ordinal()], nanos);
     }
 

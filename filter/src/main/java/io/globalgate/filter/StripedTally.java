@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * stripe its id picks, and every stripe has cache lines of its own, so requests running at once
  * on two cores rarely write the same line. ({@link java.util.concurrent.atomic.LongAdder} keeps
  * only as many cells as there are cores, so with a container's pool of threads moving between
- * cores its cells went back and forth between the cores' caches on most requests: the profile of
- * the filter showed its meters, each a LongAdder or two, as a fifth of the filter's time.)
- * Sums are exact once the adds have returned; a read during adds sees each one or not.
+ * cores its cells go back and forth between the cores' caches; docs/BENCHMARKS.md, "Second
+ * profile", has what that cost.) Sums are exact once the adds have returned; a read during adds
+ * sees each one or not.
  */
 final class StripedTally {
 

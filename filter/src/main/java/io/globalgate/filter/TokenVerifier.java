@@ -89,9 +89,7 @@ public final class TokenVerifier {
 
     static {
         for (TokenFormat.Problem problem : TokenFormat.Problem.values()) {
-            if (problem != TokenFormat.Problem.VALID) {
-                MALFORMED.put(problem, new Verdict.Rejected(Verdict.Reason.MALFORMED, "Bearer token is malformed: " + problem.message()));
-            }
+            MALFORMED.put(problem, new Verdict.Rejected(Verdict.Reason.MALFORMED, "Bearer token is malformed: " + problem.message()));
         }
     }
 
@@ -121,8 +119,8 @@ public final class TokenVerifier {
     }
 
     public Verdict verify(String token) {
-        TokenFormat.Problem problem = TokenFormat.check(token);
-        if (problem != TokenFormat.Problem.VALID) {
+        TokenFormat.Problem problem = TokenFormat.problemOf(token);
+        if (problem != null) {
             return MALFORMED.get(problem);
         }
         TokenHash hash = TokenHash.of(token);

@@ -17,9 +17,8 @@ public final class TokenFormat {
 
     static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    /** Why a string is not a well-formed token; {@link #VALID} when it is. */
+    /** Why a string is not a well-formed token. */
     public enum Problem {
-        VALID(null),
         WRONG_PREFIX("token does not start with " + PREFIX),
         WRONG_LENGTH("token is not " + LENGTH + " characters long"),
         BAD_CHARACTER("token contains a character outside 0-9A-Za-z"),
@@ -64,8 +63,8 @@ public final class TokenFormat {
         return new String(out);
     }
 
-    /** Checks prefix, length, alphabet and checksum; allocates nothing. */
-    public static Problem check(CharSequence token) {
+    /** Why {@code token} is not well-formed (prefix, length, alphabet, checksum), or null when it is; allocates nothing. */
+    public static Problem problemOf(CharSequence token) {
         if (token.length() != LENGTH) {
             return startsWithPrefix(token) || token.length() < PREFIX.length()
                     ? Problem.WRONG_LENGTH : Problem.WRONG_PREFIX;
@@ -73,7 +72,7 @@ public final class TokenFormat {
         if (!startsWithPrefix(token)) {
             return Problem.WRONG_PREFIX;
         }
-        // One pass over the random part: alphabet and CRC32 together (this runs on every request).
+        // One pass over the random part: alphabet and CRC32 together.
         int crc = CRC_INITIAL;
         for (int i = PREFIX.length(); i < PREFIX.length() + RANDOM_LENGTH; i++) {
             char c = token.charAt(i);
@@ -90,11 +89,12 @@ public final class TokenFormat {
             }
             actual = actual * 62 + d;
         }
-        return actual == crcValue(crc) ? Problem.VALID : Problem.BAD_CHECKSUM;
+        return actual == crcValue(crc) ? null : Problem.BAD_CHECKSUM;
     }
 
+    /** Whether {@code token} is well-formed: it may still be unknown, revoked or expired. */
     public static boolean isValid(CharSequence token) {
-        return check(token) == Problem.VALID;
+        return problemOf(token) == null;
     }
 
     /** What may be shown of a token after its creation: {@code gat_…} and its last 4 characters. */
@@ -123,8 +123,9 @@ public final class TokenFormat {
     }
 
     /**
-     * CRC-32 (IEEE, the value of java.util.zip.CRC32), table-driven a byte at a time: CRC32's own
-     * update(int) costs a call per character, four times as much over a token.
+     * CRC-32 (IEEE, the value of java.util.zip.CRC32), table-driven a byte at a time, in the same
+     * pass as the alphabet check: CRC32's own update(int) costs a call per character, and this runs
+     * on every request (docs/BENCHMARKS.md, "Second profile", has the figures).
      */
     private static final int CRC_INITIAL = 0xFFFFFFFF;
 

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Generated credentials, several hundred thousand of them, through the three functions that see a
- * client's input first: {@link TokenFormat#check}, {@link BearerTokenResolver#resolve} and
+ * client's input first: {@link TokenFormat#problemOf}, {@link BearerTokenResolver#resolve} and
  * {@link TokenVerifier#verify} against a real (H2) store. None may throw; the format check must
  * agree with the contract's regex and checksum, computed here independently; the resolver must
  * yield a candidate only for one {@code Bearer} value; and the verifier may accept only a live
@@ -98,7 +98,7 @@ class CredentialFuzzTest {
         dataSource.close();
     }
 
-    // ---- TokenFormat.check
+    // ---- TokenFormat.problemOf
 
     @Test
     void theFormatCheckNeverThrowsAndAgreesWithTheContractsRegexAndChecksumOnEveryGeneratedString() {
@@ -108,17 +108,17 @@ class CredentialFuzzTest {
             String s = inputs.string();
             TokenFormat.Problem problem;
             try {
-                problem = TokenFormat.check(s);
+                problem = TokenFormat.problemOf(s);
             } catch (RuntimeException e) {
-                throw new AssertionError(failure("TokenFormat.check threw " + e, s), e);
+                throw new AssertionError(failure("TokenFormat.problemOf threw " + e, s), e);
             }
             boolean expected = contractValid(s);
-            if ((problem == TokenFormat.Problem.VALID) != expected || problem == null || TokenFormat.isValid(s) != expected) {
-                fail(failure("TokenFormat.check said " + problem + ", the contract says " + (expected ? "valid" : "invalid"), s));
+            if ((problem == null) != expected || TokenFormat.isValid(s) != expected) {
+                fail(failure("TokenFormat.problemOf said " + problem + ", the contract says " + (expected ? "valid" : "invalid"), s));
             }
             valid += expected ? 1 : 0;
         }
-        System.out.println("[globalgate-fuzz] TokenFormat.check: 300000 strings, " + valid + " well-formed");
+        System.out.println("[globalgate-fuzz] TokenFormat.problemOf: 300000 strings, " + valid + " well-formed");
         assertTrue(valid > 10_000, "the generator must also produce well-formed tokens (" + valid + ")");
     }
 

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -42,9 +43,8 @@ class TokenFormatTest {
     @Test
     void aGeneratedTokenChecksAsValid() {
         String token = TokenFormat.generate();
-        assertEquals(Problem.VALID, TokenFormat.check(token));
+        assertNull(TokenFormat.problemOf(token));
         assertTrue(TokenFormat.isValid(token));
-        assertEquals(null, Problem.VALID.message());
     }
 
     @Test
@@ -52,7 +52,7 @@ class TokenFormatTest {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
             String token = TokenFormat.generate();
-            assertEquals(Problem.VALID, TokenFormat.check(token), token);
+            assertNull(TokenFormat.problemOf(token), token);
             assertTrue(CONTRACT_PATTERN.matcher(token).matches(), token);
             seen.add(token);
         }
@@ -88,7 +88,7 @@ class TokenFormatTest {
 
     @Test
     void aTokenBuiltByAnIndependentImplementationIsValid() {
-        assertEquals(Problem.VALID, TokenFormat.check(KNOWN_TOKEN));
+        assertNull(TokenFormat.problemOf(KNOWN_TOKEN));
         assertEquals(KNOWN_TOKEN, "gat_abcdefghijklmnopqrstuvwxyz012345" + independentChecksum("abcdefghijklmnopqrstuvwxyz012345"));
     }
 
@@ -96,10 +96,10 @@ class TokenFormatTest {
     void aSmallChecksumIsLeftPaddedWithZeros() {
         String random = "00000000000000000000000000000172";
         assertEquals("00YwDE", independentChecksum(random));
-        assertEquals(Problem.VALID, TokenFormat.check(KNOWN_TOKEN_WITH_PADDED_CHECKSUM));
+        assertNull(TokenFormat.problemOf(KNOWN_TOKEN_WITH_PADDED_CHECKSUM));
         // Without the padding, or with the digits least significant first, it is not a token.
-        assertEquals(Problem.WRONG_LENGTH, TokenFormat.check("gat_" + random + "YwDE"));
-        assertEquals(Problem.BAD_CHECKSUM, TokenFormat.check("gat_" + random + "EDwY00"));
+        assertEquals(Problem.WRONG_LENGTH, TokenFormat.problemOf("gat_" + random + "YwDE"));
+        assertEquals(Problem.BAD_CHECKSUM, TokenFormat.problemOf("gat_" + random + "EDwY00"));
     }
 
     @Test
@@ -112,7 +112,7 @@ class TokenFormatTest {
                         continue;
                     }
                     String mutated = replaceAt(token, position, replacement);
-                    assertEquals(Problem.BAD_CHECKSUM, TokenFormat.check(mutated),
+                    assertEquals(Problem.BAD_CHECKSUM, TokenFormat.problemOf(mutated),
                             "'" + replacement + "' at position " + position + " of " + token);
                 }
             }
@@ -125,7 +125,7 @@ class TokenFormatTest {
         char[] outsiders = {'-', '_', '+', '/', '=', ' ', '.', '\0', '\n', '\u007F', '\u00E9', '\u0410', '\uFF10', '\u0663'};
         for (int position = 4; position < 42; position++) {
             for (char replacement : outsiders) {
-                assertEquals(Problem.BAD_CHARACTER, TokenFormat.check(replaceAt(token, position, replacement)),
+                assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(replaceAt(token, position, replacement)),
                         "U+" + Integer.toHexString(replacement) + " at position " + position);
             }
         }
@@ -138,31 +138,31 @@ class TokenFormatTest {
         String token = TokenFormat.generate();
         for (int position = 4; position < 42; position++) {
             char lookalike = (char) (0x100 | token.charAt(position));
-            assertEquals(Problem.BAD_CHARACTER, TokenFormat.check(replaceAt(token, position, lookalike)), "position " + position);
+            assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(replaceAt(token, position, lookalike)), "position " + position);
         }
     }
 
     @Test
     void cyrillicLettersFullWidthDigitsAndEmojiAreRefused() {
         String token = KNOWN_TOKEN; // gat_abcdefghijklmnopqrstuvwxyz0123451nc0VA
-        assertEquals(Problem.BAD_CHARACTER, TokenFormat.check(replaceAt(token, 4, '\u0430')), "Cyrillic a");
-        assertEquals(Problem.BAD_CHARACTER, TokenFormat.check(token.replace('V', '\u0412').replace("A", "\u0410")), "Cyrillic VA");
-        assertEquals(Problem.BAD_CHARACTER, TokenFormat.check(token.replace('0', '\uFF10')), "full-width 0");
-        assertEquals(Problem.BAD_CHARACTER, TokenFormat.check(token.replace('1', '\u0661')), "Arabic-Indic 1");
+        assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(replaceAt(token, 4, '\u0430')), "Cyrillic a");
+        assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(token.replace('V', '\u0412').replace("A", "\u0410")), "Cyrillic VA");
+        assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(token.replace('0', '\uFF10')), "full-width 0");
+        assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(token.replace('1', '\u0661')), "Arabic-Indic 1");
         // An emoji is two UTF-16 units: in place of one character it makes the token too long ...
-        assertEquals(Problem.WRONG_LENGTH, TokenFormat.check(token.substring(0, 10) + "\uD83D\uDE80" + token.substring(11)));
+        assertEquals(Problem.WRONG_LENGTH, TokenFormat.problemOf(token.substring(0, 10) + "\uD83D\uDE80" + token.substring(11)));
         // ... and in place of two it keeps the length but is still no base62 character.
-        assertEquals(Problem.BAD_CHARACTER, TokenFormat.check(token.substring(0, 10) + "\uD83D\uDE80" + token.substring(12)));
+        assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(token.substring(0, 10) + "\uD83D\uDE80" + token.substring(12)));
         // A Cyrillic "а" in the prefix is a wrong prefix, not a near miss.
-        assertEquals(Problem.WRONG_PREFIX, TokenFormat.check("g\u0430t_" + token.substring(4)));
+        assertEquals(Problem.WRONG_PREFIX, TokenFormat.problemOf("g\u0430t_" + token.substring(4)));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Gat_", "GAT_", "gat-", "gbt_", "ghp_", "xat_", "gat ", "_gat"})
     void aTokenOfTheRightLengthWithAnotherPrefixIsAWrongPrefix(String prefix) {
         String token = prefix + KNOWN_TOKEN.substring(4);
-        assertEquals(Problem.WRONG_PREFIX, TokenFormat.check(token));
-        assertEquals("token does not start with gat_", TokenFormat.check(token).message());
+        assertEquals(Problem.WRONG_PREFIX, TokenFormat.problemOf(token));
+        assertEquals("token does not start with gat_", TokenFormat.problemOf(token).message());
     }
 
     @Test
@@ -170,7 +170,7 @@ class TokenFormatTest {
         String token = TokenFormat.generate();
         for (String candidate : new String[]{"", "g", "gat", "gat_", token.substring(0, 41), token + "0", token + token,
                 token.substring(0, 36)}) {
-            assertEquals(Problem.WRONG_LENGTH, TokenFormat.check(candidate), "'" + candidate + "'");
+            assertEquals(Problem.WRONG_LENGTH, TokenFormat.problemOf(candidate), "'" + candidate + "'");
         }
         assertEquals("token is not 42 characters long", Problem.WRONG_LENGTH.message());
     }
@@ -178,8 +178,8 @@ class TokenFormatTest {
     @Test
     void aStringOfAnotherLengthWithAnotherPrefixIsReportedAsAWrongPrefix() {
         // e.g. a whole header value pasted as the token
-        assertEquals(Problem.WRONG_PREFIX, TokenFormat.check("Bearer " + TokenFormat.generate()));
-        assertEquals(Problem.WRONG_PREFIX, TokenFormat.check("ghp_16C7e42F292c6912E7710c838347Ae178B4a"));
+        assertEquals(Problem.WRONG_PREFIX, TokenFormat.problemOf("Bearer " + TokenFormat.generate()));
+        assertEquals(Problem.WRONG_PREFIX, TokenFormat.problemOf("ghp_16C7e42F292c6912E7710c838347Ae178B4a"));
     }
 
     @Test

@@ -1,5 +1,9 @@
-package io.globalgate.filter;
+package io.globalgate.bench;
 
+import io.globalgate.filter.FilterMetrics;
+import io.globalgate.filter.TokenVerifier;
+import io.globalgate.filter.UsageRecorder;
+import io.globalgate.filter.Verdict;
 import io.globalgate.store.TokenDecision;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.token.TokenHash;
@@ -58,7 +62,7 @@ public class HotPathBenchmark {
 
     @Benchmark
     public TokenFormat.Problem formatCheck() {
-        return TokenFormat.check(token);
+        return TokenFormat.problemOf(token);
     }
 
     @Benchmark
