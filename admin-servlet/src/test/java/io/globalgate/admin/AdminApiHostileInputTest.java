@@ -67,7 +67,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void fieldsOfTheWrongTypeAre400NamingTheFieldAndStoreNothing() {
+    void fieldsOfTheWrongTypeAre400NamingTheFieldBeforeAnythingIsStored() {
         Map<String, Long> before = StoreState.snapshot(store);
         long i = integration.id();
         long t = token.token().id();
@@ -119,7 +119,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void missingFieldsAre400NamingEachAndStoreNothing() {
+    void missingFieldsAre400NamingEachBeforeAnythingIsStored() {
         Map<String, Long> before = StoreState.snapshot(store);
         long i = integration.id();
         assertEquals("is required", assertValidation(api.json("POST", API + "/integrations", "{\"name\":\"only a name\"}"),
@@ -139,7 +139,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void unknownFieldsAre400NamingThemAndTheKnownOnesAndStoreNothing() {
+    void unknownFieldsAre400NamingThemWithTheKnownOnesBeforeAnythingIsStored() {
         Map<String, Long> before = StoreState.snapshot(store);
         long i = integration.id();
         String msg = assertValidation(api.json("POST", API + "/integrations",
@@ -163,7 +163,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void jsonThatIsNotAnObjectOrNotJsonAtAllIs400AndStoresNothing() {
+    void jsonThatIsNotAnObjectOrNotJsonAtAllIs400BeforeAnythingIsStored() {
         Map<String, Long> before = StoreState.snapshot(store);
         List<String> bodies = List.of("[]", "[{\"name\":\"x\",\"notificationEmail\":\"a@example.com\"}]", "\"x\"", "null", "42",
                 "true", "", "   ", "{", "{\"name\":", "{\"name\":\"x\",}", "{'name':'x'}", "{name:\"x\"}",
@@ -210,7 +210,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void aTenMegabyteBodyIs413AndTheServerKeepsAnswering() throws Exception {
+    void aTenMegabyteBodyIs413WithoutStoppingTheServer() throws Exception {
         Map<String, Long> before = StoreState.snapshot(store);
         byte[] big = new byte[10 * 1024 * 1024];
         Arrays.fill(big, (byte) 'a');
@@ -237,7 +237,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void aTenMegabyteBodySentWithoutWaitingIsRefusedAndTheServerKeepsAnswering() throws Exception {
+    void aTenMegabyteBodySentWithoutWaitingIsRefusedWithoutStoppingTheServer() throws Exception {
         Map<String, Long> before = StoreState.snapshot(store);
         byte[] big = new byte[10 * 1024 * 1024];
         Arrays.fill(big, (byte) ' ');
@@ -266,7 +266,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void invalidUtf8Is400AndStoresNothing() {
+    void invalidUtf8Is400BeforeAnythingIsStored() {
         Map<String, Long> before = StoreState.snapshot(store);
         byte[][] broken = {
                 {(byte) 0xC3, (byte) 0x28},                 // truncated two-byte sequence
@@ -291,7 +291,7 @@ class AdminApiHostileInputTest {
     }
 
     @Test
-    void textThatOnlyLooksLikeCodeIsStoredAndAnsweredVerbatim() {
+    void textThatOnlyLooksLikeCodeRoundTripsVerbatim() {
         String sql = "Robert'); DROP TABLE integration;-- " + NAMES.incrementAndGet();
         String script = "<script>alert(1)</script>\"><img src=x onerror=alert(1)> javascript:alert(1) ' OR '1'='1";
         String unicode = "Ünïcödé 日本語 🚀 " + NAMES.incrementAndGet();

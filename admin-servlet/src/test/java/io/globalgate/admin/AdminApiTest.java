@@ -65,7 +65,7 @@ class AdminApiTest {
     // ---- integrations
 
     @Test
-    void creatingAnIntegrationAnswers201WithTheIntegrationAndWhereItLives() {
+    void creatingAnIntegrationAnswers201WithItsLocation() {
         String name = "Created by API " + NAMES.incrementAndGet();
         Reply reply = api.json("POST", API + "/integrations",
                 "{\"name\":\"" + name + "\",\"description\":\"ERP\",\"notificationEmail\":\"erp@example.com\"}");
@@ -113,7 +113,7 @@ class AdminApiTest {
     }
 
     @Test
-    void listingIntegrationsAnswersOnePageOfThemByNameWithTheTotalAndSearchesByName() {
+    void integrationsAreListedByNameOnePageAtATimeWithTheTotal() {
         String tag = "Paged" + NAMES.incrementAndGet();
         integrationNamed(tag + " charlie");
         integrationNamed(tag + " Alpha");
@@ -145,7 +145,7 @@ class AdminApiTest {
     }
 
     @Test
-    void patchChangesOnlyTheGivenFieldsAndTheActiveFlagStopsAndRestoresTheTokens() {
+    void patchChangesOnlyTheGivenFields() {
         Integration i = integration("Patched");
         IssuedToken t = store.tokens().create("setup", i.id(), "patched token", "30d", null);
 
@@ -213,7 +213,7 @@ class AdminApiTest {
     }
 
     @Test
-    void aTokenWithAnExpiryInstantHasTheCustomPolicyAndThatExpiry() {
+    void aTokenWithAnExpiryInstantHasTheCustomPolicyEndingThen() {
         Integration i = integration("Custom via API");
         Instant at = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
 
@@ -234,7 +234,7 @@ class AdminApiTest {
     }
 
     @Test
-    void listingTokensFiltersByStatusAndPagesNewestFirst() {
+    void tokensAreListedNewestFirstFilteredByStatus() {
         Integration i = integration("Token list");
         IssuedToken active1 = token(i, "active 1");
         IssuedToken active2 = token(i, "active 2");
@@ -293,7 +293,7 @@ class AdminApiTest {
     }
 
     @Test
-    void revokingATokenAnswersItRevokedAndRevokingItAgainIsAConflict() {
+    void revokingATokenTwiceIsAConflictTheSecondTime() {
         Integration i = integration("API revoke");
         IssuedToken t = token(i, "revoked by API");
         assertEquals(200, GlobalApi.status(server.uri(), t.value()));
@@ -317,7 +317,7 @@ class AdminApiTest {
     }
 
     @Test
-    void regeneratingAnswers201WithTheNewTokenItsValueAndTheIdItReplaces() {
+    void regeneratingAnswers201WithTheNewTokenNamingTheOneItReplaces() {
         Integration i = integration("API regenerate");
         IssuedToken old = token(i, "rotated by API");
 
@@ -349,7 +349,7 @@ class AdminApiTest {
     }
 
     @Test
-    void regeneratingWithGraceKeepsTheOldTokenWorkingForThatLongAndOnlyOneRegenerationWins() {
+    void regeneratingWithGraceKeepsTheOldTokenWorkingForThatLong() {
         Integration i = integration("API grace");
         IssuedToken old = token(i, "grace by API");
         Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -380,7 +380,7 @@ class AdminApiTest {
     // ---- audit
 
     @Test
-    void theAuditLogAnswersEventsNewestFirstWithTheTotalAndFiltersByIntegration() {
+    void theAuditLogAnswersEventsNewestFirstFilteredByIntegration() {
         Integration i = integration("API audit");
         IssuedToken t = token(i, "audited");
         api.json("POST", API + "/tokens/" + t.token().id() + "/revoke", null);
@@ -409,7 +409,7 @@ class AdminApiTest {
     // ---- refusals
 
     @Test
-    void unknownIdsAreNotFoundInTheErrorShapeAndChangeNothing() {
+    void unknownIdsAreNotFoundInTheErrorShape() {
         Map<String, Long> before = StoreState.snapshot(store);
         long unknown = 987_654_321L;
         List<Reply> replies = List.of(
@@ -444,7 +444,7 @@ class AdminApiTest {
     }
 
     @Test
-    void aBodyWithoutContentTypeApplicationJsonIs415AndStoresNothing() {
+    void aBodyWithoutContentTypeApplicationJsonIs415BeforeAnythingIsStored() {
         Integration i = integration("API media type");
         IssuedToken t = token(i, "stays");
         Map<String, Long> before = StoreState.snapshot(store);

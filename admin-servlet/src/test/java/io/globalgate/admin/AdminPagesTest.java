@@ -108,7 +108,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void theGridSearchFindsByPartOfTheNameIgnoringCaseAndSaysWhenNothingMatches() {
+    void theGridSearchMatchesAnyPartOfTheNameIgnoringCase() {
         Integration i = integration("Searchable Warehouse");
         Document found = PageChecks.assertPage(admin.get("/admin/?q=" + AdminClient.enc("SEARCHABLE wAREHOUSE")));
         assertNotNull(rowLinkingTo(found, "table#integrations", "/admin/integrations/" + i.id()));
@@ -120,7 +120,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void theAuditLogListsEachActionNewestFirstAndItsIntegrationFilterShowsOnlyThatIntegration() {
+    void theAuditLogListsActionsNewestFirstFilteredByIntegration() {
         Integration i = integration("Audited");
         Integration other = integration("Audited other");
         IssuedToken t = token(i, "audited token");
@@ -146,7 +146,7 @@ class AdminPagesTest {
     // ---- new integration: Save and Continue
 
     @Test
-    void theNewIntegrationFormAsksForNameDescriptionAndEmailAndOffersSaveAndContinue() {
+    void theNewIntegrationFormAsksForItsThreeFieldsUnderSaveAndContinue() {
         Document page = PageChecks.assertPage(admin.get("/admin/integrations/new"));
         Element form = page.selectFirst("form.form");
         assertEquals("post", form.attr("method"));
@@ -160,7 +160,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void saveAndContinueStoresTheIntegrationAndRedirectsWith303ToItsNewTokenForm() {
+    void saveAndContinueLeadsWith303FromTheStoredIntegrationToItsNewTokenForm() {
         String name = "Saved and continued " + NAMES.incrementAndGet();
         Reply saved = admin.submit("/admin/integrations", "name", "  " + name + "  ", "description", "ERP sync",
                 "notificationEmail", "erp@example.com");
@@ -182,7 +182,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void aNewIntegrationWithoutNameIsShownAgainWithTheErrorNextToTheNameKeepingTheInputAndStoringNothing() {
+    void aNewIntegrationWithoutNameIsShownAgainWithTheErrorNextToTheNameBeforeAnythingIsStored() {
         Map<String, Long> before = StoreState.snapshot(store);
         Reply refused = admin.submit("/admin/integrations", "name", "   ", "description", "Typed description\nline two",
                 "notificationEmail", "kept@example.com");
@@ -197,7 +197,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void aNewIntegrationWithABadEmailAndATooLongNameShowsBothErrorsNextToTheirFieldsAndStoresNothing() {
+    void aNewIntegrationWithTwoBadFieldsShowsBothErrorsNextToTheirFieldsBeforeAnythingIsStored() {
         Map<String, Long> before = StoreState.snapshot(store);
         String longName = "N".repeat(101);
         Reply refused = admin.submit("/admin/integrations", "name", longName, "description", "",
@@ -229,7 +229,7 @@ class AdminPagesTest {
     // ---- edit integration
 
     @Test
-    void theEditFormShowsTheCurrentValuesAndSavingRedirectsToTheIntegrationWithTheChanges() {
+    void anEditSavedFromTheFormOfCurrentValuesLeadsBackToTheChangedIntegration() {
         Integration i = integration("Editable");
         Document form = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "/edit"));
         assertEquals(i.name(), form.selectFirst("input#name").val());
@@ -257,7 +257,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void settingAnIntegrationInactiveStopsItsTokensAndActiveAgainRestoresThem() {
+    void theActiveFlagOfTheEditFormDecidesWhetherTheIntegrationsTokensWork() {
         Integration i = integration("Switched");
         IssuedToken t = token(i, "switched token");
         assertEquals(200, GlobalApi.status(server.uri(), t.value()));
@@ -274,7 +274,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void anEditWithABadEmailIsShownAgainWithTheInputAndTheErrorAndChangesNothing() {
+    void anEditWithABadEmailIsShownAgainWithItsErrorBeforeAnythingChanges() {
         Integration i = integration("Edit refused");
         Map<String, Long> before = StoreState.snapshot(store);
         Reply refused = admin.submit("/admin/integrations/" + i.id(), "name", "Typed new name " + NAMES.incrementAndGet(),
@@ -295,7 +295,7 @@ class AdminPagesTest {
     // ---- the integration page and its Access Tokens grid
 
     @Test
-    void anIntegrationWithoutTokensSaysSoAndLinksToTheNewTokenForm() {
+    void anIntegrationWithoutTokensPointsToTheNewTokenForm() {
         Integration i = integration("Tokenless");
         Document page = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id()));
         assertEquals(i.name(), page.selectFirst("h1.name").text());
@@ -307,7 +307,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void theIntegrationPageShowsEachTokenWithItsStatusAndHintButNeverAValueAndFiltersByStatus() {
+    void theIntegrationPageListsTokensByStatusWithTheirHintsNeverTheirValues() {
         Integration i = integration("Three tokens");
         IssuedToken active = token(i, "active one");
         IssuedToken revoked = token(i, "revoked one");
@@ -343,7 +343,7 @@ class AdminPagesTest {
     // ---- new token, shown once
 
     @Test
-    void theNewTokenFormOffersEveryExpirationWithNinetyDaysChosenAndWarnsThatItIsARootCredential() {
+    void theNewTokenFormOffersEveryExpirationWithNinetyDaysChosenUnderARootCredentialWarning() {
         Integration i = integration("Token form");
         Document page = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "/tokens/new"));
         assertEquals(List.of("never", "7d", "30d", "60d", "90d", "365d", "custom"),
@@ -412,7 +412,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void aTokenWithoutNameIsShownAgainWithTheErrorNextToTheNameKeepingTheChosenExpirationAndStoringNothing() {
+    void aTokenWithoutNameIsShownAgainWithTheErrorNextToTheNameBeforeAnythingIsStored() {
         Integration i = integration("Token refused");
         Map<String, Long> before = StoreState.snapshot(store);
         Reply refused = admin.submit("/admin/integrations/" + i.id() + "/tokens", "name", "", "expiration", "7d");
@@ -426,7 +426,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void aCustomExpiryWithoutADateOrInThePastIsRefusedNextToTheDateKeepingTheInputAndStoringNothing() {
+    void aCustomExpiryWithoutADateOrInThePastIsRefusedNextToTheDateBeforeAnythingIsStored() {
         Integration i = integration("Custom refused");
         Map<String, Long> before = StoreState.snapshot(store);
 
@@ -461,7 +461,7 @@ class AdminPagesTest {
     // ---- the token page: revoke and regenerate
 
     @Test
-    void theTokenPageShowsItsFactsAndTheRevokeAndRegenerateFormsWithTheirGraceOptions() {
+    void theTokenPageShowsItsFactsAboveTheRevokeAndRegenerateForms() {
         Integration i = integration("Token page");
         IssuedToken t = token(i, "page token");
         Reply reply = admin.get("/admin/tokens/" + t.token().id());
@@ -480,7 +480,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void revokingATokenFromItsPageRedirectsBackToItAndTheFilterRefusesItAtOnce() {
+    void aTokenRevokedFromItsPageIsRefusedByTheFilterAtOnce() {
         Integration i = integration("Revoke one");
         IssuedToken t = token(i, "to revoke");
         IssuedToken other = token(i, "to keep");
@@ -508,7 +508,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void massRevokeRevokesOnlyThePostedTokensOfThatIntegrationAndTheFlashSaysHowMany() {
+    void massRevokeRevokesOnlyThePostedTokensOfThatIntegration() {
         Integration a = integration("Mass A");
         Integration b = integration("Mass B");
         IssuedToken a1 = token(a, "a1");
@@ -540,7 +540,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void massRevokeWithNothingSelectedRevokesNothingAndSaysToSelectFirst() {
+    void massRevokeWithNothingSelectedAsksToSelectFirst() {
         Integration a = integration("Mass none");
         IssuedToken t = token(a, "untouched");
         Map<String, Long> before = StoreState.snapshot(store);
@@ -555,7 +555,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void regeneratingWithoutGraceRevokesTheOldTokenNowAndShowsTheNewOneOnce() {
+    void regeneratingWithoutGraceRevokesTheOldTokenNow() {
         Integration i = integration("Regenerate now");
         IssuedToken old = token(i, "rotating");
 
@@ -609,7 +609,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void massRevokeWithIdsThatAreNotNumbersIsRefusedAndChangesNothing() {
+    void massRevokeWithIdsThatAreNotNumbersIsRefusedBeforeAnythingChanges() {
         Integration a = integration("Mass refused");
         IssuedToken t = token(a, "untouched");
         Map<String, Long> before = StoreState.snapshot(store);
@@ -625,7 +625,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void regeneratingWithAGraceThatIsNotOfferedOrOfARevokedTokenIsRefusedAndChangesNothing() {
+    void regeneratingWithAGraceThatIsNotOfferedOrOfARevokedTokenIsRefusedBeforeAnythingChanges() {
         Integration i = integration("Regenerate refused");
         IssuedToken t = token(i, "stays");
         IssuedToken revoked = token(i, "revoked");

@@ -68,7 +68,7 @@ class AdminSecurityTest {
     // ---- CSRF
 
     @Test
-    void everyFormPostWithoutTheCsrfTokenIsForbiddenAndChangesNothing() {
+    void everyFormPostWithoutTheCsrfTokenIsForbiddenBeforeAnythingChanges() {
         Fixture f = fixture();
         Map<String, Long> before = StoreState.snapshot(store);
         for (List<String> post : f.posts()) {
@@ -80,7 +80,7 @@ class AdminSecurityTest {
     }
 
     @Test
-    void everyFormPostWithAWrongCsrfTokenOrAnotherSessionsTokenIsForbiddenAndChangesNothing() {
+    void everyFormPostWithAWrongCsrfTokenOrAnotherSessionsTokenIsForbiddenBeforeAnythingChanges() {
         Fixture f = fixture();
         String othersToken = AdminClient.admin(server).csrf();
         String mine = admin.csrf();
@@ -107,7 +107,7 @@ class AdminSecurityTest {
     }
 
     @Test
-    void everyFormPostFromAForeignOriginIsForbiddenEvenWithTheRightTokenAndChangesNothing() {
+    void everyFormPostFromAForeignOriginIsForbiddenEvenWithTheRightToken() {
         Fixture f = fixture();
         String mine = admin.csrf();
         Map<String, Long> before = StoreState.snapshot(store);
@@ -154,7 +154,7 @@ class AdminSecurityTest {
     }
 
     @Test
-    void anApiCallFromAForeignOriginOrAsAFormIsRefusedAndStoresNothing() {
+    void anApiCallFromAForeignOriginOrAsAFormIsRefusedBeforeAnythingIsStored() {
         Fixture f = fixture();
         Map<String, Long> before = StoreState.snapshot(store);
         String body = "{\"name\":\"cross-site\",\"description\":\"\",\"notificationEmail\":\"x@example.com\"}";
@@ -256,7 +256,7 @@ class AdminSecurityTest {
     }
 
     @Test
-    void thePagesLoadOnlyOurOwnStylesheetAndScriptWhichAreServedWithTheirTypes() {
+    void thePagesLoadOnlyOurOwnStaticFilesServedWithTheirTypes() {
         Document page = PageChecks.assertPage(admin.get("/admin/"));
         assertEquals(List.of("/admin/static/admin.css"), page.select("link[rel=stylesheet]").eachAttr("href"));
         assertEquals(List.of("/admin/static/admin.js"), page.select("script").eachAttr("src"));
@@ -406,7 +406,7 @@ class AdminSecurityTest {
     }
 
     @Test
-    void anOversizedFormIsRefusedWithoutAServerErrorAndStoresNothing() {
+    void anOversizedFormIsRefusedWithoutAServerErrorBeforeAnythingIsStored() {
         Map<String, Long> before = StoreState.snapshot(store);
         Reply reply = admin.submit("/admin/integrations", "name", "big form", "notificationEmail", "big@example.com",
                 "description", "d".repeat(1_000_000));

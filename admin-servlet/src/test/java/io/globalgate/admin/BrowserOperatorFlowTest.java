@@ -128,7 +128,7 @@ class BrowserOperatorFlowTest {
     }
 
     @Test
-    void theOperatorIssuesCopiesRevokesAndRegeneratesTokensInARealBrowser() throws Exception {
+    void theOperatorsWholeTokenFlowWorksInARealBrowser() throws Exception {
         drainConsole();
 
         // Sign in: HTTP Basic credentials in the first URL; the browser keeps them for the realm.

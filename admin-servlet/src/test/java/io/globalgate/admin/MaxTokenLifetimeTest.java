@@ -56,7 +56,7 @@ class MaxTokenLifetimeTest {
     }
 
     @Test
-    void theApiRefusesNeverAndLongerPoliciesNamingTheMaximumAndStoresNothing() {
+    void theApiRefusesPoliciesBeyondTheMaximumNamingItBeforeAnythingIsStored() {
         Integration i = integration();
         Map<String, Long> before = StoreState.snapshot(store);
         for (String policy : List.of("never", "365d", "90d", "60d")) {
@@ -86,7 +86,7 @@ class MaxTokenLifetimeTest {
     }
 
     @Test
-    void regeneratingATokenIssuedBeforeTheMaximumWithALongerPolicyIsRefusedAndChangesNothing() {
+    void regeneratingATokenIssuedBeforeTheMaximumWithALongerPolicyIsRefusedBeforeAnythingChanges() {
         Integration i = integration();
         // Issued through a store without the limit, as before the deployment set it.
         IssuedToken forever = store.tokens().create("setup", i.id(), "issued before the limit", "never", null);
@@ -100,7 +100,7 @@ class MaxTokenLifetimeTest {
     }
 
     @Test
-    void theTokenFormSaysTheMaximumPreselectsSevenDaysAndShowsTheRefusalNextToExpiration() {
+    void theTokenFormUnderAMaximumPreselectsSevenDaysAndNamesTheMaximum() {
         Integration i = integration();
         Document form = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "/tokens/new"));
         assertEquals("This deployment allows tokens to live at most 30 days.", form.selectFirst("p.hint").text());

@@ -54,7 +54,7 @@ class NotificationPagesTest {
     }
 
     @Test
-    void sendTestEmailQueuesAMessageThatArrivesAndTheListShowsItAsSent() throws Exception {
+    void theTestEmailButtonDeliversAMessageListedAsSent() throws Exception {
         Integration erp = server.store().integrations().create("admin",
                 IntegrationStore.Input.of("Test mail <b>", "", "owners@example.com"));
         admin.get("/admin/integrations/" + erp.id());
@@ -92,7 +92,7 @@ class NotificationPagesTest {
     }
 
     @Test
-    void aTestEmailForAnUnknownIntegrationIsA404AndQueuesNothing() {
+    void aTestEmailForAnUnknownIntegrationIsA404BeforeAnythingIsQueued() {
         admin.get("/admin/");
         Reply missing = admin.submit("/admin/integrations/987654/test-email");
         assertEquals(404, missing.status());

@@ -78,7 +78,7 @@ class NotificationServiceTest {
     }
 
     @Test
-    void everyEventArrivesWithItsRecipientSubjectAndContentAndNoTokenValue() throws Exception {
+    void everyEventArrivesAsItsOwnMessageWithoutATokenValue() throws Exception {
         smtp.start();
         Integration erp = integration("ERP sync");
         IssuedToken first = store.tokens().create("alice", erp.id(), "production", "90d", null);
@@ -171,7 +171,7 @@ class NotificationServiceTest {
     }
 
     @Test
-    void afterTheLastRetryAMessageIsMarkedFailedWithItsErrorAndKept() {
+    void afterTheLastRetryAMessageIsKeptAsFailedWithItsError() {
         Integration erp = integration("Doomed");
         store.notifications().enqueueTest("alice", erp.id());
         NotificationService service = service(3);
@@ -187,7 +187,7 @@ class NotificationServiceTest {
     }
 
     @Test
-    void expiryRemindersGoOutOncePerThresholdAndExpiryNoticeOnce() throws Exception {
+    void expiryRemindersAndTheExpiryNoticeGoOutOnceEach() throws Exception {
         smtp.start();
         Integration erp = integration("Nightly export");
         IssuedToken token = store.tokens().create("alice", erp.id(), "export", "30d", null);
@@ -228,7 +228,7 @@ class NotificationServiceTest {
     }
 
     @Test
-    void hostileNotificationEmailsAreRefusedAtInputAndNeverReachSmtp() {
+    void hostileNotificationEmailsAreRefusedBeforeReachingSmtp() {
         smtp.start();
         for (String hostile : List.of("owners@example.com\r\nBcc: attacker@evil.test", "owners@example.com\nSubject: hi",
                 "a".repeat(250) + "@example.com", "owners@example.com, attacker@evil.test", "<script>@example.com")) {
@@ -244,7 +244,7 @@ class NotificationServiceTest {
     }
 
     @Test
-    void twoSendersOnOneMariaDbQueueAndDeliverEachReminderExactlyOnce() throws Exception {
+    void twoSendersOnOneMariaDbDeliverEachReminderExactlyOnce() throws Exception {
         smtp.start();
         var dataSource = TestDatabases.mariaDb();
         ManagementStore nodeA = new ManagementStore(new GlobalgateStore(dataSource, clock).migrate(), new InputValidator(clock, null));

@@ -74,7 +74,7 @@ class ChangeFeedPollerTest {
     }
 
     @Test
-    void firstPollStartsAtTheNewestEventAndDropsTheCache() {
+    void theFirstPollStartsAtTheNewestEventWithAnEmptyCache() {
         insertEvents(1, 2, 3);
 
         assertEquals(0, poller.poll());
@@ -129,7 +129,7 @@ class ChangeFeedPollerTest {
     }
 
     @Test
-    void gapBelowTheNewestIdAtStartIsWatchedAndAppliedWhenItFills() {
+    void aGapBelowTheNewestIdAtStartIsAppliedWhenItFills() {
         insertEvents(1, 2, 4); // id 3 belongs to a transaction still open when this node starts
         poller.poll();
 
@@ -167,7 +167,7 @@ class ChangeFeedPollerTest {
     }
 
     @Test
-    void unreadableFeedIsReportedByNotMarkingFreshAndIsReadAgainWhenItRecovers() {
+    void anUnreadableFeedLeavesTheNodeStaleUntilItIsReadAgain() {
         poller.poll();
         insertEvents(1);
         database.down();

@@ -72,7 +72,7 @@ class FilterMetricsTest {
     }
 
     @Test
-    void recordingAnOutcomeMovesItsCounterAndItsOutcomesTimerOnly() {
+    void recordingAnOutcomeMovesOnlyItsOwnMeters() {
         metrics.record(FilterMetrics.Outcome.REVOKED, TimeUnit.MICROSECONDS.toNanos(3));
         metrics.record(FilterMetrics.Outcome.ACCEPTED, TimeUnit.MICROSECONDS.toNanos(1));
         metrics.record(FilterMetrics.Outcome.ACCEPTED, TimeUnit.MICROSECONDS.toNanos(1));

@@ -129,7 +129,7 @@ class TokenVerifierTest {
     // ---- cache
 
     @Test
-    void validTokenIsAcceptedAndItsSecondRequestIsAnsweredFromTheCache() {
+    void aValidTokensSecondRequestIsAnsweredFromTheCache() {
         TokenVerifier verifier = verifier();
         Seed.Issued issued = token("30d");
 
@@ -190,7 +190,7 @@ class TokenVerifierTest {
     }
 
     @Test
-    void unknownTokenIsRememberedForTheNegativeTtlAndLookedUpAgainAfterIt() {
+    void unknownTokenIsRememberedForTheNegativeTtlOnly() {
         TokenVerifier verifier = verifier();
         String unknown = TokenFormat.generate();
 
@@ -289,7 +289,7 @@ class TokenVerifierTest {
     }
 
     @Test
-    void deactivationRefusesEveryTokenOfTheIntegrationAndReactivationRestoresThem() {
+    void theIntegrationsActiveFlagDecidesForEveryTokenOfIt() {
         TokenVerifier verifier = listeningVerifier();
         String first = token("never").value();
         String second = token("30d").value();
@@ -424,7 +424,7 @@ class TokenVerifierTest {
     }
 
     @Test
-    void afterMaxStalenessWithTheStoreUnreachableCachedAcceptsAreUnavailableAndCachedRefusalsStayRefusals() {
+    void afterMaxStalenessWithTheStoreUnreachableOnlyCachedAcceptsBecomeUnavailable() {
         TokenVerifier verifier = listeningVerifier();
         String accepted = token("never").value();
         Seed.Issued revoked = token("never");

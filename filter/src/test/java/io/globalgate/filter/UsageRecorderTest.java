@@ -61,7 +61,7 @@ class UsageRecorderTest {
     }
 
     @Test
-    void theClientAddressIsAskedForOnlyWhenLastUsedMovesForwardAndLastUsedIsExact() {
+    void theClientAddressIsAskedForOnlyWhenLastUsedMovesForward() {
         List<List<io.globalgate.store.TokenUsage>> batches = new java.util.ArrayList<>();
         UsageRecorder recorder = new UsageRecorder((id, batch) -> batches.add(batch));
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
@@ -131,7 +131,7 @@ class UsageRecorderTest {
     }
 
     @Test
-    void batchTheStoreRefusesIsKeptAndTheNextFlushWritesAllOfIt() {
+    void aBatchTheStoreRefusesIsWrittenByTheNextFlush() {
         long tokenId = newToken();
         AtomicInteger calls = new AtomicInteger();
         UsageRecorder.Sink failingOnce = (id, batch) -> {
@@ -214,7 +214,7 @@ class UsageRecorderTest {
     }
 
     @Test
-    void lastUseKeepsTheLatestTimeAndItsAddressWhateverTheOrderOfRecords() {
+    void lastUseKeepsTheLatestTimeWithItsAddressWhateverTheOrderOfRecords() {
         long tokenId = newToken();
         UsageRecorder recorder = new UsageRecorder(store.usage()::record);
 
@@ -238,7 +238,7 @@ class UsageRecorderTest {
     }
 
     @Test
-    void pendingCountsATokenOnceWhenItWaitsBothInTheCarriedOverBatchAndInNewRecords() {
+    void pendingCountsATokenOnceWhereverItWaits() {
         UsageRecorder recorder = new UsageRecorder((id, batch) -> {
             throw new IllegalStateException("test: store down");
         });

@@ -48,7 +48,7 @@ class TokenFormatTest {
     }
 
     @Test
-    void tenThousandGeneratedTokensAreAllDistinctAndAllValid() {
+    void tenThousandGeneratedTokensAreDistinctWellFormedTokens() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
             String token = TokenFormat.generate();

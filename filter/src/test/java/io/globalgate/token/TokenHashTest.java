@@ -36,7 +36,7 @@ class TokenHashTest {
     }
 
     @Test
-    void hashesOfTheSameTokenAreEqualAndHaveTheSameHashCode() {
+    void hashesOfTheSameTokenAreEqualObjects() {
         String token = TokenFormat.generate();
         TokenHash a = TokenHash.of(token);
         TokenHash b = TokenHash.of(new String(token.toCharArray()));

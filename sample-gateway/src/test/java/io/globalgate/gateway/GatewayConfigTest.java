@@ -45,7 +45,7 @@ class GatewayConfigTest {
     }
 
     @Test
-    void eachOptionIsAlsoAnEnvironmentVariableAndAFlagWins() throws Exception {
+    void aFlagWinsOverItsEnvironmentVariable() throws Exception {
         Map<String, String> env = Map.of("GLOBALGATE_PORT", "9000", "GLOBALGATE_UPSTREAM_URL", "http://erp.internal:9000",
                 "GLOBALGATE_UPSTREAM_TIMEOUT", "5s", "GLOBALGATE_ADMIN_USER", "ops", "GLOBALGATE_MAX_TOKEN_LIFETIME", "90d");
         GatewayConfig fromEnv = parse(env);
@@ -63,7 +63,7 @@ class GatewayConfigTest {
     }
 
     @Test
-    void aMariaDbUrlReplacesTheEmbeddedH2AndItsPasswordIsNeverPrinted() throws Exception {
+    void aMariaDbUrlReplacesTheEmbeddedH2WithItsPasswordMasked() throws Exception {
         GatewayConfig config = parse(Map.of("GLOBALGATE_JDBC_PASSWORD", "s3cret-db"),
                 "--jdbc-url", "jdbc:mariadb://db:3306/globalgate?password=s3cret-url", "--jdbc-user", "gg");
         assertFalse(config.embeddedDatabase());

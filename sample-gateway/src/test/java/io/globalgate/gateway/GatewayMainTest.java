@@ -50,7 +50,7 @@ class GatewayMainTest {
     }
 
     @Test
-    void aPortThatIsNotANumberExitsWithCode2AndAMessageNamingTheOptionWithoutAStackTrace() throws Exception {
+    void aPortThatIsNotANumberExitsWithCode2NamingTheOption() throws Exception {
         Run run = runMain(Map.of(), "--port", "banana");
 
         assertEquals(2, run.exitCode(), run::toString);
@@ -72,7 +72,7 @@ class GatewayMainTest {
     }
 
     @Test
-    void aPortInUseExitsWithCode1AndASentenceAndForgetsThePasswordNobodySaw() throws Exception {
+    void aPortInUseExitsWithCode1ForgettingThePasswordNobodySaw() throws Exception {
         Path dataDir = RunningGateway.newDataDir();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Run run = runMain(Map.of("GLOBALGATE_DATA_DIR", dataDir.toString()), "--port", Integer.toString(taken.getLocalPort()));
@@ -90,7 +90,7 @@ class GatewayMainTest {
     }
 
     @Test
-    void helpListsEveryOptionWithItsDefaultAndExitsWithCode0() throws Exception {
+    void helpListsEveryOptionWithItsDefault() throws Exception {
         Run run = runMain(Map.of(), "--help");
 
         assertEquals(0, run.exitCode(), run::toString);

@@ -76,7 +76,7 @@ class GatewayRestartTest {
     }
 
     @Test
-    void theFirstPasswordStillSignsInAndNoNewOneIsGenerated() throws Exception {
+    void theFirstPasswordStillSignsInAfterARestart() throws Exception {
         assertNull(restarted.info().generatedPassword(), "a second start prints no new password");
         assertTrue(restarted.info().passwordFromFile());
         assertEquals(passwordFile, Files.readString(dataDir.resolve(AdminCredentials.FILE_NAME)), "the stored hash is kept as it was");
@@ -90,7 +90,7 @@ class GatewayRestartTest {
     }
 
     @Test
-    void integrationsAndTokensAreStillThereAndStillWork() {
+    void integrationsAndTokensSurviveARestart() {
         Reply integration = admin.admin("GET", "/integrations/" + integrationId, null);
         assertEquals(200, integration.status(), integration::toString);
         assertEquals("Survives restarts", integration.json().get("name").asText());

@@ -61,7 +61,7 @@ class GlobalApiProxyTest {
     }
 
     @Test
-    void aConfiguredAdminPasswordIsUsedAndNoneIsGenerated() {
+    void aConfiguredAdminPasswordIsUsedInsteadOfAGeneratedOne() {
         GatewayInfo info = gateway.info();
         assertNull(info.generatedPassword());
         assertEquals(upstream.uri(), info.upstream().get());
@@ -69,7 +69,7 @@ class GlobalApiProxyTest {
     }
 
     @Test
-    void theUpstreamGetsPathAndQueryAsSentWithoutTheCredentialButWithForwardingAndIntegrationHeaders() throws Exception {
+    void theUpstreamGetsTheRequestAsSentWithTheGatewaysHeadersInsteadOfTheCredential() throws Exception {
         Reply reply = client.globalApi("/api/global/v1/system/merchants?limit=2&cursor=a%2Fb%20c", token,
                 "X-Globalgate-Integration-Id", "999999",
                 "X-Globalgate-Integration-Name", "Mallory");

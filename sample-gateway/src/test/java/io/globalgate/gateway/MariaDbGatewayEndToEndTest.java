@@ -32,7 +32,7 @@ class MariaDbGatewayEndToEndTest extends GatewayEndToEndContract {
     }
 
     @Test
-    void withAJdbcUrlTheDataIsInThatMariaDbAndOnlyThePasswordHashInTheDataDir() {
+    void withAJdbcUrlTheDataLivesInThatMariaDb() {
         GatewayInfo info = gateway().info();
         assertFalse(info.embeddedDatabase());
         assertEquals("MariaDB at " + jdbcUrl, info.database());

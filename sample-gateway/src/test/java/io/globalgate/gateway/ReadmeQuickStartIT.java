@@ -63,7 +63,7 @@ class ReadmeQuickStartIT {
     }
 
     @Test
-    void theQuickStartScriptGets200ThenAfterRevoking401AndAStopFlushesUsage() throws Exception {
+    void theQuickStartScriptRunsAsTheReadmeSays() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

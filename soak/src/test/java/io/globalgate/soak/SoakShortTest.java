@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SoakShortTest {
 
     @Test
-    void twoNodesUnderLoadThroughADatabaseAndANodeRestartMakeNoWrongDecisionAndLoseNothing() throws Exception {
+    void twoNodesUnderLoadThroughRestartsNeitherDecideWronglyNorLoseAnything() throws Exception {
         long seed = Long.getLong("soak.seed", new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
         SoakConfig config = SoakConfig.defaults(Duration.ofSeconds(45), seed);
         Soak.Result result = Soak.run(config, System.out);

@@ -202,7 +202,7 @@ abstract class ManagementStoreContract {
     // ---- integrations
 
     @Test
-    void aCreatedIntegrationHasEveryFieldAndNoTokens() {
+    void aCreatedIntegrationHoldsExactlyWhatItWasGiven() {
         Integration created = store.integrations().create("alice", Input.of("  Acme Payments  ", "Line 1\nLine 2", "ops@acme.example"));
         assertTrue(created.id() > 0);
         assertEquals("Acme Payments", created.name());
@@ -250,7 +250,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void setActiveSwitchesAnIntegrationOffAndOn() {
+    void setActiveSwitchesTheActiveFlag() {
         Integration integration = newIntegration();
         assertFalse(store.integrations().setActive(ADMIN, integration.id(), false).active());
         assertFalse(store.integrations().get(integration.id()).active());
@@ -270,7 +270,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void aListingIsOrderedByNameIgnoringCaseAndPaged() {
+    void aListingIsPagedInNameOrderIgnoringCase() {
         String prefix = unique("Paging") + " ";
         for (String suffix : List.of("delta", "alpha", "Echo", "charlie", "Bravo")) {
             newIntegration(prefix + suffix);
@@ -473,7 +473,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void aListingIsPagedAndShowsOnlyThatIntegrationsTokens() {
+    void aTokenListingPagesThroughOnlyThatIntegrationsTokens() {
         Integration integration = newIntegration();
         Integration other = newIntegration();
         List<Long> created = new ArrayList<>();
@@ -542,7 +542,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void aMassRevokeRevokesOnlyThatIntegrationsTokensAndCountsThem() {
+    void aMassRevokeCountsTheTokensOfThatIntegrationItRevoked() {
         Integration mine = newIntegration();
         Integration theirs = newIntegration();
         long a1 = newToken(mine, "30d").token().id();
@@ -583,7 +583,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void findDecisionReflectsRevocationDeactivationAndRenaming() {
+    void findDecisionReadsWhatTheWriteSideWrote() {
         Integration integration = newIntegration();
         IssuedToken issued = newToken(integration, "never");
         TokenHash hash = TokenHash.of(issued.value());
@@ -603,7 +603,7 @@ abstract class ManagementStoreContract {
     // ---- regeneration
 
     @Test
-    void regeneratingIssuesANewTokenAndRevokesTheOldOneNow() {
+    void regeneratingReplacesTheOldTokenAtOnce() {
         Integration integration = newIntegration();
         IssuedToken old = store.tokens().create(ADMIN, integration.id(), "Nightly export", "30d", null);
         clock.advance(Duration.ofDays(2));
@@ -986,7 +986,7 @@ abstract class ManagementStoreContract {
     // ---- hostile input
 
     @Test
-    void markupAndSqlAreStoredVerbatimAndNeverExecuted() {
+    void markupAndSqlAreStoredAsText() {
         Map<String, Long> before = rows.counts();
         String name = "x'); DROP TABLE integration; --";
         String description = "<script>alert(1)</script>\n' OR '1'='1\n\"; DELETE FROM access_token; --";
@@ -1049,7 +1049,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void overlongInputIsRefusedFieldByFieldAndStoresNothing() {
+    void overlongInputIsRefusedFieldByFieldBeforeAnythingIsStored() {
         Map<String, Long> before = rows.counts();
         ValidationException e = assertThrows(ValidationException.class, () -> store.integrations().create(ADMIN,
                 Input.of("n".repeat(101), "d".repeat(1001), "a".repeat(245) + "@example.com")));
@@ -1073,7 +1073,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void emptyAndWhitespaceOnlyInputIsRefusedAndStoresNothing() {
+    void emptyOrWhitespaceOnlyInputIsRefusedBeforeAnythingIsStored() {
         Integration integration = newIntegration();
         Map<String, Long> before = rows.counts();
         for (String blank : List.of("", "   ", "\t\n", "\u3000")) {
@@ -1095,7 +1095,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void aBlankActorIsRefusedOnEveryActionAndChangesNothing() {
+    void aBlankActorIsRefusedOnEveryActionBeforeAnythingChanges() {
         IssuedToken issued = newToken(newIntegration(), "30d");
         Integration integration = store.integrations().get(issued.token().integrationId());
         Map<String, Long> before = rows.counts();
@@ -1114,7 +1114,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void controlCharactersAreRefusedAndStoreNothing() {
+    void controlCharactersAreRefusedBeforeAnythingIsStored() {
         Integration integration = newIntegration();
         Map<String, Long> before = rows.counts();
         for (String bad : List.of("\u0000", "\u0007", "\n", "\u202E", "\u001B[31m")) {
@@ -1134,7 +1134,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void badExpirationsAreRefusedAndStoreNothing() {
+    void badExpirationsAreRefusedBeforeAnythingIsStored() {
         Integration integration = newIntegration();
         Map<String, Long> before = rows.counts();
         long id = integration.id();
@@ -1148,7 +1148,7 @@ abstract class ManagementStoreContract {
     }
 
     @Test
-    void badRevokeListsAreRefusedAndChangeNothing() {
+    void badRevokeListsAreRefusedBeforeAnythingChanges() {
         Integration integration = newIntegration();
         long tokenId = newToken(integration, "30d").token().id();
         Map<String, Long> before = rows.counts();

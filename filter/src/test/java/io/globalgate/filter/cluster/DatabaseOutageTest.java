@@ -34,7 +34,7 @@ class DatabaseOutageTest {
             "{\"errors\":[{\"type\":\"authentication\",\"message\":\"Token store unavailable; try again shortly\"}]}";
 
     @Test
-    void cachedTokenRidesOutAnOutageUntilMaxStalenessOthersGet503AndAllRecoverWhenTheDatabaseReturns() throws Exception {
+    void aCachedTokenRidesOutADatabaseOutageUntilMaxStaleness() throws Exception {
         TestDatabases.MariaDbServer shared = TestDatabases.mariaDbServer();
         // Only a server this JVM started can be stopped; with an external one, start one of our own.
         TestDatabases.MariaDbServer server = shared.isEmbedded() ? shared : TestDatabases.privateMariaDbServer();

@@ -97,7 +97,7 @@ public abstract class FilterBehaviourContract {
     // ---- no usable credentials
 
     @Test
-    void requestWithoutCredentialsGets401WithTheChallengeAndNoErrorCode() throws Exception {
+    void requestWithoutCredentialsGetsThe401ChallengeWithoutAnErrorCode() throws Exception {
         assertRefused(get(null), 401, REALM_ONLY,
                 "This API needs a Global API access token: send Authorization: Bearer \\u003ctoken\\u003e");
     }
@@ -109,7 +109,7 @@ public abstract class FilterBehaviourContract {
     }
 
     @Test
-    void basicCredentialsGet401WithTheChallengeAndNoErrorCode() throws Exception {
+    void basicCredentialsGetThe401ChallengeWithoutAnErrorCode() throws Exception {
         // RFC 6750 §3.1: a client that tried another scheme gets the challenge without an error code.
         assertRefused(get("Basic YWRtaW46c2VjcmV0"), 401, REALM_ONLY, "The Authorization header must use the Bearer scheme");
     }
@@ -158,7 +158,7 @@ public abstract class FilterBehaviourContract {
     }
 
     @Test
-    void authorizationHeaderOf64KilobytesGets401MalformedAndNever500() throws Exception {
+    void authorizationHeaderOf64KilobytesGets401Malformed() throws Exception {
         String message = "The Authorization header is too long to hold a Global API access token";
         assertRefused(raw("Authorization: Bearer gat_" + "A".repeat(64 * 1024)), 401, invalidToken(message), message);
     }
@@ -227,7 +227,7 @@ public abstract class FilterBehaviourContract {
     }
 
     @Test
-    void tokensRevokedInBulkAreRefusedOnTheVeryNextRequestAndTheOthersStillWork() throws Exception {
+    void onlyTheTokensRevokedInBulkAreRefusedOnTheVeryNextRequest() throws Exception {
         Fixture first = newToken();
         Seed.Issued second = seed.token(first.integration().id(), "second", "never", null);
         Seed.Issued kept = seed.token(first.integration().id(), "kept", "never", null);
@@ -243,7 +243,7 @@ public abstract class FilterBehaviourContract {
     }
 
     @Test
-    void regeneratedTokenIsRefusedAtOnceAndItsReplacementIsAccepted() throws Exception {
+    void aRegeneratedTokenGivesWayToItsReplacementAtOnce() throws Exception {
         Fixture f = newToken();
         assertEquals(200, get("Bearer " + f.value()).status());
 
@@ -256,7 +256,7 @@ public abstract class FilterBehaviourContract {
     }
 
     @Test
-    void deactivatingTheIntegrationRefusesItsTokensAndReactivatingRestoresThem() throws Exception {
+    void theIntegrationsActiveFlagDecidesWhetherItsTokensWork() throws Exception {
         Fixture f = newToken();
         assertEquals(200, get("Bearer " + f.value()).status());
 
@@ -288,7 +288,7 @@ public abstract class FilterBehaviourContract {
     }
 
     @Test
-    void applicationMaySetAndRemoveTheFiltersRequestAttributesLikeAnyOther() throws Exception {
+    void applicationMayChangeTheFiltersRequestAttributesLikeAnyOther() throws Exception {
         Fixture f = newToken();
         HttpResult result = send(HttpRequest.newBuilder(app.uri("v1/orders?echo=retag"))
                 .header("Authorization", "Bearer " + f.value()).build());
@@ -303,7 +303,7 @@ public abstract class FilterBehaviourContract {
     }
 
     @Test
-    void acceptedRequestRecordsLastUsedTimeByTheContextClockAndTheClientAddress() throws Exception {
+    void acceptedRequestRecordsItsLastUseByTheContextClock() throws Exception {
         Fixture f = newToken();
         clock.advance(Duration.ofMinutes(3));
         Instant usedAt = clock.instant();
@@ -432,7 +432,7 @@ public abstract class FilterBehaviourContract {
     }
 
     @Test
-    void stoppingTheContainerDestroysTheFilterAndRemovesEveryMeterItRegistered() throws Exception {
+    void stoppingTheContainerRemovesEveryMeterTheFilterRegistered() throws Exception {
         Fixture f = newToken();
         SimpleMeterRegistry own = new SimpleMeterRegistry();
         // Configured by jdbcUrl: the filter opens its own pool, which it must close again.
@@ -463,7 +463,7 @@ public abstract class FilterBehaviourContract {
             "dataSource=java:comp/env/jdbc/missing    | dataSource: no DataSource at JNDI name java:comp/env/jdbc/missing",
             "realm=Global API                         | Globalgate needs a database: set the init-param dataSource",
     })
-    void invalidInitParameterStopsStartUpWithAMessageNamingItAndLeavesTheApplicationClosed(String parameters, String expected)
+    void invalidInitParameterStopsStartUpWithAMessageNamingIt(String parameters, String expected)
             throws Exception {
         Map<String, String> initParameters = new LinkedHashMap<>();
         for (String pair : parameters.split(";")) {
