@@ -1,7 +1,7 @@
 package io.globalgate.notify;
 
-import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.admin.store.NotificationOutbox.Message;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.MessagingException;

@@ -1,15 +1,15 @@
 package io.globalgate.admin;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.globalgate.admin.testing.AdminTestServer;
-import io.globalgate.admin.testing.GlobalApi;
-import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.admin.store.Integration;
 import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.PageRequest;
 import io.globalgate.admin.store.TokenStatus;
+import io.globalgate.admin.testing.AdminTestServer;
+import io.globalgate.admin.testing.GlobalApi;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
-import io.globalgate.admin.store.PageRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,15 @@
 package io.globalgate.admin;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.admin.store.Integration;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.admin.testing.AdminClient;
 import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.PageChecks;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
-import io.globalgate.admin.store.ManagementStore;
-import io.globalgate.admin.store.Integration;
-import io.globalgate.admin.store.IntegrationStore;
-import io.globalgate.admin.store.IssuedToken;
 import io.globalgate.testing.TestDatabases;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;

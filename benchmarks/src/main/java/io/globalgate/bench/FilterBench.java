@@ -1,13 +1,13 @@
 package io.globalgate.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.GlobalTokenFilter;
 import io.globalgate.filter.TokenFilterConfig;
 import io.globalgate.filter.TokenVerifier;
 import io.globalgate.filter.Verdict;
-import io.globalgate.admin.store.IntegrationStore;
-import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
 import io.globalgate.token.TokenFormat;

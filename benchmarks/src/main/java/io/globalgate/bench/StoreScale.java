@@ -1,14 +1,14 @@
 package io.globalgate.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.PageRequest;
 import io.globalgate.filter.TokenVerifier;
 import io.globalgate.filter.Verdict;
 import io.globalgate.gateway.GatewayServer;
-import io.globalgate.admin.store.IntegrationStore;
-import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.token.TokenHash;
-import io.globalgate.admin.store.PageRequest;
 import org.eclipse.jetty.server.Server;
 
 import java.net.URI;

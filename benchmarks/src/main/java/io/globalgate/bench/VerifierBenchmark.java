@@ -1,10 +1,10 @@
 package io.globalgate.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.globalgate.filter.TokenVerifier;
-import io.globalgate.filter.Verdict;
 import io.globalgate.admin.store.IntegrationStore;
 import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.filter.TokenVerifier;
+import io.globalgate.filter.Verdict;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
 import io.globalgate.token.TokenFormat;

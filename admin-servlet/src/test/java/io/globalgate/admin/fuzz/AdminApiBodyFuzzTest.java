@@ -2,14 +2,14 @@ package io.globalgate.admin.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.admin.store.IntegrationStore;
+import io.globalgate.admin.store.IssuedToken;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.admin.testing.AdminClient;
 import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.GlobalApi;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
-import io.globalgate.admin.store.ManagementStore;
-import io.globalgate.admin.store.IntegrationStore;
-import io.globalgate.admin.store.IssuedToken;
 import io.globalgate.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

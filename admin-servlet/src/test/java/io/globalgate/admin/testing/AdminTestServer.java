@@ -2,10 +2,10 @@ package io.globalgate.admin.testing;
 
 import io.globalgate.admin.AdminConfig;
 import io.globalgate.admin.GlobalgateAdminServlet;
+import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.GlobalTokenFilter;
 import io.globalgate.filter.TokenFilterConfig;
-import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.store.GlobalgateStore;
 import io.globalgate.validation.InputValidator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -4,8 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.filter.GatewayNode;
 import io.globalgate.filter.TokenFilterConfig;
 import io.globalgate.store.GlobalgateStore;
-import io.globalgate.testing.TestDatabases;
 import io.globalgate.testing.Seed;
+import io.globalgate.testing.TestDatabases;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
