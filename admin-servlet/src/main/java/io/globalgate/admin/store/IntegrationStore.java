@@ -166,18 +166,7 @@ public final class IntegrationStore {
     }
 
     public Integration get(long id) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM integration i WHERE i.id = ?")) {
-                Database.setInstant(ps, 1, clock.instant());
-                ps.setLong(2, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw notFound(id);
-                    }
-                    return map(rs);
-                }
-            }
-        });
+        return db.read(c -> select(c, id, ""));
     }
 
     /** Ordered by name; {@code query} matches anywhere in the name, case-insensitively. */
@@ -217,7 +206,11 @@ public final class IntegrationStore {
     }
 
     private Integration lock(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM integration i WHERE i.id = ? FOR UPDATE")) {
+        return select(c, id, " FOR UPDATE");
+    }
+
+    private Integration select(Connection c, long id, String lockClause) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM integration i WHERE i.id = ?" + lockClause)) {
             Database.setInstant(ps, 1, clock.instant());
             ps.setLong(2, id);
             try (ResultSet rs = ps.executeQuery()) {
