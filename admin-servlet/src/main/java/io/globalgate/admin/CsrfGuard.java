@@ -70,7 +70,8 @@ final class CsrfGuard {
         return true;
     }
 
-    private static String ownOrigin(HttpServletRequest request) {
+    /** This server's origin as browsers write it, lower case, e.g. {@code http://127.0.0.1:8080}. */
+    static String ownOrigin(HttpServletRequest request) {
         String scheme = request.getScheme().toLowerCase(Locale.ROOT);
         int port = request.getServerPort();
         boolean defaultPort = (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);

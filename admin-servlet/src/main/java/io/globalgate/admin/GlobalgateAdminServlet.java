@@ -110,6 +110,11 @@ public class GlobalgateAdminServlet extends HttpServlet {
                 api.error(res, 403, "forbidden", "Cross-origin requests are not accepted by the Globalgate API", java.util.List.of());
                 return;
             }
+            String crossSite = ApiCrossSiteGuard.refusal(req);
+            if (crossSite != null) {
+                api.error(res, 403, "forbidden", crossSite, java.util.List.of());
+                return;
+            }
             api.handle(path.substring("/api/v1".length()), req, res, user);
         } else {
             pages.handle(path, req, res, user);

@@ -174,6 +174,55 @@ class AdminSecurityTest {
         assertEquals(200, GlobalApi.status(server.uri(), f.token.value()));
     }
 
+    @Test
+    void aStateChangingApiCallThatABrowserSentFromAnotherSiteIsRefusedBeforeAnythingIsStored() {
+        // A browser holding Basic credentials sends them with a sandboxed iframe's form (Origin: null)
+        // or another site's fetch (Sec-Fetch-Site: cross-site, or same-site from a sibling subdomain).
+        Fixture f = fixture();
+        Map<String, Long> before = StoreState.snapshot(store);
+        List<String[]> crossSite = List.of(
+                new String[] {"Origin", "null"},
+                new String[] {"Sec-Fetch-Site", "cross-site"},
+                new String[] {"Sec-Fetch-Site", "same-site"},
+                new String[] {"Origin", admin.origin(), "Sec-Fetch-Site", "cross-site"},
+                new String[] {"Origin", "null", "Sec-Fetch-Site", "same-origin"},
+                new String[] {"Origin", admin.origin(), "Sec-Fetch-Site", "CROSS-SITE"});
+        for (String[] headers : crossSite) {
+            for (String[] call : f.apiCalls()) {
+                if (call[0].equals("GET")) {
+                    continue;
+                }
+                Reply reply = admin.json(call[0], call[1], call[2], headers);
+                String where = call[0] + " " + call[1] + " with " + String.join(": ", headers) + ": " + reply;
+                assertEquals(403, reply.status(), where);
+                assertEquals("application/json", reply.header("Content-Type"), where);
+                assertEquals("forbidden", reply.json().at("/errors/0/type").asText(), where);
+            }
+        }
+        // The reproduction: a body-less revoke, as an iframe's form would send it.
+        Reply revoke = admin.json("POST", "/admin/api/v1/tokens/" + f.token.token().id() + "/revoke", null, "Origin", "null");
+        assertEquals(403, revoke.status(), revoke.toString());
+        assertTrue(revoke.json().at("/errors/0/message").asText().startsWith("Requests from another origin are not accepted"),
+                revoke.toString());
+        assertEquals(before, StoreState.snapshot(store));
+        assertEquals(200, GlobalApi.status(server.uri(), f.token.value()));
+    }
+
+    @Test
+    void scriptsWithoutOriginAndOurOwnOriginStillChangeThingsThroughTheApi() {
+        Fixture f = fixture();
+        // Reading is not guarded: another site cannot read an answer without CORS, which is never granted.
+        Reply read = admin.json("GET", "/admin/api/v1/tokens/" + f.token.token().id(), null, "Origin", "null",
+                "Sec-Fetch-Site", "cross-site");
+        assertEquals(200, read.status(), read.toString());
+        Reply ownPage = admin.json("POST", "/admin/api/v1/tokens/" + f.second.token().id() + "/revoke", null,
+                "Origin", admin.origin(), "Sec-Fetch-Site", "same-origin");
+        assertEquals(200, ownPage.status(), ownPage.toString());
+        Reply curl = admin.json("POST", "/admin/api/v1/tokens/" + f.token.token().id() + "/revoke", null);
+        assertEquals(200, curl.status(), curl.toString());
+        assertEquals(401, GlobalApi.status(server.uri(), f.token.value()));
+    }
+
     // ---- authentication and the role
 
     @Test

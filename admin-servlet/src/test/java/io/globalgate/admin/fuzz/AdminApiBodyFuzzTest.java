@@ -131,6 +131,46 @@ class AdminApiBodyFuzzTest {
         assertEquals(before, StoreState.snapshot(store), "a refused request stored nothing");
     }
 
+    @Test
+    void everyValidBodyWithGeneratedCrossSiteHeadersIsRefused403BeforeAnythingIsStored() {
+        Map<String, Long> before = StoreState.snapshot(store);
+        Random random = new Random(SEED ^ 0x5173);
+        String own = api.origin();
+        String[] origins = {"null", "NULL", " null", "http://evil.example", own + ".evil.example", own + "/", own + ":80",
+                own.replace("http://", "https://"), own.replace("127.0.0.1", "localhost"), "http://127.0.0.1", "file://",
+                "", "*", own + "%00", own + "#", "http://[::1]:" + server.uri().getPort(), own.toUpperCase().replace("HTTP", "ftp")};
+        String[] sites = {"cross-site", "same-site", "Cross-Site", "SAME-SITE", " cross-site", "cross-site, same-origin",
+                "same-origin;x", "", "unknown", "same_origin"};
+        Map<String, Integer> answers = new TreeMap<>();
+        for (Endpoint endpoint : endpoints) {
+            for (int n = 0; n < 40; n++) {
+                List<String> headers = new ArrayList<>();
+                int kind = random.nextInt(3);
+                if (kind != 1) {
+                    headers.add("Origin");
+                    headers.add(origins[random.nextInt(origins.length)]);
+                }
+                if (kind != 0) {
+                    headers.add("Sec-Fetch-Site");
+                    headers.add(sites[random.nextInt(sites.length)]);
+                }
+                if (kind == 1 && random.nextBoolean()) {
+                    headers.add("Origin");
+                    headers.add(own); // our own origin does not outweigh what Sec-Fetch-Site says
+                }
+                Reply reply = api.send(endpoint.method, endpoint.path, "application/json",
+                        endpoint.validBody.getBytes(StandardCharsets.UTF_8), headers.toArray(String[]::new));
+                String where = endpoint + " with " + headers + " (seed " + SEED + ") -> " + reply;
+                assertEquals(403, reply.status(), where);
+                assertEquals("forbidden", reply.json().at("/errors/0/type").asText(), where);
+                answers.merge(kind == 0 ? "Origin" : kind == 1 ? "Sec-Fetch-Site" : "both", 1, Integer::sum);
+            }
+        }
+        System.out.println("[globalgate-fuzz] admin API calls refused as cross-site, by header: " + answers);
+        assertEquals(before, StoreState.snapshot(store), "a refused request stored nothing");
+        assertEquals(200, GlobalApi.status(server.uri(), token.value()), "the token the calls aimed at still works");
+    }
+
     /**
      * A 10 MB upload over a raw socket that reads the answer while it writes, as curl does. The
      * server answers 413 and closes as soon as it has seen the Content-Length; Java 17's HttpClient
