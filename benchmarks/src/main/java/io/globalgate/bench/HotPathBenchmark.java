@@ -1,6 +1,7 @@
 package io.globalgate.bench;
 
 import io.globalgate.filter.FilterMetrics;
+import io.globalgate.filter.IntegrationMeters;
 import io.globalgate.filter.TokenVerifier;
 import io.globalgate.filter.UsageRecorder;
 import io.globalgate.filter.Verdict;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pieces of the filter's hot path one by one, to see where a cache hit's nanoseconds go:
- * format and checksum, SHA-256, the meters (on the Prometheus registry the sample gateway uses),
+ * format and checksum, SHA-256, the meters (on the Prometheus registry the sample gateway uses; with
+ * and without the per-integration count),
  * and usage recording. The whole decision is VerifierBenchmark's. No HTTP and no store.
  */
 @State(Scope.Benchmark)
@@ -42,6 +44,7 @@ public class HotPathBenchmark {
     private String token;
     private TokenVerifier verifier;
     private FilterMetrics metrics;
+    private IntegrationMeters.Counter integration;
     private UsageRecorder usage;
     private final Clock clock = Clock.systemUTC();
 
@@ -51,10 +54,11 @@ public class HotPathBenchmark {
         TokenHash hash = TokenHash.of(token);
         TokenDecision decision = new TokenDecision(7, 3, "Bench", true, null, null);
         verifier = new TokenVerifier(h -> h.equals(hash) ? Optional.of(decision) : Optional.empty(), clock, 100_000,
-                Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofDays(1));
-        if (!(verifier.verify(token) instanceof Verdict.Accepted)) {
+                Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofDays(1), new IntegrationMeters(200));
+        if (!(verifier.verify(token) instanceof Verdict.Accepted accepted)) {
             throw new IllegalStateException("benchmark set-up: the token is not accepted");
         }
+        integration = accepted.counter();
         metrics = new FilterMetrics(verifier);
         metrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         usage = new UsageRecorder((id, batch) -> { });
@@ -73,6 +77,12 @@ public class HotPathBenchmark {
     @Benchmark
     public void meters() {
         metrics.record(FilterMetrics.Outcome.ACCEPTED, 300);
+    }
+
+    /** What the filter records for an accepted request: the meters above and its integration's count. */
+    @Benchmark
+    public void metersPerIntegration() {
+        metrics.record(FilterMetrics.Outcome.ACCEPTED, 300, integration);
     }
 
     @Benchmark

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * meters are function meters over the tally, read when scraped: {@code globalgate.auth.requests}
  * a {@link FunctionCounter} per outcome and reason, {@code globalgate.auth.duration} a
  * {@link FunctionTimer} per outcome (count and total time; no max and no histogram, which would
- * cost every request a shared write). All of them are removed from the registry by {@link #close()}.
+ * cost every request a shared write). {@code globalgate.integration.requests} is
+ * {@link IntegrationMeters}'. All of them are removed from the registry by {@link #close()}.
  */
 public final class FilterMetrics implements MeterBinder, AutoCloseable {
 
@@ -92,12 +93,16 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
                     .description("Time the Globalgate filter spent deciding on a request")
                     .tag("outcome", outcome).register(registry));
         }
+        verifier.integrationMeters().bindTo(registry);
         cacheMeters(registry, "known", verifier.knownCache());
         cacheMeters(registry, "unknown", verifier.unknownCache());
         keep(FunctionCounter.builder("globalgate.store.lookups", verifier, TokenVerifier::storeLookups)
                 .description("Token lookups the verifier made in the store (cache misses)").register(registry));
         keep(Gauge.builder("globalgate.changefeed.lag", verifier, TokenVerifier::secondsSinceFresh)
                 .description("Seconds since the change feed was last read successfully").baseUnit("seconds").register(registry));
+        keep(Gauge.builder("globalgate.changefeed.max.staleness", verifier, v -> v.maxStaleness().toNanos() / 1e9)
+                .description("The lag after which cached accepts are no longer trusted (maxStaleness)").baseUnit("seconds")
+                .register(registry));
         keep(Gauge.builder("globalgate.tokens.active", activeTokens, a -> a.get() < 0 ? Double.NaN : a.get())
                 .description("Tokens that are neither revoked nor expired").register(registry));
         keep(Gauge.builder("globalgate.tokens.expiring", expiringTokens, a -> a.get() < 0 ? Double.NaN : a.get())
@@ -125,6 +130,12 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
         tally.addBoth(outcome.ordinal(), NANOS_INDEX[outcome.ordinal()], nanos);
     }
 
+    /** The same, and the request counted for the integration of its token ({@link IntegrationMeters}): one striped add more. */
+    public void record(Outcome outcome, long nanos, IntegrationMeters.Counter integration) {
+        tally.addBoth(outcome.ordinal(), NANOS_INDEX[outcome.ordinal()], nanos);
+        integration.increment();
+    }
+
     void tokenCounts(long active, long expiring) {
         activeTokens.set(active);
         expiringTokens.set(expiring);
@@ -136,5 +147,6 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
             meters.forEach(registry::remove);
             meters.clear();
         }
+        verifier.integrationMeters().close();
     }
 }

@@ -38,6 +38,9 @@ public final class FilterOptions {
             Parsers.duration(Duration.ofMillis(10), Duration.ofHours(1)), "how often last-used data and hourly counts are written");
     public static final Option<Duration> RETRY_AFTER = Option.of("retryAfter", "5s",
             Parsers.duration(Duration.ofSeconds(1), Duration.ofHours(1)), "the Retry-After of a 503");
+    public static final Option<Integer> INTEGRATION_METRICS = Option.of("integrationMetrics", "200",
+            Parsers.wholeNumber(0, IntegrationMeters.MAX_LIMIT, "must be a whole number from 0 (off) to " + IntegrationMeters.MAX_LIMIT),
+            "integrations counted apart in globalgate.integration.requests, the rest as integration \"other\"; 0 = off");
     public static final Option<Boolean> MIGRATE = Option.of("migrate", "true", Parsers.bool(),
             "run the Flyway migrations at start-up");
 
@@ -54,7 +57,7 @@ public final class FilterOptions {
     public static final OptionSet ALL = OptionSet.of(List.of(
             StoreOptions.DATA_SOURCE, StoreOptions.JDBC_URL, StoreOptions.JDBC_USER, StoreOptions.JDBC_PASSWORD,
             REALM, HEADER_NAME, HIDE_CREDENTIALS, CACHE_MAX_ENTRIES, NEGATIVE_CACHE_TTL, CACHE_TTL, CHANGE_POLL_INTERVAL,
-            MAX_STALENESS, USAGE_FLUSH_INTERVAL, StoreOptions.CONNECTION_TIMEOUT, RETRY_AFTER, MIGRATE),
+            MAX_STALENESS, USAGE_FLUSH_INTERVAL, StoreOptions.CONNECTION_TIMEOUT, RETRY_AFTER, INTEGRATION_METRICS, MIGRATE),
             List.of(StoreOptions.ONE_DATABASE, STALENESS_OUTLASTS_TWO_POLLS));
 
     private FilterOptions() {

@@ -77,7 +77,7 @@ public class GlobalTokenFilter implements Filter {
             resolver = new BearerTokenResolver(config.headerName());
             errors = new AuthErrorWriter(config.realm(), config.retryAfter());
             verifier = new TokenVerifier(store.tokens()::findDecision, clock, config.cacheMaxEntries(), config.cacheTtl(),
-                    config.negativeCacheTtl(), config.maxStaleness());
+                    config.negativeCacheTtl(), config.maxStaleness(), new IntegrationMeters(config.integrationMetrics()));
             listener = verifier::apply;
             store.addChangeListener(listener);
             usage = new UsageRecorder(store.usage()::record);
@@ -105,14 +105,14 @@ public class GlobalTokenFilter implements Filter {
         if (resolution instanceof BearerTokenResolver.Candidate candidate) {
             Verdict verdict = verifier.verify(candidate.token());
             if (verdict instanceof Verdict.Accepted accepted) {
-                metrics.record(FilterMetrics.Outcome.ACCEPTED, System.nanoTime() - started);
+                metrics.record(FilterMetrics.Outcome.ACCEPTED, System.nanoTime() - started, accepted.counter());
                 usage.record(accepted.tokenId(), clock.millis(), request::getRemoteAddr);
                 request.setAttribute(INTEGRATION_ID_ATTRIBUTE, accepted.integrationId());
                 request.setAttribute(TOKEN_ID_ATTRIBUTE, accepted.tokenId());
                 IntegrationPrincipal principal = new IntegrationPrincipal(accepted.integrationId(), accepted.integrationName(), accepted.tokenId());
                 chain.doFilter(new AuthenticatedRequest(request, principal, config.hideCredentials() ? config.headerName() : null), response);
             } else if (verdict instanceof Verdict.Rejected rejected) {
-                metrics.record(FilterMetrics.Outcome.of(rejected.reason()), System.nanoTime() - started);
+                metrics.record(FilterMetrics.Outcome.of(rejected.reason()), System.nanoTime() - started, rejected.counter());
                 errors.invalidToken(response, rejected.message());
             } else {
                 metrics.record(FilterMetrics.Outcome.STORE_ERROR, System.nanoTime() - started);

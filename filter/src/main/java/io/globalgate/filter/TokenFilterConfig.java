@@ -33,6 +33,7 @@ public final class TokenFilterConfig {
     public static final String USAGE_FLUSH_INTERVAL = FilterOptions.USAGE_FLUSH_INTERVAL.name();
     public static final String CONNECTION_TIMEOUT = StoreOptions.CONNECTION_TIMEOUT.name();
     public static final String RETRY_AFTER = FilterOptions.RETRY_AFTER.name();
+    public static final String INTEGRATION_METRICS = FilterOptions.INTEGRATION_METRICS.name();
     public static final String MIGRATE = FilterOptions.MIGRATE.name();
 
     private final Settings settings;
@@ -134,6 +135,10 @@ public final class TokenFilterConfig {
 
     public Duration retryAfter() {
         return get(FilterOptions.RETRY_AFTER);
+    }
+
+    public int integrationMetrics() {
+        return get(FilterOptions.INTEGRATION_METRICS);
     }
 
     public boolean migrate() {

@@ -43,6 +43,7 @@ public final class TokenVerifier {
     /** Measures ages (cache entries, staleness, back-off); the clock only says what time it is. */
     private final Ticker ticker;
     private final long maxStalenessNanos;
+    private final IntegrationMeters integrationMeters;
     private final Cache<TokenHash, Known> known;
     private final Cache<TokenHash, Boolean> unknown;
     private final ConcurrentHashMap<TokenHash, CompletableFuture<Optional<TokenDecision>>> inFlight = new ConcurrentHashMap<>();
@@ -59,13 +60,25 @@ public final class TokenVerifier {
     private volatile boolean ready;
 
     public TokenVerifier(DecisionSource source, Clock clock, int maxEntries, Duration ttl, Duration negativeTtl, Duration maxStaleness) {
-        this(source, clock, Ticker.systemTicker(), maxEntries, ttl, negativeTtl, maxStaleness);
+        this(source, clock, maxEntries, ttl, negativeTtl, maxStaleness, new IntegrationMeters(0));
+    }
+
+    /** Whose verdicts on known tokens carry the counters of their integration in {@code integrationMeters}. */
+    public TokenVerifier(DecisionSource source, Clock clock, int maxEntries, Duration ttl, Duration negativeTtl, Duration maxStaleness,
+                         IntegrationMeters integrationMeters) {
+        this(source, clock, Ticker.systemTicker(), maxEntries, ttl, negativeTtl, maxStaleness, integrationMeters);
     }
 
     /** With the ticker that ages cache entries and measures staleness and back-off (tests pass one they advance). */
     TokenVerifier(DecisionSource source, Clock clock, Ticker ticker, int maxEntries, Duration ttl, Duration negativeTtl,
                   Duration maxStaleness) {
+        this(source, clock, ticker, maxEntries, ttl, negativeTtl, maxStaleness, new IntegrationMeters(0));
+    }
+
+    TokenVerifier(DecisionSource source, Clock clock, Ticker ticker, int maxEntries, Duration ttl, Duration negativeTtl,
+                  Duration maxStaleness, IntegrationMeters integrationMeters) {
         this.source = source;
+        this.integrationMeters = integrationMeters;
         this.clock = clock;
         this.ticker = ticker;
         this.maxStalenessNanos = maxStaleness.toNanos();
@@ -107,14 +120,23 @@ public final class TokenVerifier {
         final long expiresAtMillis;
         final Verdict expired;
 
-        Known(TokenDecision d) {
+        /** {@code meters}: the counters of the token's integration, which its verdicts carry. */
+        Known(TokenDecision d, IntegrationMeters.Integration meters) {
             this.decision = d;
-            this.standing = d.revokedAt() != null ? REVOKED
-                    : !d.integrationActive() ? INACTIVE
-                    : new Verdict.Accepted(d.tokenId(), d.integrationId(), d.integrationName());
+            this.standing = d.revokedAt() != null ? counted(REVOKED, meters.counter(IntegrationMeters.Kind.REVOKED))
+                    : !d.integrationActive() ? counted(INACTIVE, meters.counter(IntegrationMeters.Kind.INACTIVE))
+                    : new Verdict.Accepted(d.tokenId(), d.integrationId(), d.integrationName(),
+                            meters.counter(IntegrationMeters.Kind.ACCEPTED));
             this.expiresAt = d.revokedAt() == null ? d.expiresAt() : null;
             this.expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
-            this.expired = expiresAt == null ? null : new Verdict.Rejected(Verdict.Reason.EXPIRED, "Token expired at " + expiresAt);
+            this.expired = expiresAt == null ? null : new Verdict.Rejected(Verdict.Reason.EXPIRED, "Token expired at " + expiresAt,
+                    meters.counter(IntegrationMeters.Kind.EXPIRED));
+        }
+
+        /** The shared refusal, or one like it that counts for the integration. */
+        private static Verdict counted(Verdict shared, IntegrationMeters.Counter counter) {
+            Verdict.Rejected r = (Verdict.Rejected) shared;
+            return counter == IntegrationMeters.Counter.NONE ? shared : new Verdict.Rejected(r.reason(), r.message(), counter);
         }
     }
 
@@ -151,7 +173,7 @@ public final class TokenVerifier {
             storeFailing = true;
             return STORE_DOWN;
         }
-        return loaded.isPresent() ? judge(new Known(loaded.get())) : UNKNOWN;
+        return loaded.isPresent() ? judge(known(loaded.get())) : UNKNOWN;
     }
 
     private Optional<TokenDecision> load(TokenHash hash) {
@@ -165,7 +187,7 @@ public final class TokenVerifier {
             lookups.incrementAndGet();
             Optional<TokenDecision> result = source.find(hash);
             if (caching && epoch == invalidations.get()) {
-                Known entry = result.map(Known::new).orElse(null);
+                Known entry = result.map(this::known).orElse(null);
                 if (entry != null) {
                     known.put(hash, entry);
                     unknown.invalidate(hash);
@@ -190,6 +212,10 @@ public final class TokenVerifier {
         } finally {
             inFlight.remove(hash, mine);
         }
+    }
+
+    private Known known(TokenDecision d) {
+        return new Known(d, integrationMeters.of(d.integrationId(), d.integrationName()));
     }
 
     private static Optional<TokenDecision> join(CompletableFuture<Optional<TokenDecision>> future) {
@@ -264,6 +290,16 @@ public final class TokenVerifier {
     /** Lookups made in the store since start: what a flood of bad tokens costs the database. */
     public long storeLookups() {
         return lookups.get();
+    }
+
+    /** The per-integration counters its verdicts carry. */
+    IntegrationMeters integrationMeters() {
+        return integrationMeters;
+    }
+
+    /** After this long without a successful poll, cached accepts are not trusted. */
+    public Duration maxStaleness() {
+        return Duration.ofNanos(maxStalenessNanos);
     }
 
     Cache<TokenHash, ?> knownCache() {

@@ -22,10 +22,18 @@ public sealed interface Verdict {
         }
     }
 
-    record Accepted(long tokenId, long integrationId, String integrationName) implements Verdict {
+    /** {@code counter} counts the request for its integration ({@link IntegrationMeters}). */
+    record Accepted(long tokenId, long integrationId, String integrationName, IntegrationMeters.Counter counter) implements Verdict {
+        public Accepted(long tokenId, long integrationId, String integrationName) {
+            this(tokenId, integrationId, integrationName, IntegrationMeters.Counter.NONE);
+        }
     }
 
-    record Rejected(Reason reason, String message) implements Verdict {
+    /** {@code counter} counts the request for the token's integration, when the token is known. */
+    record Rejected(Reason reason, String message, IntegrationMeters.Counter counter) implements Verdict {
+        public Rejected(Reason reason, String message) {
+            this(reason, message, IntegrationMeters.Counter.NONE);
+        }
     }
 
     /** The store could not answer and the cache could not decide: {@code 503}, never {@code 401}. */

@@ -6,6 +6,7 @@ import io.globalgate.testing.MutableClock;
 import io.globalgate.testing.Seed;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +15,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -159,6 +165,119 @@ class FilterMetricsTest {
 
         assertEquals(12.0, registry.get("globalgate.tokens.active").gauge().value());
         assertEquals(3.0, registry.get("globalgate.tokens.expiring").gauge().value());
+    }
+
+    @Test
+    void maxStalenessGaugeIsTheVerifiersMaxStalenessInSeconds() {
+        assertEquals(30.0, registry.get("globalgate.changefeed.max.staleness").gauge().value());
+    }
+
+    /** A verifier and its meters over the same store, counting integrations apart up to a limit. */
+    private record Counting(TokenVerifier verifier, FilterMetrics metrics) implements AutoCloseable {
+
+        /** What the filter does with a verdict: records it with the counter it carries. */
+        void decide(String token) {
+            Verdict verdict = verifier.verify(token);
+            if (verdict instanceof Verdict.Accepted accepted) {
+                metrics.record(FilterMetrics.Outcome.ACCEPTED, 1, accepted.counter());
+            } else if (verdict instanceof Verdict.Rejected rejected) {
+                metrics.record(FilterMetrics.Outcome.of(rejected.reason()), 1, rejected.counter());
+            }
+        }
+
+        @Override
+        public void close() {
+            metrics.close();
+        }
+    }
+
+    private Counting withIntegrationLimit(int limit, SimpleMeterRegistry into) {
+        TokenVerifier counting = new TokenVerifier(store.tokens()::findDecision, clock, ticker, 1000, Duration.ofMinutes(10),
+                Duration.ofSeconds(60), Duration.ofSeconds(30), new IntegrationMeters(limit));
+        FilterMetrics bound = new FilterMetrics(counting);
+        bound.bindTo(into);
+        return new Counting(counting, bound);
+    }
+
+    private static double integrationRequests(SimpleMeterRegistry registry, String integration, String reason) {
+        return registry.get("globalgate.integration.requests").tag("integration", integration).tag("reason", reason)
+                .functionCounter().count();
+    }
+
+    @Test
+    void eachIntegrationHasFourCountersFromItsFirstRequest() {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        try (Counting counting = withIntegrationLimit(10, own)) {
+            Seed seed = new Seed(store);
+            Seed.Integration erp = seed.integration("ERP sync");
+            String token = seed.token(erp.id(), "ci", "never", null).value();
+            assertEquals(List.of(), own.find("globalgate.integration.requests").meters(), "before any request");
+
+            counting.decide(token);
+            counting.decide(token);
+            counting.decide(token);
+            counting.decide(TokenFormat.generate());
+
+            assertEquals(Map.of("accepted/none", 3.0, "rejected/expired", 0.0, "rejected/revoked", 0.0, "rejected/inactive", 0.0),
+                    own.find("globalgate.integration.requests").tag("integration", "ERP sync")
+                            .tag("integration_id", Long.toString(erp.id())).functionCounters().stream()
+                            .collect(Collectors.toMap(c -> c.getId().getTag("outcome") + "/" + c.getId().getTag("reason"),
+                                    FunctionCounter::count)));
+            assertEquals(4, own.find("globalgate.integration.requests").meters().size(), "an unknown token has no integration");
+        }
+    }
+
+    @Test
+    void integrationsBeyondTheLimitAreCountedTogetherAsOther() {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        try (Counting counting = withIntegrationLimit(2, own)) {
+            Seed seed = new Seed(store);
+            List<String> tokens = new ArrayList<>();
+            for (String name : List.of("First", "Second", "Third", "Fourth")) {
+                tokens.add(seed.token(seed.integration(name).id(), "ci", "never", null).value());
+            }
+            Seed.Issued ofFifth = seed.token(seed.integration("Fifth").id(), "ci", "never", null);
+            seed.revoke(ofFifth.token().id());
+
+            tokens.forEach(counting::decide);
+            counting.decide(tokens.get(3));
+            counting.decide(ofFifth.value());
+
+            assertEquals(1.0, integrationRequests(own, "First", "none"));
+            assertEquals(1.0, integrationRequests(own, "Second", "none"));
+            assertEquals(3.0, integrationRequests(own, "other", "none"), "Third once and Fourth twice");
+            assertEquals(1.0, integrationRequests(own, "other", "revoked"), "Fifth's revoked token");
+            assertEquals(Set.of("First", "Second", "other"), own.find("globalgate.integration.requests").meters().stream()
+                    .map(m -> m.getId().getTag("integration")).collect(Collectors.toSet()));
+            assertEquals(12, own.find("globalgate.integration.requests").meters().size(), "four series for each of three");
+        }
+    }
+
+    @Test
+    void integrationMetricsZeroRegistersNoPerIntegrationMeter() {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        try (Counting counting = withIntegrationLimit(0, own)) {
+            Seed seed = new Seed(store);
+            String token = seed.token(seed.integration("ERP sync").id(), "ci", "never", null).value();
+            counting.decide(token);
+
+            assertEquals(1.0, own.get("globalgate.auth.requests").tag("outcome", "accepted").functionCounter().count());
+            assertEquals(List.of(), own.find("globalgate.integration.requests").meters());
+        }
+    }
+
+    @Test
+    void closeRemovesThePerIntegrationMetersToo() {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        Counting counting = withIntegrationLimit(1, own);
+        Seed seed = new Seed(store);
+        counting.decide(seed.token(seed.integration("First").id(), "ci", "never", null).value());
+        counting.decide(seed.token(seed.integration("Second").id(), "ci", "never", null).value());
+        assertEquals(8, own.find("globalgate.integration.requests").meters().size());
+
+        counting.close();
+
+        assertEquals(List.of(), own.getMeters().stream().map(m -> m.getId().toString()).toList());
     }
 
     @Test

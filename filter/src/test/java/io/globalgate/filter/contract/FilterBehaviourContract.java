@@ -432,6 +432,39 @@ public abstract class FilterBehaviourContract {
     }
 
     @Test
+    void requestsWithKnownTokensAreCountedForTheirIntegrationByOutcomeAndReason() throws Exception {
+        Fixture valid = newToken();
+        Fixture revoked = newToken();
+        Fixture inactive = newToken();
+        Fixture expiring = newToken(null, clock.instant().plus(Duration.ofMinutes(1)).toString());
+        seed.revoke(revoked.issued().token().id());
+        seed.setActive(inactive.integration().id(), false);
+
+        get("Bearer " + valid.value());                              // valid: accepted
+        get("Bearer " + valid.value());                              // valid: accepted
+        get("Bearer " + revoked.value());                            // revoked: rejected / revoked
+        get("Bearer " + inactive.value());                           // inactive: rejected / inactive
+        get("Bearer " + expiring.value());                           // expiring: accepted
+        clock.advance(Duration.ofMinutes(1));
+        get("Bearer " + expiring.value());                           // expiring: rejected / expired
+        get("Bearer " + expiring.value());                           // expiring: rejected / expired
+        get("Bearer " + TokenFormat.generate());                     // no integration: not counted per integration
+        get(null);                                                   // no integration: not counted per integration
+
+        assertAll(
+                () -> assertEquals(Map.of("accepted/none", 2.0, "rejected/expired", 0.0, "rejected/revoked", 0.0, "rejected/inactive", 0.0),
+                        integrationCounts(valid.integration()), "valid"),
+                () -> assertEquals(Map.of("accepted/none", 0.0, "rejected/expired", 0.0, "rejected/revoked", 1.0, "rejected/inactive", 0.0),
+                        integrationCounts(revoked.integration()), "revoked"),
+                () -> assertEquals(Map.of("accepted/none", 0.0, "rejected/expired", 0.0, "rejected/revoked", 0.0, "rejected/inactive", 1.0),
+                        integrationCounts(inactive.integration()), "inactive"),
+                () -> assertEquals(Map.of("accepted/none", 1.0, "rejected/expired", 2.0, "rejected/revoked", 0.0, "rejected/inactive", 0.0),
+                        integrationCounts(expiring.integration()), "expiring"),
+                () -> assertEquals(List.of(), registry.find("globalgate.integration.requests").tag("integration", "other").meters(),
+                        "nothing counted as other below the limit"));
+    }
+
+    @Test
     void stoppingTheContainerRemovesEveryMeterTheFilterRegistered() throws Exception {
         Fixture f = newToken();
         SimpleMeterRegistry own = new SimpleMeterRegistry();
@@ -559,6 +592,16 @@ public abstract class FilterBehaviourContract {
         Map<String, Long> counts = new HashMap<>();
         for (FunctionTimer t : registry.find("globalgate.auth.duration").functionTimers()) {
             counts.put(t.getId().getTag("outcome"), (long) t.count());
+        }
+        return counts;
+    }
+
+    /** {@code globalgate.integration.requests} of one integration, by outcome/reason. */
+    private Map<String, Double> integrationCounts(Seed.Integration integration) {
+        Map<String, Double> counts = new HashMap<>();
+        for (FunctionCounter c : registry.find("globalgate.integration.requests").tag("integration", integration.name())
+                .tag("integration_id", Long.toString(integration.id())).functionCounters()) {
+            counts.put(c.getId().getTag("outcome") + "/" + c.getId().getTag("reason"), c.count());
         }
         return counts;
     }
