@@ -9,6 +9,8 @@ import io.globalgate.config.OptionSet;
 import io.globalgate.config.Parsers;
 import io.globalgate.config.Settings;
 import io.globalgate.config.StoreOptions;
+import io.globalgate.net.ClientAddress;
+import io.globalgate.net.NetworkList;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -35,7 +37,8 @@ public record GatewayConfig(
         String adminUser,
         String adminPassword,
         Duration maxTokenLifetime,
-        Map<String, String> admin) {
+        Map<String, String> admin,
+        NetworkList trustedProxies) {
 
     public static final Option<Integer> PORT = Option.of("port", "8080",
             Parsers.wholeNumber(0, 65535, "must be a number from 0 to 65535"), "HTTP port (0 = any free port)");
@@ -74,6 +77,10 @@ public record GatewayConfig(
             Parsers.matching("https?://[^\\s\"<>]{1,400}", "must be an http(s) URL such as https://gateway.example.com"),
             "the gateway's URL as its users reach it, for links in e-mails; unset = http://localhost:<port>");
 
+    public static final Option<NetworkList> TRUSTED_PROXIES = ClientAddress.TRUSTED_PROXIES.describedAs(
+            "networks of proxies in front of the gateway (e.g. 10.0.0.0/8,192.0.2.7) whose X-Forwarded-For/Forwarded are believed;"
+                    + " unset = none: the client is the peer, and its forwarding headers are replaced");
+
     public static final Option<Duration> MAX_TOKEN_LIFETIME = AdminOptions.MAX_TOKEN_LIFETIME
             .describedAs("longest lifetime a new token may be given, e.g. 90d; unset = no limit");
     public static final Option<String> SMTP_HOST = AdminOptions.SMTP_HOST
@@ -88,7 +95,7 @@ public record GatewayConfig(
     public static final List<Option<?>> OPTIONS = List.of(PORT, HOST, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, UPSTREAM_URL,
             UPSTREAM_TIMEOUT, ADMIN_USER, ADMIN_PASSWORD,
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
-            AdminOptions.MAIL_FROM, PUBLIC_URL);
+            AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES);
 
     private static final OptionSet SCHEMA = OptionSet.of(OPTIONS, List.of(StoreOptions.ONE_DATABASE));
 
@@ -172,7 +179,8 @@ public record GatewayConfig(
         }
         return new GatewayConfig(s.get(HOST), port, dataDir, s.get(JDBC_URL), s.text(JDBC_USER), s.text(JDBC_PASSWORD),
                 s.get(UPSTREAM_URL), s.get(UPSTREAM_TIMEOUT), s.get(ADMIN_USER), s.get(ADMIN_PASSWORD),
-                s.get(MAX_TOKEN_LIFETIME), Map.copyOf(admin));
+                s.get(MAX_TOKEN_LIFETIME), Map.copyOf(admin),
+                s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty());
     }
 
     private static URI upstream(String text) {
@@ -223,6 +231,7 @@ public record GatewayConfig(
     public String toString() {
         return "GatewayConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", jdbcUrl=" + maskedJdbcUrl()
                 + ", jdbcUser=" + jdbcUser + ", jdbcPassword=<masked>, upstreamUrl=" + upstreamUrl + ", upstreamTimeout=" + upstreamTimeout
-                + ", adminUser=" + adminUser + ", adminPassword=<masked>, maxTokenLifetime=" + maxTokenLifetime + "]";
+                + ", adminUser=" + adminUser + ", adminPassword=<masked>, maxTokenLifetime=" + maxTokenLifetime
+                + ", trustedProxies=" + trustedProxies + "]";
     }
 }

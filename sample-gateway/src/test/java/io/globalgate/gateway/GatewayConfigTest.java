@@ -42,6 +42,25 @@ class GatewayConfigTest {
         assertEquals("admin", config.adminUser());
         assertNull(config.adminPassword(), "no password: generated on the first start");
         assertNull(config.maxTokenLifetime());
+        assertTrue(config.trustedProxies().isEmpty(), "no trusted proxies: the client address is the peer's");
+    }
+
+    @Test
+    void trustedProxiesAreReadAsNetworks() throws Exception {
+        GatewayConfig config = parse(Map.of(), "--trusted-proxies", "10.0.0.0/8, 192.0.2.7,2001:db8::/32");
+
+        assertTrue(config.trustedProxies().contains("10.1.2.3"));
+        assertTrue(config.trustedProxies().contains("192.0.2.7"));
+        assertFalse(config.trustedProxies().contains("192.0.2.8"));
+        assertTrue(config.toString().contains("trustedProxies=10.0.0.0/8, 192.0.2.7/32, 2001:db8:0:0:0:0:0:0/32"), config.toString());
+    }
+
+    @Test
+    void aTrustedProxyThatIsNoNetworkIsRefusedNamingEachBadItem() {
+        assertEquals("--trusted-proxies / GLOBALGATE_TRUSTED_PROXIES must be comma-separated networks such as 10.0.0.0/8, 192.0.2.7,"
+                + " 2001:db8::/32: 'proxy.internal' is not an IPv4 or IPv6 network such as 10.0.0.0/8 or 2001:db8::/32"
+                + " (addresses only, no host names); '10.0.0.1/8' has bits set after its 8-bit prefix; did you mean 10.0.0.0/8"
+                + " (or 10.0.0.1 alone)?", refusal("--trusted-proxies", "proxy.internal,10.0.0.1/8"));
     }
 
     @Test
