@@ -40,6 +40,7 @@ final class Housekeeper implements AutoCloseable {
     private final FilterMetrics metrics;
     private final ChangeFeedPoller poller;
     private final ScheduledExecutorService thread;
+    private volatile boolean migrate = true;
 
     Housekeeper(String threadName, GlobalgateStore store, TokenVerifier verifier, UsageRecorder usage, FilterMetrics metrics) {
         this.store = store;
@@ -60,7 +61,8 @@ final class Housekeeper implements AutoCloseable {
      * Then learns where the change feed stands, and starts the periodic work.
      */
     void start(boolean migrate, Duration pollInterval, Duration flushInterval) {
-        boolean ready = !migrate || tryMigrate();
+        this.migrate = migrate;
+        boolean ready = migrate ? tryMigrate() : tryCheckSchema(true);
         verifier.setReady(ready);
         if (!ready) {
             thread.schedule(this::retryMigration, FIRST_MIGRATION_RETRY.toMillis(), TimeUnit.MILLISECONDS);
@@ -79,16 +81,37 @@ final class Housekeeper implements AutoCloseable {
             store.migrate();
             return true;
         } catch (StoreUnavailableException e) {
-            LOG.warn("Globalgate store not reachable at start-up ({}); answering 503 until it is", e.getMessage());
+            LOG.warn("Globalgate store not reachable at start-up; answering 503 until it is. {}", StartupDiagnosis.explain(e));
+            return false;
+        }
+    }
+
+    /**
+     * With {@code migrate=false} a DBA applies the schema: a schema at another version stops
+     * start-up with the version found and the version expected; a database that is merely down
+     * is waited for, as with migrations.
+     */
+    private boolean tryCheckSchema(boolean atStartUp) {
+        try {
+            store.checkSchemaVersion();
+            return true;
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Globalgate store not reachable; answering 503 until it is. {}", StartupDiagnosis.explain(e));
+            return false;
+        } catch (IllegalStateException e) {
+            if (atStartUp) {
+                throw e;
+            }
+            LOG.error("{}; answering 503 until it is", e.getMessage());
             return false;
         }
     }
 
     private void retryMigration() {
-        if (tryMigrate()) {
+        if (migrate ? tryMigrate() : tryCheckSchema(false)) {
             verifier.invalidateAll();
             verifier.setReady(true);
-            LOG.info("Globalgate store reachable; schema migrated; accepting tokens");
+            LOG.info("Globalgate store reachable; schema {}; accepting tokens", migrate ? "migrated" : "at the expected version");
         } else {
             thread.schedule(this::retryMigration, MIGRATION_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -88,9 +88,13 @@ public final class StoreProvider {
             }
             throw new IllegalArgumentException("dataSource: JNDI name " + name + " is bound to "
                     + (found == null ? "nothing" : found.getClass().getName()) + ", not a javax.sql.DataSource");
-        } catch (NamingException e) {
-            throw new IllegalArgumentException("dataSource: no DataSource at JNDI name " + name + " (" + e.getMessage()
-                    + "); in Tomcat declare it as a <Resource> in context.xml", e);
+        } catch (NamingException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException refused && refused.getMessage().startsWith("dataSource:")) {
+                throw refused;
+            }
+            // A pool that cannot start fails inside the lookup (HikariCP's factory starts it).
+            throw new IllegalArgumentException("dataSource: no DataSource at JNDI name " + name + ". "
+                    + StartupDiagnosis.explain(e), e);
         }
     }
 }

@@ -3,6 +3,8 @@ package io.globalgate.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,16 +73,24 @@ public final class Database {
         return new HikariDataSource(config);
     }
 
-    /** Brings the schema to the latest version; both databases run the same migrations. */
-    public MigrateResult migrate() {
-        Flyway flyway = Flyway.configure()
+    /** Where the migrations live in the filter jar; the DBA scripts are the same SQL. */
+    public static final String MIGRATIONS = "classpath:io/globalgate/db/migration";
+    /** Flyway's record of the applied migrations, in the Globalgate schema. */
+    public static final String HISTORY_TABLE = "globalgate_schema_history";
+
+    private Flyway flyway() {
+        return Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:io/globalgate/db/migration")
-                .table("globalgate_schema_history")
+                .locations(MIGRATIONS)
+                .table(HISTORY_TABLE)
                 .baselineOnMigrate(false)
                 .load();
+    }
+
+    /** Brings the schema to the latest version; both databases run the same migrations. */
+    public MigrateResult migrate() {
         try {
-            MigrateResult result = flyway.migrate();
+            MigrateResult result = flyway().migrate();
             LOG.info("Globalgate schema at version {} ({} migration(s) applied now)",
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
                     result.migrationsExecuted);
@@ -88,6 +98,54 @@ public final class Database {
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("Globalgate could not migrate its schema: " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * For {@code migrate=false}: checks, changing nothing, that a DBA brought the schema to the
+     * version this release expects. Returns that version; throws {@link IllegalStateException}
+     * naming the version found, the version expected and the scripts to apply, or
+     * {@link StoreUnavailableException} when the database does not answer.
+     */
+    public String checkSchemaVersion() {
+        MigrationInfoService info;
+        try {
+            info = flyway().info();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SQLException sql && isUnavailable(sql)) {
+                    throw new StoreUnavailableException("Globalgate store unavailable: " + rootMessage(e), e);
+                }
+            }
+            throw new IllegalStateException("Globalgate could not read its schema version (migrate=false): " + rootMessage(e), e);
+        }
+        MigrationInfo[] all = info.all();
+        String expected = all[all.length - 1].getVersion().getVersion();
+        String scripts = "apply the scripts io/globalgate/db/dba/mariadb/V*.sql of globalgate-filter (in the jar and the "
+                + "source tree: filter/src/main/resources/io/globalgate/db/dba/mariadb/) up to V" + expected
+                + ", or start once with migrate=true";
+        for (MigrationInfo migration : all) {
+            if (migration.getState().isFailed()) {
+                throw new IllegalStateException("Globalgate schema: migration V" + migration.getVersion() + " is recorded as failed in "
+                        + HISTORY_TABLE + "; repair it, then " + scripts);
+            }
+        }
+        MigrationInfo current = info.current();
+        if (current == null) {
+            throw new IllegalStateException("Globalgate schema not found (no " + HISTORY_TABLE + " rows) and migrate=false: this version "
+                    + "expects schema version " + expected + "; " + scripts);
+        }
+        String found = current.getVersion().getVersion();
+        if (info.pending().length > 0) {
+            throw new IllegalStateException("Globalgate schema at version " + found + ", this version expects schema version "
+                    + expected + " and migrate=false; " + scripts);
+        }
+        if (!found.equals(expected)) {
+            LOG.warn("Globalgate schema at version {}, newer than the version {} this node expects: fine while nodes are upgraded "
+                    + "one by one; upgrade this node too", found, expected);
+        } else {
+            LOG.info("Globalgate schema at version {}, as expected (migrate=false)", found);
+        }
+        return expected;
     }
 
     /** A unit of work on one connection. */

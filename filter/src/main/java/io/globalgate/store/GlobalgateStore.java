@@ -34,6 +34,11 @@ public final class GlobalgateStore {
         return this;
     }
 
+    /** For {@code migrate=false}: checks the schema is at the expected version; see {@link Database#checkSchemaVersion()}. */
+    public String checkSchemaVersion() {
+        return database.checkSchemaVersion();
+    }
+
     public Clock clock() {
         return clock;
     }

@@ -493,7 +493,7 @@ public abstract class FilterBehaviourContract {
             "cacheSize=10                             | cacheSize: unknown parameter",
             "hideCredentials=yes                      | hideCredentials: must be true or false (was 'yes')",
             "changePollInterval=1s;maxStaleness=1s    | maxStaleness: must be at least twice changePollInterval",
-            "dataSource=java:comp/env/jdbc/missing    | dataSource: no DataSource at JNDI name java:comp/env/jdbc/missing",
+            "dataSource=java:comp/env/jdbc/missing    | dataSource: no DataSource at JNDI name java:comp/env/jdbc/missing. Root cause: javax.naming.",
             "realm=Global API                         | Globalgate needs a database: set the init-param dataSource",
     })
     void invalidInitParameterStopsStartUpWithAMessageNamingIt(String parameters, String expected)
