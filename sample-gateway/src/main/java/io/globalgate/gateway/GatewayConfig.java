@@ -13,6 +13,7 @@ import io.globalgate.net.ClientAddress;
 import io.globalgate.net.NetworkList;
 
 import java.net.URI;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,9 +22,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The sample gateway's options. Each is a flag ({@code --port}) and an environment variable
- * ({@code GLOBALGATE_PORT}); a flag wins over the variable. {@link #parse} refuses unknown flags
- * and impossible values with a message that names the option.
+ * The sample gateway's options. Each is a flag ({@code --port}), an environment variable
+ * ({@code GLOBALGATE_PORT}) and a line of the configuration file ({@code port = 8080}, see
+ * {@link ConfigFile}); a flag wins over the variable, the variable over the file. {@link #parse}
+ * refuses unknown flags and impossible values with a message that names the option.
  */
 public record GatewayConfig(
         String host,
@@ -40,6 +42,12 @@ public record GatewayConfig(
         Map<String, String> admin,
         NetworkList trustedProxies) {
 
+    public static final Option<String> CONFIG = Option.of("config", "", text -> {
+        if (text.isEmpty()) {
+            throw new InvalidValue("must not be empty");
+        }
+        return text;
+    }, "a configuration file of name = value lines, read at start; variables and flags win over it");
     public static final Option<Integer> PORT = Option.of("port", "8080",
             Parsers.wholeNumber(0, 65535, "must be a number from 0 to 65535"), "HTTP port (0 = any free port)");
     public static final Option<String> HOST = Option.of("host", "127.0.0.1",
@@ -92,7 +100,7 @@ public record GatewayConfig(
             AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD, AdminOptions.MAIL_FROM);
 
     /** Every option, in the order of the README's table and of {@code --help}. */
-    public static final List<Option<?>> OPTIONS = List.of(PORT, HOST, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, UPSTREAM_URL,
+    public static final List<Option<?>> OPTIONS = List.of(CONFIG, PORT, HOST, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, UPSTREAM_URL,
             UPSTREAM_TIMEOUT, ADMIN_USER, ADMIN_PASSWORD,
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
             AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES);
@@ -118,8 +126,10 @@ public record GatewayConfig(
     }
 
     public static String help() {
-        StringBuilder sb = new StringBuilder("Usage: java -jar globalgate-gateway.jar [options]\n\n"
-                + "Every option can also be given as an environment variable; a flag wins.\n\n");
+        StringBuilder sb = new StringBuilder("Usage: bin/globalgate [options]   (or: java -jar globalgate-gateway.jar [options])\n\n"
+                + "Every option can also be given as an environment variable, and every option but --config\n"
+                + "as a line of the configuration file (port = 8080). A flag wins over a variable, a variable\n"
+                + "over the file.\n\n");
         for (Option<?> o : OPTIONS) {
             sb.append(String.format("  %-26s %-31s %s%n", o.flag() + " VALUE", o.env(), o.description()));
             sb.append(String.format("  %-26s %-31s default: %s%n", "", "", o.defaultValue().isEmpty() ? "(none)" : o.defaultValue()));
@@ -158,9 +168,28 @@ public record GatewayConfig(
             }
             given.put(option.name(), value);
         }
+        Labels labels = Labels.BY_FLAG_AND_VARIABLE;
+        String configFile = given.get(CONFIG.name());
+        if (configFile != null && !configFile.isBlank()) {
+            // The file is the lowest layer: a variable or a flag of the same option wins over it.
+            Map<String, String> fromFile = new LinkedHashMap<>();
+            Path file;
+            try {
+                file = Path.of(configFile.strip());
+            } catch (InvalidPathException e) {
+                throw new UsageException(Labels.BY_FLAG_AND_VARIABLE.of(CONFIG) + " " + Parsers.refuse("must be a file name", configFile).getMessage());
+            }
+            ConfigFile.read(file, OPTIONS, CONFIG).forEach((name, entry) -> {
+                if (!given.containsKey(name)) {
+                    given.put(name, entry.value());
+                    fromFile.put(name, entry.where());
+                }
+            });
+            labels = new Labels(o -> fromFile.getOrDefault(o.name(), Labels.BY_FLAG_AND_VARIABLE.of(o)), " ");
+        }
         Settings s;
         try {
-            s = SCHEMA.read(given, Labels.BY_FLAG_AND_VARIABLE);
+            s = SCHEMA.read(given, labels);
         } catch (InvalidConfiguration e) {
             throw new UsageException(String.join("\n", e.problems()));
         }
