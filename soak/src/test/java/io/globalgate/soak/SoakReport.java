@@ -16,10 +16,10 @@ final class SoakReport {
     /** The classes that fail the run; each must be zero. */
     enum Violation {
         WRONG_ACCEPT("wrong accept (accepted after revocation/expiry/deactivation + bound)"),
-        WRONG_REFUSE("wrong refuse (valid token refused with 401, database up)"),
+        WRONG_REFUSE("wrong refuse (valid token refused with 401, database up or down)"),
         ISSUED_TOKEN_UNKNOWN("issued token answered 'not recognised'"),
         WRONG_PRINCIPAL("accepted as another integration, or credentials forwarded"),
-        UNEXPECTED_503("503 outside a database outage (+ maxStaleness + margin) or node stop"),
+        UNEXPECTED_503("503 outside a database outage or a node stop (+ margin)"),
         SERVER_ERROR("5xx other than 503"),
         TRANSPORT_ERROR("no answer outside a node restart"),
         UNEXPECTED_STATUS("status the contract does not allow"),
@@ -84,6 +84,11 @@ final class SoakReport {
 
     synchronized long get(String what) {
         return counts.getOrDefault(what, 0L);
+    }
+
+    /** How many violations of one class were found. */
+    synchronized long violations(Violation kind) {
+        return violations.get(kind);
     }
 
     synchronized long totalViolations() {
