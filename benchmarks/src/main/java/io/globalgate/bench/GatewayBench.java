@@ -62,7 +62,7 @@ final class GatewayBench {
 
     /** The sample gateway's options as its command line would give them; the environment is not read. */
     static GatewayConfig config(Path dataDir, URI upstream, String adminPassword, String jdbcUrl) throws GatewayConfig.UsageException {
-        List<String> args = new ArrayList<>(List.of("--host", BenchServer.LOOPBACK, "--port", "0", "--data-dir", dataDir.toString(),
+        List<String> args = new ArrayList<>(List.of("--host", BenchServer.LOOPBACK, "--port", "0", "--management-port", "0", "--data-dir", dataDir.toString(),
                 "--upstream-url", upstream.toString(), "--admin-password", adminPassword));
         if (jdbcUrl != null) {
             args.addAll(List.of("--jdbc-url", jdbcUrl, "--jdbc-user", "root"));
@@ -79,8 +79,16 @@ final class GatewayBench {
      * The filter is what migrates the gateway's schema at start-up, so that is done here instead
      * (the admin's notification sender polls its tables).
      */
+    /** The gateway's public context (the one with the token filter), not its management listener's. */
+    private static ServletContextHandler publicContext(Server gateway) {
+        return gateway.getDescendants(ServletContextHandler.class).stream()
+                .filter(c -> Arrays.stream(c.getServletHandler().getFilters()).anyMatch(h -> FILTER_NAME.equals(h.getName())))
+                .findFirst().orElseThrow(() -> new IllegalStateException(
+                        "the sample gateway has no filter named '" + FILTER_NAME + "' any more; update GatewayBench"));
+    }
+
     static void removeFilter(Server gateway) {
-        ServletContextHandler context = gateway.getDescendant(ServletContextHandler.class);
+        ServletContextHandler context = publicContext(gateway);
         migrate(context);
         ServletHandler handler = context.getServletHandler();
         FilterMapping[] mappings = Arrays.stream(handler.getFilterMappings())
@@ -101,7 +109,7 @@ final class GatewayBench {
      * deferred login on every request, a cost the real gateway never pays.
      */
     static void replaceFilter(Server gateway) {
-        ServletContextHandler context = gateway.getDescendant(ServletContextHandler.class);
+        ServletContextHandler context = publicContext(gateway);
         migrate(context);
         for (FilterHolder holder : context.getServletHandler().getFilters()) {
             if (FILTER_NAME.equals(holder.getName())) {

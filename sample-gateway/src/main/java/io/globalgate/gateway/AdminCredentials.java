@@ -50,6 +50,7 @@ public final class AdminCredentials {
         }
         Path file = dataDir.resolve(FILE_NAME);
         if (Files.exists(file)) {
+            ownerOnly(file);
             String[] parts = Files.readString(file, StandardCharsets.US_ASCII).strip().split("\\$");
             if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) {
                 throw new IOException(file + " is not a Globalgate password hash; delete it to generate a new admin password");
@@ -66,13 +67,24 @@ public final class AdminCredentials {
         Files.createDirectories(dataDir);
         String line = "pbkdf2-sha256$" + ITERATIONS + "$" + Base64.getEncoder().encodeToString(salt) + "$"
                 + Base64.getEncoder().encodeToString(credentials.hash) + "\n";
-        Files.writeString(file, line, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            // created 0600, never readable by others, not even for a moment
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system; the data dir's own permissions apply
+            Files.createFile(file);
+        }
+        Files.writeString(file, line, StandardCharsets.US_ASCII, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return new Loaded(credentials, password.toString(), false);
+    }
+
+    /** A hash file written by an earlier version (0644) is made the owner's only. */
+    private static void ownerOnly(Path file) throws IOException {
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
-            // not a POSIX file system; the data dir's own permissions apply
+            // not a POSIX file system
         }
-        return new Loaded(credentials, password.toString(), false);
     }
 
     /** Forgets the stored hash, so the next start generates a new password. */

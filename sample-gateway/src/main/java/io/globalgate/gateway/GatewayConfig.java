@@ -7,13 +7,17 @@ import io.globalgate.config.Labels;
 import io.globalgate.config.Option;
 import io.globalgate.config.OptionSet;
 import io.globalgate.config.Parsers;
+import io.globalgate.config.Rule;
 import io.globalgate.config.Settings;
 import io.globalgate.config.StoreOptions;
 import io.globalgate.net.ClientAddress;
 import io.globalgate.net.NetworkList;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,7 +44,10 @@ public record GatewayConfig(
         String adminPassword,
         Duration maxTokenLifetime,
         Map<String, String> admin,
-        NetworkList trustedProxies) {
+        NetworkList trustedProxies,
+        String managementHost,
+        int managementPort,
+        String secureCookies) {
 
     public static final Option<String> CONFIG = Option.of("config", "", text -> {
         if (text.isEmpty()) {
@@ -88,6 +95,20 @@ public record GatewayConfig(
     public static final Option<NetworkList> TRUSTED_PROXIES = ClientAddress.TRUSTED_PROXIES.describedAs(
             "networks of proxies in front of the gateway (e.g. 10.0.0.0/8,192.0.2.7) whose X-Forwarded-For/Forwarded are believed;"
                     + " unset = none: the client is the peer, and its forwarding headers are replaced");
+    public static final Option<String> MANAGEMENT_HOST = Option.of("managementHost", "127.0.0.1",
+            Parsers.matching("[A-Za-z0-9.:\\-\\[\\]]{1,255}", "must be a host name or address"),
+            "address of the management listener (/metrics, /health); keep it off the public network");
+    public static final Option<Integer> MANAGEMENT_PORT = Option.of("managementPort", "9000",
+            Parsers.wholeNumber(0, 65535, "must be a number from 0 to 65535"), "port of the management listener (0 = any free port)");
+    public static final Option<String> ADMIN_PASSWORD_FILE = Option.of("adminPasswordFile", "", GatewayConfig::readableFile,
+            "a file holding the admin password (instead of --admin-password, which shows in ps)");
+    public static final Option<String> JDBC_PASSWORD_FILE = Option.of("jdbcPasswordFile", "", GatewayConfig::readableFile,
+            "a file holding the database password (instead of --jdbc-password)");
+    public static final Option<String> SMTP_PASSWORD_FILE = Option.of("smtpPasswordFile", "", GatewayConfig::readableFile,
+            "a file holding the SMTP password (instead of --smtp-password)");
+    public static final Option<String> SECURE_COOKIES = Option.of("secureCookies", "auto",
+            Parsers.oneOf("must be auto, always or never", "auto", "always", "never"),
+            "mark the session cookie Secure: auto = when the request came over HTTPS; always = behind a TLS proxy");
 
     public static final Option<Duration> MAX_TOKEN_LIFETIME = AdminOptions.MAX_TOKEN_LIFETIME
             .describedAs("longest lifetime a new token may be given, e.g. 90d; unset = no limit");
@@ -103,9 +124,24 @@ public record GatewayConfig(
     public static final List<Option<?>> OPTIONS = List.of(CONFIG, PORT, HOST, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, UPSTREAM_URL,
             UPSTREAM_TIMEOUT, ADMIN_USER, ADMIN_PASSWORD,
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
-            AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES);
+            AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES, MANAGEMENT_HOST, MANAGEMENT_PORT, ADMIN_PASSWORD_FILE, JDBC_PASSWORD_FILE,
+            SMTP_PASSWORD_FILE, SECURE_COOKIES);
 
-    private static final OptionSet SCHEMA = OptionSet.of(OPTIONS, List.of(StoreOptions.ONE_DATABASE));
+    /** A password is given on the command line (or in the environment) or in a file, not both. */
+    private static final Rule ONE_PASSWORD_SOURCE = (settings, problems) -> {
+        List<List<Option<?>>> pairs = List.of(List.of(ADMIN_PASSWORD, ADMIN_PASSWORD_FILE), List.of(JDBC_PASSWORD, JDBC_PASSWORD_FILE),
+                List.of(AdminOptions.SMTP_PASSWORD, SMTP_PASSWORD_FILE));
+        for (List<Option<?>> pair : pairs) {
+            if (settings.isSet(pair.get(0)) && settings.isSet(pair.get(1))) {
+                problems.refuse("give one of them, not both", pair.get(0), pair.get(1));
+            }
+        }
+        if (!settings.isSet(JDBC_URL) && settings.isSet(JDBC_PASSWORD_FILE)) {
+            problems.refuse("only used with " + problems.label(JDBC_URL) + ", which is not set", JDBC_PASSWORD_FILE);
+        }
+    };
+
+    private static final OptionSet SCHEMA = OptionSet.of(OPTIONS, List.of(StoreOptions.ONE_DATABASE, ONE_PASSWORD_SOURCE));
 
     /** Thrown for bad options; the message is for the person who typed them. */
     public static final class UsageException extends Exception {
@@ -193,6 +229,14 @@ public record GatewayConfig(
         } catch (InvalidConfiguration e) {
             throw new UsageException(String.join("\n", e.problems()));
         }
+        String adminPassword = s.get(ADMIN_PASSWORD);
+        String jdbcPassword = s.text(JDBC_PASSWORD);
+        if (s.isSet(ADMIN_PASSWORD_FILE)) {
+            adminPassword = secretFrom(s.get(ADMIN_PASSWORD_FILE), ADMIN_PASSWORD_FILE, ADMIN_PASSWORD);
+        }
+        if (s.isSet(JDBC_PASSWORD_FILE)) {
+            jdbcPassword = secretFrom(s.get(JDBC_PASSWORD_FILE), JDBC_PASSWORD_FILE, JDBC_PASSWORD);
+        }
         int port = s.get(PORT);
         Path dataDir = Path.of(s.get(DATA_DIR)).toAbsolutePath().normalize();
         Map<String, String> admin = new LinkedHashMap<>();
@@ -201,15 +245,53 @@ public record GatewayConfig(
                 admin.put(o.name(), s.text(o));
             }
         }
+        if (s.isSet(SMTP_PASSWORD_FILE)) {
+            admin.put(AdminOptions.SMTP_PASSWORD.name(), secretFrom(s.get(SMTP_PASSWORD_FILE), SMTP_PASSWORD_FILE, AdminOptions.SMTP_PASSWORD));
+        }
         String base = s.isSet(PUBLIC_URL) ? s.get(PUBLIC_URL) : "http://localhost:" + port;
         admin.put(AdminOptions.ADMIN_BASE_URL.name(), (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/admin");
         if (!s.isSet(SMTP_HOST)) {
             admin.put(AdminOptions.MAIL_DIR.name(), dataDir.resolve("mail").toString());
         }
-        return new GatewayConfig(s.get(HOST), port, dataDir, s.get(JDBC_URL), s.text(JDBC_USER), s.text(JDBC_PASSWORD),
-                s.get(UPSTREAM_URL), s.get(UPSTREAM_TIMEOUT), s.get(ADMIN_USER), s.get(ADMIN_PASSWORD),
+        return new GatewayConfig(s.get(HOST), port, dataDir, s.get(JDBC_URL), s.text(JDBC_USER), jdbcPassword,
+                s.get(UPSTREAM_URL), s.get(UPSTREAM_TIMEOUT), s.get(ADMIN_USER), adminPassword,
                 s.get(MAX_TOKEN_LIFETIME), Map.copyOf(admin),
-                s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty());
+                s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty(), s.get(MANAGEMENT_HOST), s.get(MANAGEMENT_PORT), s.get(SECURE_COOKIES));
+    }
+
+    private static String readableFile(String text) {
+        if (text.isEmpty() || text.indexOf('\0') >= 0) {
+            throw new InvalidValue("must be the path of a readable file");
+        }
+        return text;
+    }
+
+    /**
+     * The secret in a password file: its first line, without the line end. It must pass the rule
+     * of the option it stands for; a refusal names the file and the length, never the text.
+     */
+    private static String secretFrom(String file, Option<?> fileOption, Option<?> secretOption) throws UsageException {
+        String label = fileOption.flag() + " / " + fileOption.env();
+        String content;
+        try {
+            byte[] bytes = Files.readAllBytes(Path.of(file));
+            if (bytes.length > 4096) {
+                throw new UsageException(label + " must be a file of at most 4096 bytes (" + clip(file) + " has " + bytes.length + ")");
+            }
+            content = new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException | InvalidPathException e) {
+            throw new UsageException(label + " cannot be read: " + clip(file));
+        }
+        int end = content.indexOf('\n');
+        String secret = (end < 0 ? content : content.substring(0, end)).replaceAll("\r$", "");
+        if (secret.isEmpty()) {
+            throw new UsageException(label + " holds no password on its first line: " + clip(file));
+        }
+        if (secretOption == ADMIN_PASSWORD && (secret.length() < 12 || secret.length() > 200)) {
+            throw new UsageException(label + ": the password in " + clip(file) + " must be 12 to 200 characters (it has "
+                    + secret.length() + ")");
+        }
+        return secret;
     }
 
     private static URI upstream(String text) {

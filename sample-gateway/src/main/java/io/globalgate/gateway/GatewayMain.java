@@ -38,7 +38,7 @@ public final class GatewayMain {
             return;
         }
         GatewayInfo info = server.getBean(GatewayInfo.class);
-        URI uri = server.getURI();
+        URI uri = GatewayServer.publicUri(server);
         String base = "http://" + (config.host().equals("0.0.0.0") ? "localhost" : config.host()) + ":" + uri.getPort();
         LOG.info("Globalgate gateway is up at {}", base);
         LOG.info("  Global API      {}/api/global/... -> {}{}", base, info.upstream().get(),
@@ -46,7 +46,9 @@ public final class GatewayMain {
         LOG.info("  Admin           {}/admin/  (JSON API: {}/admin/api/v1/)", base, base);
         LOG.info("  Database        {}", info.database());
         LOG.info("  Data directory  {}", info.dataDir());
-        LOG.info("  Metrics, health {}/metrics  {}/health", base, base);
+        URI management = GatewayServer.managementUri(server);
+        LOG.info("  Health          {}/health", base);
+        LOG.info("  Management      {}metrics  {}health  (--management-host, --management-port)", management, management);
         if (info.generatedPassword() != null) {
             LOG.info("  Sign in as '{}' with the generated password: {}", info.adminUser(), info.generatedPassword());
             LOG.info("  (shown only now; its hash is kept in {}; delete that file to generate a new one)",

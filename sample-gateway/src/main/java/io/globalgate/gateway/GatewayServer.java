@@ -8,6 +8,7 @@ import io.globalgate.filter.GlobalTokenFilter;
 import io.globalgate.filter.TokenFilterConfig;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -24,7 +25,11 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
 import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
 import org.eclipse.jetty.security.Constraint;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -36,6 +41,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -48,7 +54,7 @@ import java.util.function.UnaryOperator;
 /**
  * Builds the sample gateway: {@code /api/global/*} through the token filter to the upstream
  * Global API, {@code /admin/} (form login) and {@code /admin/api/v1/} (HTTP Basic) for the admin
- * user, {@code /metrics} and {@code /health}. With no JDBC URL the store is an H2 file database in
+ * user, {@code /health}; {@code /metrics} and {@code /health} on the management listener (loopback by default). With no JDBC URL the store is an H2 file database in
  * the data dir; with no upstream URL a demo Global API answers on its own loopback port.
  */
 public final class GatewayServer {
@@ -56,6 +62,8 @@ public final class GatewayServer {
     public static final String ADMIN_ROLE = "globalgate-admin";
 
     private static final String ADMIN_API_PREFIX = "/admin/api/";
+    private static final String PUBLIC_CONNECTOR = "public";
+    private static final String MANAGEMENT_CONNECTOR = "management";
 
     private GatewayServer() {
     }
@@ -73,6 +81,10 @@ public final class GatewayServer {
     public static Server createServer(GatewayConfig config, UnaryOperator<DataSource> storeDataSource) {
         try {
             Files.createDirectories(config.dataDir());
+            // The database and the admin password hash: for the gateway's own user only.
+            Files.setPosixFilePermissions(config.dataDir(), PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system; its own permissions apply
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data dir " + config.dataDir() + ": " + e.getMessage(), e);
         }
@@ -84,10 +96,21 @@ public final class GatewayServer {
         threads.setName("gateway");
         Server server = new Server(threads);
         new JettyServerThreadPoolMetrics(threads, List.of()).bindTo(registry);
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        // No "Server: Jetty(12...)" nor X-Powered-By: the version tells an attacker which holes to try.
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setName(PUBLIC_CONNECTOR);
         connector.setHost(config.host());
         connector.setPort(config.port());
         server.addConnector(connector);
+        ServerConnector management = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration(http)));
+        management.setName(MANAGEMENT_CONNECTOR);
+        management.setHost(config.managementHost());
+        management.setPort(config.managementPort());
+        server.addConnector(management);
+        server.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX));
         server.setStopAtShutdown(true);
         server.setStopTimeout(Duration.ofSeconds(15).toMillis());
 
@@ -113,6 +136,7 @@ public final class GatewayServer {
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS | ServletContextHandler.SECURITY);
         context.setContextPath("/");
+        context.setVirtualHosts(List.of("@" + PUBLIC_CONNECTOR));
         context.setAttribute(ContextAttributes.STORE, store);
         context.setAttribute(ContextAttributes.METER_REGISTRY, registry);
         context.setAttribute(ContextAttributes.CLOCK, clock);
@@ -121,12 +145,18 @@ public final class GatewayServer {
         context.getSessionHandler().setHttpOnly(true);
         context.getSessionHandler().setSameSite(org.eclipse.jetty.http.HttpCookie.SameSite.STRICT);
         context.getSessionHandler().setMaxInactiveInterval((int) Duration.ofHours(8).toSeconds());
+        // auto: Secure when the request came over HTTPS (Jetty's rule); always: behind a TLS proxy on plain HTTP.
+        context.getSessionHandler().setSecureRequestOnly(!config.secureCookies().equals("never"));
+        context.getSessionHandler().setSecureCookies(config.secureCookies().equals("always"));
+        SessionHandler sessions = context.getSessionHandler();
+        FunctionCounter.builder("globalgate.gateway.sessions.started", sessions, SessionHandler::getSessionsCreated)
+                .description("server sessions created (a session is created by a sign-in only)").register(registry);
 
         ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
         security.setLoginService(new AdminLoginService("Globalgate admin", config.adminUser(), ADMIN_ROLE, credentials.credentials()));
         security.setAuthenticator(new BasicOrFormAuthenticator("/login", "/login?error=1", ADMIN_API_PREFIX));
         // A refused Basic login (and any other error Jetty writes) on the JSON API in its error shape.
-        context.setErrorHandler(new JsonApiErrorHandler(ADMIN_API_PREFIX));
+        context.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX));
         security.addConstraintMapping(mapping("/admin/*", Constraint.from(ADMIN_ROLE)));
         security.addConstraintMapping(mapping("/admin/static/*", Constraint.ALLOWED));
         security.addConstraintMapping(mapping("/login", Constraint.ALLOWED));
@@ -143,11 +173,18 @@ public final class GatewayServer {
         admin.setInitOrder(1);
         context.addServlet(admin, "/admin/*");
         context.addServlet(new ServletHolder("login", new LoginPageServlet()), "/login");
-        context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry)), "/metrics");
+        // The public port keeps /health for a load balancer; /metrics only on the management listener.
         context.addServlet(new ServletHolder("health", new HealthServlet(store.database())), "/health");
 
+        ServletContextHandler managementContext = new ServletContextHandler();
+        managementContext.setContextPath("/");
+        managementContext.setVirtualHosts(List.of("@" + MANAGEMENT_CONNECTOR));
+        managementContext.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX));
+        managementContext.addServlet(new ServletHolder("metrics", new MetricsServlet(registry)), "/metrics");
+        managementContext.addServlet(new ServletHolder("health", new HealthServlet(store.database())), "/health");
+
         // In-flight requests finish on stop; then the filter flushes usage; then the pool closes.
-        server.setHandler(new GracefulHandler(context));
+        server.setHandler(new GracefulHandler(new ContextHandlerCollection(context, managementContext)));
         if (demo != null) {
             // Not a managed bean: the demo must outlive the gateway's graceful stop, when requests in
             // flight are still being proxied to it. It starts before the gateway and stops after it.
@@ -201,6 +238,28 @@ public final class GatewayServer {
             }
         });
         return server;
+    }
+
+    /** The management listener's base URI ({@code /metrics}, {@code /health}) of a started server. */
+    public static URI managementUri(Server server) {
+        for (var c : server.getConnectors()) {
+            if (c instanceof ServerConnector sc && MANAGEMENT_CONNECTOR.equals(sc.getName())) {
+                String host = sc.getHost() == null || sc.getHost().equals("0.0.0.0") ? "127.0.0.1" : sc.getHost();
+                return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + sc.getLocalPort() + "/");
+            }
+        }
+        throw new IllegalStateException("no management listener");
+    }
+
+    /** The public listener's base URI of a started server. */
+    public static URI publicUri(Server server) {
+        for (var c : server.getConnectors()) {
+            if (c instanceof ServerConnector sc && PUBLIC_CONNECTOR.equals(sc.getName())) {
+                String host = sc.getHost() == null || sc.getHost().equals("0.0.0.0") ? "127.0.0.1" : sc.getHost();
+                return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + sc.getLocalPort() + "/");
+            }
+        }
+        throw new IllegalStateException("no public listener");
     }
 
     private static void stopQuietly(Server server) {

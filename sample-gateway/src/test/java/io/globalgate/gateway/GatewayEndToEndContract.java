@@ -70,6 +70,11 @@ abstract class GatewayEndToEndContract {
         return GatewayClient.anonymous(gateway.uri());
     }
 
+    /** A client of the management listener ({@code /metrics}, {@code /health}). */
+    private GatewayClient management() {
+        return GatewayClient.anonymous(gateway.managementUri());
+    }
+
     private GatewayClient withPassword(String password) {
         return new GatewayClient(gateway.uri(), gateway.info().adminUser(), password);
     }
@@ -292,7 +297,7 @@ abstract class GatewayEndToEndContract {
 
     @Test
     void metricsExposeTheFilterJvmHikariAndJettyMetersAsPrometheusText() {
-        Reply metrics = anonymous().get("/metrics");
+        Reply metrics = management().get("/metrics");
         assertEquals(200, metrics.status());
         assertTrue(metrics.header("Content-Type").startsWith("text/plain"), metrics.headers()::toString);
         for (String prefix : new String[] {"globalgate_auth_requests_total", "jvm_", "hikaricp_", "jetty_"}) {
@@ -318,7 +323,7 @@ abstract class GatewayEndToEndContract {
 
     /** {@code globalgate_auth_requests_total} by its labels, as {@code /metrics} shows it now. */
     private Map<String, Double> authCounters() {
-        Reply metrics = anonymous().get("/metrics");
+        Reply metrics = management().get("/metrics");
         assertEquals(200, metrics.status());
         Map<String, Double> counters = new HashMap<>();
         Matcher m = AUTH_COUNTER.matcher(metrics.body());

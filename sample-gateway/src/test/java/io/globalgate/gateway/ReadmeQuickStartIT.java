@@ -73,6 +73,7 @@ class ReadmeQuickStartIT {
         start.environment().keySet().removeIf(name -> name.startsWith("GLOBALGATE_"));
         start.environment().put("GLOBALGATE_PORT", Integer.toString(port));
         start.environment().put("GLOBALGATE_DATA_DIR", dataDir.toString());
+        start.environment().put("GLOBALGATE_MANAGEMENT_PORT", "0");
         start.redirectError(ProcessBuilder.Redirect.INHERIT);
         gateway = start.start();
         gateway.getOutputStream().close();

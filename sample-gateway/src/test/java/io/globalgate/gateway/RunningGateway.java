@@ -33,15 +33,20 @@ final class RunningGateway implements AutoCloseable {
         return new RunningGateway(server);
     }
 
-    /** Options as on the command line, after {@code --port 0}; no environment variables. */
+    /** Options as on the command line, after {@code --port 0 --management-port 0}; no environment variables. */
     static GatewayConfig config(String... args) throws GatewayConfig.UsageException {
-        List<String> all = new ArrayList<>(List.of("--port", "0"));
+        List<String> all = new ArrayList<>(List.of("--port", "0", "--management-port", "0"));
         all.addAll(List.of(args));
         return GatewayConfig.parse(all.toArray(String[]::new), Map.of());
     }
 
     URI uri() {
-        return server.getURI().resolve("/");
+        return GatewayServer.publicUri(server);
+    }
+
+    /** The management listener: {@code /metrics} and {@code /health}. */
+    URI managementUri() {
+        return GatewayServer.managementUri(server);
     }
 
     GatewayInfo info() {

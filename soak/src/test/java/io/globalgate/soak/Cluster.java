@@ -70,7 +70,7 @@ final class Cluster implements AutoCloseable {
         for (int i = 0; i < nodes; i++) {
             Path dataDir = Files.createDirectories(workDir.resolve("node-" + (i + 1)));
             configs[i] = GatewayConfig.parse(new String[] {
-                    "--host", "127.0.0.1", "--port", Integer.toString(freePort()), "--data-dir", dataDir.toString(),
+                    "--host", "127.0.0.1", "--port", Integer.toString(freePort()), "--management-port", "0", "--data-dir", dataDir.toString(),
                     "--jdbc-url", jdbcUrl, "--jdbc-user", database.user(), "--jdbc-password", database.password(),
                     "--admin-user", ADMIN_USER, "--admin-password", adminPassword, "--upstream-url", upstream.toString()}, Map.of());
         }

@@ -1,0 +1,99 @@
+package io.globalgate.gateway;
+
+import org.eclipse.jetty.ee10.servlet.ErrorHandler;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every error Jetty writes itself (a refused login, a 404, a malformed request, an exception), in
+ * the gateway's own shape: under the JSON API, the API's error shape
+ * {@code {"errors":[{"type":"authentication","message":"..."}]}}; everywhere else a minimal plain
+ * page. Fixed texts only: never a stack trace, a servlet name, a version or anything of the
+ * request; and the security headers the pages carry.
+ */
+final class GatewayErrorHandler extends ErrorHandler {
+
+    private final String apiPrefix;
+
+    GatewayErrorHandler(String apiPrefix) {
+        this.apiPrefix = apiPrefix;
+    }
+
+    /**
+     * Jetty's own handler writes no body for methods other than GET, POST and HEAD (a refused
+     * {@code PATCH} got an empty {@code 401}), and shows stacks and its version: every error is
+     * answered here whatever the method.
+     */
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        int code = response.getStatus();
+        if (code < 400) {
+            // an exception before any status was set
+            code = HttpStatus.INTERNAL_SERVER_ERROR_500;
+            response.setStatus(code);
+        }
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put("X-Frame-Options", "DENY");
+        response.getHeaders().put("Referrer-Policy", "no-referrer");
+        response.getHeaders().put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+        if (HttpStatus.hasNoBody(code) || HttpMethod.HEAD.is(request.getMethod())) {
+            callback.succeeded();
+            return true;
+        }
+        byte[] body;
+        if (isApi(request)) {
+            body = ("{\"errors\":[{\"type\":\"" + type(code) + "\",\"message\":\"" + message(code) + "\"}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        } else {
+            body = (code + " " + reason(code) + "\n").getBytes(StandardCharsets.UTF_8);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+
+    private boolean isApi(Request request) {
+        try {
+            return Request.getPathInContext(request).startsWith(apiPrefix);
+        } catch (RuntimeException e) {
+            // a request too malformed to have a path (answered by the server, outside any context)
+            return false;
+        }
+    }
+
+    /** The API's own error types (README, JSON management API). */
+    private static String type(int code) {
+        return switch (code) {
+            case HttpStatus.UNAUTHORIZED_401 -> "authentication";
+            case HttpStatus.FORBIDDEN_403 -> "forbidden";
+            case HttpStatus.NOT_FOUND_404 -> "not_found";
+            case HttpStatus.SERVICE_UNAVAILABLE_503 -> "unavailable";
+            default -> code < 500 ? "validation" : "internal";
+        };
+    }
+
+    /** Fixed texts only: nothing of the request (user name, path) is echoed back. */
+    private static String message(int code) {
+        return switch (code) {
+            case HttpStatus.UNAUTHORIZED_401 -> "Sign in with HTTP Basic as an admin user; the credentials sent were missing or wrong";
+            case HttpStatus.FORBIDDEN_403 -> "This user may not use the management API";
+            case HttpStatus.SERVICE_UNAVAILABLE_503 -> "The admin is unavailable; try again shortly";
+            default -> "HTTP " + code + " " + reason(code);
+        };
+    }
+
+    private static String reason(int code) {
+        String reason = HttpStatus.getMessage(code);
+        return reason == null ? "Error" : reason;
+    }
+}

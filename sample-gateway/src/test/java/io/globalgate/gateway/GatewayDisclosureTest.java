@@ -1,0 +1,171 @@
+package io.globalgate.gateway;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 13 item 9: what the gateway tells about itself (no {@code Server} header, no version or
+ * stack in error pages), who may read its files, passwords that need not be on the command line,
+ * and the session cookie's {@code Secure} flag.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayDisclosureTest {
+
+    private Path dataDir;
+    private RunningGateway gateway;
+
+    @BeforeAll
+    void start() throws Exception {
+        dataDir = RunningGateway.newDataDir();
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        gateway = RunningGateway.start(RunningGateway.config("--data-dir", dataDir.toString()));
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        RunningGateway.delete(dataDir);
+    }
+
+    @Test
+    void noAnswerNamesTheServerOrItsVersion() {
+        String[] requests = {
+                "GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /admin/api/v1/integrations HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /admin/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "PATCH /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\nConnection: close\r\n\r\n",
+                "BREW /login HTTP/7.3\r\nHost: x\r\n\r\n",
+        };
+        for (String request : requests) {
+            RawHttp.Answer answer = RawHttp.exchange(gateway.uri(), request);
+            assertTrue(answer.status() > 0, () -> request + " -> " + answer);
+            assertFalse(answer.hasHeader("Server"), () -> request + " -> " + answer);
+            assertFalse(answer.hasHeader("X-Powered-By"), () -> request + " -> " + answer);
+            String all = answer.toString().toLowerCase(Locale.ROOT);
+            assertFalse(all.contains("jetty") || all.contains("12.1.") || all.contains("servlet") || all.contains("exception"),
+                    () -> request + " -> " + answer);
+        }
+    }
+
+    @Test
+    void errorPagesCarryTheSecurityHeaders() {
+        RawHttp.Answer answer = RawHttp.exchange(gateway.uri(), "GET /no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertEquals(404, answer.status(), answer::toString);
+        for (String header : new String[] {"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Cache-Control"}) {
+            assertTrue(answer.hasHeader(header), () -> header + " in " + answer);
+        }
+    }
+
+    @Test
+    void theDataDirIsTheOwnersOnly() throws Exception {
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)));
+    }
+
+    @Test
+    void theAdminPasswordHashFileIsTheOwnersOnly() throws Exception {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(AdminCredentials.FILE_NAME))));
+    }
+
+    @Test
+    void theSessionCookieIsNotSecureOnPlainHttpByDefault() {
+        GatewayClient browser = GatewayClient.anonymous(gateway.uri());
+        Reply signedIn = browser.postForm("/j_security_check", "j_username", "admin", "j_password", gateway.info().generatedPassword());
+        assertEquals(303, signedIn.status(), signedIn::toString);
+        String cookie = signedIn.header("Set-Cookie");
+        assertNotNull(cookie, signedIn.headers()::toString);
+        assertFalse(cookie.toLowerCase(Locale.ROOT).contains("secure"), cookie);
+    }
+
+    @Test
+    void secureCookiesAlwaysMarksTheSessionCookieSecureOnPlainHttp() throws Exception {
+        Path dir = RunningGateway.newDataDir();
+        try (RunningGateway behindTls = RunningGateway.start(RunningGateway.config("--data-dir", dir.toString(),
+                "--secure-cookies", "always", "--admin-password", "a-long-enough-password"))) {
+            Reply signedIn = GatewayClient.anonymous(behindTls.uri())
+                    .postForm("/j_security_check", "j_username", "admin", "j_password", "a-long-enough-password");
+            assertEquals(303, signedIn.status(), signedIn::toString);
+            String cookie = signedIn.header("Set-Cookie");
+            assertNotNull(cookie, signedIn.headers()::toString);
+            assertTrue(cookie.toLowerCase(Locale.ROOT).contains("secure"), cookie);
+        } finally {
+            RunningGateway.delete(dir);
+        }
+    }
+
+    @Test
+    void theAdminPasswordCanComeFromAFile() throws Exception {
+        Path dir = RunningGateway.newDataDir();
+        Path file = dir.resolve("password.txt");
+        Files.writeString(file, "from-a-file-password 1\n");
+        try (RunningGateway fromFile = RunningGateway.start(RunningGateway.config("--data-dir", dir.toString(),
+                "--admin-password-file", file.toString()))) {
+            assertNull(fromFile.info().generatedPassword());
+            Reply ok = new GatewayClient(fromFile.uri(), "admin", "from-a-file-password 1").admin("GET", "/integrations", null);
+            assertEquals(200, ok.status(), ok::toString);
+            Reply refused = new GatewayClient(fromFile.uri(), "admin", "from-a-file-password 1\n").admin("GET", "/integrations", null);
+            assertEquals(401, refused.status(), "the line end is not part of the password");
+        } finally {
+            RunningGateway.delete(dir);
+        }
+    }
+
+    @Test
+    void aPasswordFileWithAShortPasswordIsRefusedWithoutShowingIt() throws Exception {
+        Path dir = RunningGateway.newDataDir();
+        try {
+            Path file = dir.resolve("password.txt");
+            Files.writeString(file, "short-pw\n");
+            String message = assertThrows(GatewayConfig.UsageException.class,
+                    () -> GatewayConfig.parse(new String[] {"--admin-password-file", file.toString()}, Map.of())).getMessage();
+            assertTrue(message.startsWith("--admin-password-file / GLOBALGATE_ADMIN_PASSWORD_FILE"), message);
+            assertTrue(message.contains("12 to 200 characters (it has 8)"), message);
+            assertFalse(message.contains("short-pw"), message);
+        } finally {
+            RunningGateway.delete(dir);
+        }
+    }
+
+    @Test
+    void aPasswordAndAPasswordFileTogetherAreRefused() throws Exception {
+        String message = assertThrows(GatewayConfig.UsageException.class, () -> GatewayConfig.parse(new String[] {
+                "--admin-password", "a-long-enough-password", "--admin-password-file", "/etc/hostname"}, Map.of())).getMessage();
+        assertTrue(message.contains("give one of them, not both"), message);
+    }
+
+    @Test
+    void theJdbcAndSmtpPasswordsCanComeFromFilesAsEnvironmentVariablesSay() throws Exception {
+        Path dir = RunningGateway.newDataDir();
+        try {
+            Path jdbc = Files.writeString(dir.resolve("jdbc.txt"), "db secret\n");
+            Path smtp = Files.writeString(dir.resolve("smtp.txt"), "mail secret");
+            GatewayConfig config = GatewayConfig.parse(new String[] {"--jdbc-url", "jdbc:mariadb://db:3306/globalgate"},
+                    Map.of("GLOBALGATE_JDBC_PASSWORD_FILE", jdbc.toString(), "GLOBALGATE_SMTP_PASSWORD_FILE", smtp.toString()));
+            assertEquals("db secret", config.jdbcPassword());
+            assertEquals("mail secret", config.adminParams().get("smtpPassword"));
+            assertFalse(config.toString().contains("secret"), config::toString);
+        } finally {
+            RunningGateway.delete(dir);
+        }
+    }
+}
