@@ -1,9 +1,11 @@
 package io.globalgate.admin;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,7 +64,9 @@ final class ApiHandler {
 
     ApiHandler(ManagementStore store) {
         this.store = store;
-        this.mapper = JsonMapper.builder()
+        // Jackson's default buffer pool keeps a ThreadLocal in every container thread that wrote
+        // JSON: after an undeploy Tomcat reports it, and it holds the application's class loader.
+        this.mapper = JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -289,10 +293,9 @@ final class ApiHandler {
         if (req.getContentLengthLong() > MAX_BODY_BYTES) {
             throw new ApiException(413, "validation", "Request body is larger than " + MAX_BODY_BYTES + " bytes");
         }
-        byte[] bytes;
-        try (InputStream in = req.getInputStream()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
+        // Not closed: the container owns the stream, and Tomcat answers a request whose input was
+        // closed with Connection: close (discarding the unread rest then fails).
+        byte[] bytes = req.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
             throw new ApiException(413, "validation", "Request body is larger than " + MAX_BODY_BYTES + " bytes");
         }

@@ -7,6 +7,8 @@ import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.StoreProvider;
 import io.globalgate.notify.NotificationService;
 import io.globalgate.validation.InputValidator;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -91,8 +93,15 @@ public class GlobalgateAdminServlet extends HttpServlet {
         if (path.startsWith("/static/") && req.getMethod().equals("GET") && StaticResources.serve(path.substring(8), res)) {
             return; // the stylesheet and the script hold no data; the login page may need them
         }
+        if (req.getDispatcherType() == DispatcherType.ERROR) {
+            containerError(req, res);
+            return;
+        }
         boolean isApi = path.startsWith("/api/v1/") || path.equals("/api/v1");
-        String user = req.getRemoteUser();
+        String user = remoteUser(req);
+        if (user == null && isApi && BasicSignIn.signIn(req)) {
+            user = req.getRemoteUser();
+        }
         if (user == null) {
             // The container should have asked for a login before we were reached.
             if (isApi) {
@@ -118,6 +127,50 @@ public class GlobalgateAdminServlet extends HttpServlet {
             api.handle(path.substring("/api/v1".length()), req, res, user);
         } else {
             pages.handle(path, req, res, user);
+        }
+    }
+
+    /**
+     * Jetty authenticates an unconstrained path lazily, when it is first asked for the user, and
+     * its Basic authenticator then throws on credentials that are not Base64: no user, so a 401.
+     */
+    private static String remoteUser(HttpServletRequest req) {
+        try {
+            return req.getRemoteUser();
+        } catch (IllegalArgumentException badCredentials) {
+            return null;
+        }
+    }
+
+    /**
+     * The container's own refusals ({@code 401}, {@code 403}, ...), when {@code web.xml} maps them
+     * here with {@code <error-page>}: under the JSON API in the API's error shape, elsewhere as
+     * plain text. The container's headers ({@code WWW-Authenticate}) stay.
+     */
+    private void containerError(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        int status = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
+        String uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String u ? u : "";
+        String apiRoot = req.getContextPath() + req.getServletPath() + "/api/v1";
+        boolean isApi = uri.equals(apiRoot) || uri.startsWith(apiRoot + "/");
+        String message = switch (status) {
+            case 401 -> "Sign in first: the Globalgate admin needs an authenticated user in the role " + config.role();
+            case 403 -> "Forbidden: the Globalgate admin needs a user in the role " + config.role();
+            case 404 -> "Not found";
+            default -> "The request could not be served (HTTP " + status + ")";
+        };
+        if (isApi) {
+            String type = switch (status) {
+                case 401 -> "authentication";
+                case 403 -> "forbidden";
+                case 404 -> "not_found";
+                case 503 -> "unavailable";
+                default -> status >= 500 ? "internal" : "validation";
+            };
+            api.error(res, status, type, message, java.util.List.of());
+        } else {
+            res.setStatus(status);
+            res.setContentType("text/plain;charset=utf-8");
+            res.getWriter().write(message);
         }
     }
 

@@ -447,7 +447,9 @@ final class PageHandler {
 
     void error(HttpServletRequest req, HttpServletResponse res, int status, String message) throws IOException {
         res.setStatus(status);
-        render(res, "error", new ErrorPage(layout(req, "Error"), status, message));
+        // No flash: a message about a save belongs to the page after the save, not to a refusal.
+        Layout layout = new Layout(base(req), CsrfGuard.token(req), req.getRemoteUser(), "Error", null);
+        render(res, "error", new ErrorPage(layout, status, message));
     }
 
     /** Redirects only ever go to a path of ours, built here from fixed strings and numeric ids. */

@@ -257,6 +257,22 @@ class AdminPagesTest {
     }
 
     @Test
+    void theMessageOfASaveWaitsForTheNextPageRatherThanAppearOnARefusal() {
+        Integration i = integration("Flash");
+        Reply saved = admin.submit("/admin/integrations/" + i.id(), "name", i.name() + " saved", "description", "d",
+                "notificationEmail", "flash@example.com", "active", "true");
+        assertEquals(303, saved.status(), saved.toString());
+
+        Reply refused = admin.postForm("/admin/integrations/" + i.id(), List.of("name", "x", "_csrf", "forged"), "Origin", admin.origin());
+
+        assertEquals(403, refused.status(), refused.toString());
+        assertNull(refused.html().selectFirst("p.flash"), refused::toString);
+        assertFalse(refused.text().contains("saved."), refused::toString);
+        Document page = PageChecks.assertPage(admin.get(saved.location()));
+        assertEquals("Integration “" + i.name() + " saved” saved.", page.selectFirst("p.flash").text());
+    }
+
+    @Test
     void theActiveFlagOfTheEditFormDecidesWhetherTheIntegrationsTokensWork() {
         Integration i = integration("Switched");
         IssuedToken t = token(i, "switched token");

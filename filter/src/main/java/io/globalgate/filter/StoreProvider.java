@@ -23,10 +23,11 @@ public final class StoreProvider {
     public record Obtained(GlobalgateStore store, HikariDataSource ownedPool, String description) {
     }
 
-    /** A pool we opened, and how many components of the context still use it. */
+    /** The pool we opened (null for a JNDI or host DataSource), and how many components of the context still use the store. */
     private record PoolUsers(HikariDataSource pool, java.util.concurrent.atomic.AtomicInteger users) {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreProvider.class);
     private static final String POOL_USERS = "io.globalgate.internal.PoolUsers";
 
     private StoreProvider() {
@@ -61,9 +62,7 @@ public final class StoreProvider {
         }
         GlobalgateStore store = new GlobalgateStore(dataSource, clock);
         context.setAttribute(ContextAttributes.STORE, store);
-        if (owned != null) {
-            context.setAttribute(POOL_USERS, new PoolUsers(owned, new java.util.concurrent.atomic.AtomicInteger(1)));
-        }
+        context.setAttribute(POOL_USERS, new PoolUsers(owned, new java.util.concurrent.atomic.AtomicInteger(1)));
         return new Obtained(store, owned, description);
     }
 
@@ -74,9 +73,43 @@ public final class StoreProvider {
      */
     public static synchronized void release(ServletContext context) {
         if (context.getAttribute(POOL_USERS) instanceof PoolUsers users && users.users().decrementAndGet() == 0) {
-            users.pool().close();
+            if (users.pool() != null) {
+                users.pool().close();
+            }
             context.removeAttribute(POOL_USERS);
             context.removeAttribute(ContextAttributes.STORE);
+            deregisterDriversOf(context);
+        }
+    }
+
+    /**
+     * A JDBC driver in {@code WEB-INF/lib} registers itself with the JVM-wide {@code DriverManager}
+     * when first loaded, and stays registered, holding the application's class loader, after the
+     * application stops (Tomcat warns of it on every stop and redeploy). Drivers loaded by this
+     * application's own class loader are deregistered when its last Globalgate component stops;
+     * a driver in the container's {@code lib/} or on the class path of an embedded server is not
+     * the application's, and is left alone.
+     */
+    private static void deregisterDriversOf(ServletContext context) {
+        ClassLoader application;
+        try {
+            application = context.getClassLoader();
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (application == null || application == ClassLoader.getSystemClassLoader()
+                || application == ClassLoader.getPlatformClassLoader()) {
+            return;
+        }
+        for (java.sql.Driver driver : java.util.Collections.list(java.sql.DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == application) {
+                try {
+                    java.sql.DriverManager.deregisterDriver(driver);
+                    LOG.info("Globalgate deregistered the JDBC driver {} of this application", driver.getClass().getName());
+                } catch (java.sql.SQLException | SecurityException e) {
+                    LOG.warn("Could not deregister the JDBC driver {}: {}", driver.getClass().getName(), e.toString());
+                }
+            }
         }
     }
 

@@ -83,9 +83,11 @@ public final class TokenVerifier {
         this.ticker = ticker;
         this.maxStalenessNanos = maxStaleness.toNanos();
         this.caching = maxEntries > 0;
-        this.known = Caffeine.newBuilder().ticker(ticker).maximumSize(maxEntries).expireAfterWrite(ttl)
+        // Caffeine's maintenance runs on the calling thread, never in ForkJoinPool.commonPool():
+        // work queued there by a web application would outlive it (and hold its class loader).
+        this.known = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(maxEntries).expireAfterWrite(ttl)
                 .recordStats(StripedStatsCounter::new).build();
-        this.unknown = Caffeine.newBuilder().ticker(ticker).maximumSize(Math.max(1, maxEntries))
+        this.unknown = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(Math.max(1, maxEntries))
                 .expireAfterWrite(negativeTtl.isZero() ? Duration.ofNanos(1) : negativeTtl)
                 .recordStats(StripedStatsCounter::new).build();
         this.lastFreshNanos = ticker.read();

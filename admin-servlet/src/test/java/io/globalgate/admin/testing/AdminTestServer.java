@@ -55,6 +55,19 @@ public final class AdminTestServer implements AutoCloseable {
     }
 
     public static AdminTestServer start(DataSource dataSource, Clock clock, Map<String, String> adminParams) throws Exception {
+        return start(dataSource, clock, adminParams, false);
+    }
+
+    /**
+     * As the README's FORM variant of {@code web.xml} sets it up: the pages constrained, the JSON
+     * API under {@code /admin/api/*} left to the admin servlet, which signs scripts in itself.
+     */
+    public static AdminTestServer startWithTheApiUnconstrained(DataSource dataSource, Clock clock) throws Exception {
+        return start(dataSource, clock, Map.of(), true);
+    }
+
+    private static AdminTestServer start(DataSource dataSource, Clock clock, Map<String, String> adminParams, boolean apiUnconstrained)
+            throws Exception {
         ManagementStore store = new ManagementStore(new GlobalgateStore(dataSource, clock).migrate(), new InputValidator(clock, null));
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -80,6 +93,12 @@ public final class AdminTestServer implements AutoCloseable {
         admin.setPathSpec("/admin/*");
         admin.setConstraint(Constraint.ANY_USER);
         security.addConstraintMapping(admin);
+        if (apiUnconstrained) {
+            ConstraintMapping api = new ConstraintMapping();
+            api.setPathSpec("/admin/api/*");
+            api.setConstraint(Constraint.ALLOWED);
+            security.addConstraintMapping(api);
+        }
 
         context.addServlet(new ServletHolder("admin", new GlobalgateAdminServlet(AdminConfig.fromMap(adminParams))), "/admin/*");
         // Usage is written when the server stops, not every 10 s: a flush in the background could

@@ -1,0 +1,51 @@
+package io.globalgate.admin;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collections;
+
+/**
+ * Signs a script in with its HTTP Basic credentials, checked by the container's own realm
+ * ({@link HttpServletRequest#login}). With FORM login for the pages, {@code web.xml} leaves the
+ * JSON API without a constraint so the container never answers a script with its login page;
+ * the admin servlet signs the script in here, or answers {@code 401} in the API's JSON shape.
+ */
+final class BasicSignIn {
+
+    /** Longer than any name and password pair a realm accepts; longer headers are refused unread. */
+    static final int MAX_HEADER_LENGTH = 1024;
+
+    private BasicSignIn() {
+    }
+
+    /** True when the request carried one Basic credential and the container's realm accepted it. */
+    static boolean signIn(HttpServletRequest req) {
+        var headers = Collections.list(req.getHeaders("Authorization"));
+        if (headers.size() != 1) {
+            return false;
+        }
+        String header = headers.get(0);
+        if (header.length() > MAX_HEADER_LENGTH || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String pair;
+        try {
+            pair = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
+        int colon = pair.indexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        try {
+            req.login(pair.substring(0, colon), pair.substring(colon + 1));
+            return req.getRemoteUser() != null;
+        } catch (ServletException refused) {
+            return false;
+        }
+    }
+}
