@@ -44,7 +44,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The JSON management API of CONTRACT.md. Bodies must be {@code application/json} (with the
+ * The JSON management API, described path by path in its OpenAPI document ({@code openapi.json}
+ * beside this class, served at {@code <mount>/api/v1/openapi.json}; docs/API.md for people). Bodies must be {@code application/json} (with the
  * Origin check, the API's CSRF defence), at most 64 KB, a JSON object without unknown fields and
  * with each field of its declared type; anything else is a {@code 4xx} in the error shape.
  */
@@ -61,6 +62,9 @@ final class ApiHandler {
     private final ObjectMapper mapper;
     private final ApiViews views;
     private final Routes routes = new Routes();
+    /** Beside this class; every answer of this handler is described there. */
+    static final String OPENAPI_RESOURCE = "openapi.json";
+    private final ObjectNode openApi;
 
     ApiHandler(ManagementStore store) {
         this.store = store;
@@ -82,6 +86,20 @@ final class ApiHandler {
         routes.path("/tokens/{id}/revoke").on("POST", this::revokeToken);
         routes.path("/tokens/{id}/regenerate").on("POST", this::regenerateToken);
         routes.path("/audit").on("GET", this::listAudit);
+        routes.path("/openapi.json").on("GET", this::openApiDocument);
+        this.openApi = readOpenApiDocument();
+    }
+
+    /** The OpenAPI document of this API, as kept in the repository (admin-servlet resources). */
+    private ObjectNode readOpenApiDocument() {
+        try (InputStream in = ApiHandler.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the OpenAPI document " + OPENAPI_RESOURCE + " is missing from the admin servlet's jar");
+            }
+            return (ObjectNode) mapper.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("the OpenAPI document " + OPENAPI_RESOURCE + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     void handle(String path, HttpServletRequest req, HttpServletResponse res, String actor) throws IOException {
@@ -240,6 +258,14 @@ final class ApiHandler {
         page.items().forEach(e -> events.add(views.audit(e)));
         answer.put("total", page.total());
         send(call.response(), 200, answer);
+    }
+
+    /** The document with {@code servers} naming where this servlet serves the API, so its paths resolve against it. */
+    private void openApiDocument(Routes.Call call) throws IOException {
+        ObjectNode document = openApi.deepCopy();
+        document.putArray("servers").addObject().put("url", apiBase(call.request()))
+                .put("description", "This admin servlet");
+        send(call.response(), 200, document);
     }
 
     private static String apiBase(HttpServletRequest req) {

@@ -1,6 +1,7 @@
 package io.globalgate.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.globalgate.admin.openapi.OpenApiContract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * A client of a running gateway over real HTTP ({@link HttpClient}): the JSON management API with
  * HTTP Basic, the Global API with a bearer token, and plain requests with a cookie jar of its own
- * (for the form login). It never follows redirects, so tests see each one.
+ * (for the form login). It never follows redirects, so tests see each one. Every answer under the
+ * JSON API, whoever wrote it (the admin servlet or Jetty), is checked against the API's OpenAPI
+ * document: one that does not match fails the test.
  */
 final class GatewayClient {
 
@@ -133,6 +136,10 @@ final class GatewayClient {
     Reply send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (OpenApiContract.apiPath(request.uri().getRawPath()) != null) {
+                OpenApiContract.repositoryDocument().check(request.method(), request.uri().getRawPath(), response.statusCode(),
+                        response.headers().map(), response.body().getBytes(StandardCharsets.UTF_8));
+            }
             return new Reply(response.statusCode(), response.headers(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);

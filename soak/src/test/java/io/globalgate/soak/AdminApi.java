@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.function.IntFunction;
 
-/** The JSON management API of either node over real HTTP, with HTTP Basic as scripts use it. */
+/**
+ * The JSON management API of either node over real HTTP, with HTTP Basic as scripts use it. Each
+ * answer is checked against the API's OpenAPI document ({@link OpenApiAnswers}).
+ */
 final class AdminApi {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +56,7 @@ final class AdminApi {
     }
 
     private final IntFunction<URI> nodes;
+    private final OpenApiAnswers openApi;
     private final String authorization;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -60,8 +64,9 @@ final class AdminApi {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    AdminApi(IntFunction<URI> nodes, String user, String password) {
+    AdminApi(IntFunction<URI> nodes, String user, String password, OpenApiAnswers openApi) {
         this.nodes = nodes;
+        this.openApi = openApi;
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -81,6 +86,8 @@ final class AdminApi {
     Answer send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            openApi.check(request.method(), request.uri().getRawPath(), response.statusCode(), response.headers().map(),
+                    response.body().getBytes(StandardCharsets.UTF_8));
             return new Answer(response.statusCode(), response.body(), false, null);
         } catch (ConnectException e) {
             return new Answer(0, "", true, "connection refused");

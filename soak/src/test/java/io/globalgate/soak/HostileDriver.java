@@ -28,7 +28,8 @@ import java.util.function.IntFunction;
  * What a careless or hostile client sends: malformed, oversized and random {@code Authorization}
  * headers to the Global API (some over a raw socket, with bytes no HTTP client library would send),
  * and hostile JSON to every POST and PATCH of the admin API, aimed at real integrations and tokens.
- * Every one of them must be refused; none may change anything.
+ * Every one of them must be refused; none may change anything; every admin API answer must be one
+ * the API's OpenAPI document allows.
  */
 final class HostileDriver implements Runnable {
 
@@ -65,6 +66,7 @@ final class HostileDriver implements Runnable {
     private static final long MAX_ATTACKS = 10_000_000L;
 
     private final TokenPool pool;
+    private final OpenApiAnswers openApi;
     private final IntFunction<URI> nodes;
     private final int nodeCount;
     private final String adminPassword;
@@ -80,8 +82,10 @@ final class HostileDriver implements Runnable {
             .build();
     private long attacks;
 
-    HostileDriver(TokenPool pool, IntFunction<URI> nodes, int nodeCount, String adminPassword, Timeline timeline, long seed, long endAt) {
+    HostileDriver(TokenPool pool, IntFunction<URI> nodes, int nodeCount, String adminPassword, Timeline timeline, long seed, long endAt,
+                  OpenApiAnswers openApi) {
         this.pool = pool;
+        this.openApi = openApi;
         this.nodes = nodes;
         this.nodeCount = nodeCount;
         this.adminPassword = adminPassword;
@@ -266,6 +270,7 @@ final class HostileDriver implements Runnable {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             String text = response.body();
+            openApi.check(method, API + path, response.statusCode(), response.headers().map(), text.getBytes(StandardCharsets.UTF_8));
             adminLog.add(new AdminAttack(endpoint, body.attack, node, sent, timeline.now(), response.statusCode(), errorShape(text),
                     text.length() > 300 ? text.substring(0, 300) + "…" : text));
         } catch (ConnectException ex) {
@@ -284,6 +289,9 @@ final class HostileDriver implements Runnable {
         try {
             RawHttp.Answer answer = RawHttp.send(nodes.apply(node), method, API + path, headers, body.bytes);
             String text = answer.body();
+            if (answer.status() > 0) {
+                openApi.check(method, API + path, answer.status(), answer.headers(), text.getBytes(StandardCharsets.UTF_8));
+            }
             adminLog.add(new AdminAttack(endpoint, body.attack, node, sent, timeline.now(), answer.status() < 0 ? RequestLog.NO_ANSWER
                     : answer.status(), errorShape(text), text.length() > 300 ? text.substring(0, 300) + "…" : text));
         } catch (ConnectException ex) {

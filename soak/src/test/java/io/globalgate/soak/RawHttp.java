@@ -7,6 +7,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,8 +20,8 @@ import java.util.Map;
  */
 final class RawHttp {
 
-    /** {@code status} -1 when no complete status line came back. */
-    record Answer(int status, String body) {
+    /** {@code status} -1 when no complete status line came back; {@code headers} by name as sent. */
+    record Answer(int status, Map<String, List<String>> headers, String body) {
     }
 
     private RawHttp() {
@@ -65,9 +68,16 @@ final class RawHttp {
             }
             int split = text.indexOf("\r\n\r\n");
             if (!text.startsWith("HTTP/1.1 ") || split < 0 || text.length() < 12) {
-                return new Answer(-1, text);
+                return new Answer(-1, Map.of(), text);
             }
-            return new Answer(Integer.parseInt(text.substring(9, 12)), text.substring(split + 4));
+            Map<String, List<String>> fields = new LinkedHashMap<>();
+            for (String line : text.substring(0, split).split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && !line.startsWith("HTTP/")) {
+                    fields.computeIfAbsent(line.substring(0, colon).strip(), k -> new ArrayList<>()).add(line.substring(colon + 1).strip());
+                }
+            }
+            return new Answer(Integer.parseInt(text.substring(9, 12)), fields, text.substring(split + 4));
         }
     }
 }

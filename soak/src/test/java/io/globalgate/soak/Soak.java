@@ -49,6 +49,7 @@ final class Soak {
         Path work = Files.createTempDirectory("globalgate-soak-");
         TokenPool pool = new TokenPool();
         List<AdminAction> actions = Collections.synchronizedList(new ArrayList<>());
+        OpenApiAnswers openApi = new OpenApiAnswers();
         List<LoadClient> clients = new ArrayList<>();
         HostileDriver hostile;
         StoreState state;
@@ -60,7 +61,7 @@ final class Soak {
                 config.plant() == SoakConfig.Plant.BLIND_CHANGE_FEED ? BlindChangeFeed::wrap : UnaryOperator.identity())) {
             version = cluster.databaseVersion();
             out.printf(Locale.ROOT, "[soak] MariaDB %s; gateways at %s and %s%n", version, cluster.base(0), cluster.base(1));
-            AdminApi api = new AdminApi(cluster::base, Cluster.ADMIN_USER, password);
+            AdminApi api = new AdminApi(cluster::base, Cluster.ADMIN_USER, password, openApi);
             loadStarted = timeline.now();
             long endAt = loadStarted + config.duration().toNanos();
             List<AdminDriver> drivers = List.of(
@@ -70,7 +71,7 @@ final class Soak {
             for (int i = 0; i < config.clients(); i++) {
                 clients.add(new LoadClient(i, pool, cluster::base, 2, timeline, config.seed() * 31 + 100 + i, endAt));
             }
-            hostile = new HostileDriver(pool, cluster::base, 2, password, timeline, config.seed() * 31 + 99, endAt);
+            hostile = new HostileDriver(pool, cluster::base, 2, password, timeline, config.seed() * 31 + 99, endAt, openApi);
             for (int i = 0; i < clients.size(); i++) {
                 threads.add(thread("soak-client-" + (i + 1), clients.get(i), failures));
             }
@@ -114,6 +115,7 @@ final class Soak {
         checker.judgeUpstream(logs, upstream);
         checker.judgeHostileHeaders(hostile.headerLog());
         checker.judgeHostileAdmin(hostile.adminLog());
+        openApi.judge(report);
         checker.judgeAdminActions();
         checker.unavailableWindows();
         checker.propagation(logs);

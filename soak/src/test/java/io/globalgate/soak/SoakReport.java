@@ -25,6 +25,7 @@ final class SoakReport {
         UNEXPECTED_STATUS("status the contract does not allow"),
         HOSTILE_ACCEPTED("hostile request accepted (2xx)"),
         ERROR_SHAPE("admin 4xx without {\"errors\":[{\"type\",\"message\"}]}"),
+        OPENAPI_MISMATCH("admin API answer that the OpenAPI document does not allow"),
         ADMIN_REFUSED("valid admin action refused (4xx)"),
         MASS_REVOKE_COUNT("mass revoke revoked another number of tokens than it had to"),
         LOST("admin action answered success but not in the database / audit log"),

@@ -1,5 +1,6 @@
 package io.globalgate.admin.testing;
 
+import io.globalgate.admin.openapi.OpenApiContract;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -21,7 +22,9 @@ import java.util.List;
 /**
  * A browser-like client of the admin over real HTTP: HTTP Basic on every request (as a browser
  * does once the user has signed in), its own cookie jar (so its own session and CSRF token), and
- * no redirect following, so tests see each 303 and its {@code Location}.
+ * no redirect following, so tests see each 303 and its {@code Location}. Every answer of the JSON
+ * API is checked against its OpenAPI document ({@link OpenApiContract}): one that does not match
+ * fails the test.
  */
 public final class AdminClient {
 
@@ -114,6 +117,11 @@ public final class AdminClient {
         }
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            String requestPath = response.request().uri().getRawPath();
+            if (OpenApiContract.apiPath(requestPath) != null && !isContainerLoginRefusal(response)) {
+                OpenApiContract.repositoryDocument().check(method, requestPath, response.statusCode(), response.headers().map(),
+                        response.body());
+            }
             return new Reply(method + " " + path, response);
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + " failed: " + e, e);
@@ -121,6 +129,16 @@ public final class AdminClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The test server's Jetty refuses a missing or wrong HTTP Basic login itself, before the
+     * servlet runs, with its own HTML error page: the container's answer, which each deployment
+     * decides (the sample gateway writes it in the API's error shape, and its tests check that
+     * against the document). Everything the admin servlet answers is JSON.
+     */
+    private static boolean isContainerLoginRefusal(HttpResponse<byte[]> response) {
+        return response.statusCode() == 401 && !response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
     }
 
     /** This session's CSRF token, as the new-integration form carries it. */
