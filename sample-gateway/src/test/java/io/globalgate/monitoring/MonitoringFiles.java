@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The files of {@code monitoring/} and what the tests read from them. */
 public final class MonitoringFiles {
@@ -52,6 +54,23 @@ public final class MonitoringFiles {
             }
         }
         return queries;
+    }
+
+    /** The queries of each row of the dashboard, by the row's title, in the dashboard's order. */
+    public static Map<String, List<PanelQuery>> queriesByRow(JsonNode dashboard) {
+        Map<String, List<PanelQuery>> rows = new LinkedHashMap<>();
+        String row = "";
+        for (JsonNode panel : dashboard.path("panels")) {
+            if ("row".equals(panel.path("type").asText())) {
+                row = panel.path("title").asText();
+                continue;
+            }
+            for (JsonNode target : panel.path("targets")) {
+                rows.computeIfAbsent(row, r -> new ArrayList<>())
+                        .add(new PanelQuery(panel.path("title").asText(), target.path("refId").asText(), target.path("expr").asText()));
+            }
+        }
+        return rows;
     }
 
     /**
