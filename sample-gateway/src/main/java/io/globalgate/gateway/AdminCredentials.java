@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The admin password, kept only as a PBKDF2-HMAC-SHA256 hash in {@code <data dir>/admin-password}.
@@ -32,6 +33,7 @@ public final class AdminCredentials {
     private final int iterations;
     /** Passwords already verified, by their salted SHA-256, so HTTP Basic does not pay PBKDF2 per request. */
     private final ConcurrentHashMap<String, Boolean> verified = new ConcurrentHashMap<>();
+    private final AtomicLong derivations = new AtomicLong();
 
     private AdminCredentials(byte[] salt, byte[] hash, int iterations) {
         this.salt = salt;
@@ -104,11 +106,32 @@ public final class AdminCredentials {
         if (verified.containsKey(key)) {
             return true;
         }
-        boolean ok = MessageDigest.isEqual(hash, pbkdf2(password, salt, iterations));
+        boolean ok = MessageDigest.isEqual(hash, derive(password));
         if (ok) {
             verified.put(key, Boolean.TRUE);
         }
         return ok;
+    }
+
+    /**
+     * What checking a wrong password costs, spent on a sign-in as a user who does not exist: the
+     * same PBKDF2 work, so the time of an answer does not tell which user names exist. Always false.
+     */
+    public boolean checkForUnknownUser(String password) {
+        if (password != null && password.length() <= 200) {
+            MessageDigest.isEqual(hash, derive(password));
+        }
+        return false;
+    }
+
+    /** PBKDF2 derivations made so far: what sign-in attempts have cost (tests compare it). */
+    long derivations() {
+        return derivations.get();
+    }
+
+    private byte[] derive(String password) {
+        derivations.incrementAndGet();
+        return pbkdf2(password, salt, iterations);
     }
 
     private String fingerprint(String password) {

@@ -2,10 +2,14 @@ package io.globalgate.gateway;
 
 import org.eclipse.jetty.security.AbstractLoginService;
 import org.eclipse.jetty.security.RolePrincipal;
+import org.eclipse.jetty.security.UserIdentity;
 import org.eclipse.jetty.security.UserPrincipal;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.util.security.Credential;
 
 import java.util.List;
+import java.util.function.Function;
 
 /** One admin user, checked against {@link AdminCredentials}; it holds the admin servlet's role. */
 final class AdminLoginService extends AbstractLoginService {
@@ -19,6 +23,17 @@ final class AdminLoginService extends AbstractLoginService {
         this.role = role;
         this.credentials = credentials;
         setName(realm);
+    }
+
+    /** A user name that does not exist costs the same PBKDF2 work as a wrong password, and fails the same way. */
+    @Override
+    public UserIdentity login(String username, Object password, Request request, Function<Boolean, Session> getOrCreateSession) {
+        if (!user.equals(username)) {
+            credentials.checkForUnknownUser(password instanceof String text ? text
+                    : password instanceof char[] chars ? new String(chars) : null);
+            return null;
+        }
+        return super.login(username, password, request, getOrCreateSession);
     }
 
     @Override

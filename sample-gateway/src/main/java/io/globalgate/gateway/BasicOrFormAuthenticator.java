@@ -1,7 +1,9 @@
 package io.globalgate.gateway;
 
+import io.globalgate.net.ClientAddress;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.security.AuthenticationState;
 import org.eclipse.jetty.security.Authenticator;
 import org.eclipse.jetty.security.Constraint;
@@ -14,7 +16,11 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.function.Function;
 
 /**
@@ -25,12 +31,16 @@ import java.util.function.Function;
 final class BasicOrFormAuthenticator extends LoginAuthenticator {
 
     private final BasicAuthenticator basic = new BasicAuthenticator();
-    private final FormAuthenticator form;
+    private final ReadableFormAuthenticator form;
     private final String apiPrefix;
+    private final LoginThrottle throttle;
+    private final ClientAddress clientAddress;
 
-    BasicOrFormAuthenticator(String loginPage, String errorPage, String apiPrefix) {
-        this.form = new FormAuthenticator(loginPage, errorPage, false);
+    BasicOrFormAuthenticator(String loginPage, String errorPage, String apiPrefix, LoginThrottle throttle, ClientAddress clientAddress) {
+        this.form = new ReadableFormAuthenticator(loginPage, errorPage);
         this.apiPrefix = apiPrefix;
+        this.throttle = throttle;
+        this.clientAddress = clientAddress;
     }
 
     @Override
@@ -53,9 +63,31 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
         return Request.getPathInContext(request).startsWith(apiPrefix) ? basic : form;
     }
 
+    /**
+     * Every sign-in attempt (Basic credentials, or a post of the login form) passes the
+     * {@link LoginThrottle} first: one that must wait is answered {@code 429} before its password
+     * is checked; one that succeeds tells the throttle so.
+     */
     @Override
     public AuthenticationState validateRequest(Request request, Response response, Callback callback) throws ServerAuthException {
         LoginAuthenticator chosen = choose(request);
+        String user = chosen == basic ? basicUser(request) : formUser(request);
+        if (user == null) {
+            return authenticate(chosen, request, response, callback);
+        }
+        LoginThrottle.Verdict verdict = throttle.attempt(clientAddress(request), user);
+        if (verdict instanceof LoginThrottle.Wait wait) {
+            return tooManyFailures(request, response, callback, chosen == basic, wait.seconds());
+        }
+        AuthenticationState state = authenticate(chosen, request, response, callback);
+        if (state instanceof AuthenticationState.Succeeded) {
+            ((LoginThrottle.Attempt) verdict).succeeded();
+        }
+        return state;
+    }
+
+    private AuthenticationState authenticate(LoginAuthenticator chosen, Request request, Response response, Callback callback)
+            throws ServerAuthException {
         if (chosen != basic) {
             return chosen.validateRequest(request, response, callback);
         }
@@ -66,6 +98,66 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
             // it is a failed login instead, answered with the same challenge as no credentials.
             return basic.validateRequest(withoutAuthorization(request), response, callback);
         }
+    }
+
+    /** The user name of {@code Authorization: Basic} credentials as Jetty reads them, or null when there are none to check. */
+    private static String basicUser(Request request) {
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.ISO_8859_1);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null; // not Base64: no password is checked, the challenge is sent as for no credentials
+        }
+    }
+
+    /** The user name of a post to {@code j_security_check} ("" when it names none), or null for any other request. */
+    private String formUser(Request request) {
+        if (!form.isJSecurityCheck(Request.getPathInContext(request))) {
+            return null;
+        }
+        try {
+            String user = form.fields(request).getValue(FormAuthenticator.__J_USERNAME);
+            return user == null ? "" : user;
+        } catch (RuntimeException e) {
+            return ""; // a form that cannot be read still counts as an attempt; the form authenticator answers it
+        }
+    }
+
+    /** The client's address by the gateway's one rule (the peer, or what trusted proxies say it is). */
+    private String clientAddress(Request request) {
+        HttpFields headers = request.getHeaders();
+        return clientAddress.of(Request.getRemoteAddr(request), headers.getValuesList(ClientAddress.X_FORWARDED_FOR),
+                headers.getValuesList(ClientAddress.FORWARDED));
+    }
+
+    /** {@code 429} with {@code Retry-After}: for scripts in the API's error shape, for people as the login page with a message. */
+    private static AuthenticationState tooManyFailures(Request request, Response response, Callback callback, boolean script,
+                                                       long seconds) {
+        String wait = seconds == 1 ? "1 second" : seconds + " seconds";
+        byte[] body;
+        if (script) {
+            body = ("{\"errors\":[{\"type\":\"rate_limit\",\"message\":\"Too many failed sign-ins from this address or for this user;"
+                    + " try again in " + wait + "\"}]}").getBytes(StandardCharsets.UTF_8);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        } else {
+            String contextPath = Request.getContextPath(request); // "/" for the root context in Jetty's core API, "" in the servlet API
+            body = LoginPageServlet.page(contextPath.equals("/") ? "" : contextPath, "<p class=\"error\" id=\"login-throttled\">"
+                    + "Too many failed sign-ins from your address or for this user. Wait " + wait + ", then try again.</p>")
+                    .getBytes(StandardCharsets.UTF_8);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
+            LoginPageServlet.HEADERS.forEach(response.getHeaders()::put);
+        }
+        response.setStatus(HttpStatus.TOO_MANY_REQUESTS_429);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return AuthenticationState.SEND_FAILURE;
     }
 
     private static Request withoutAuthorization(Request request) {
@@ -97,5 +189,16 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
     @Override
     public void logout(Request request, Response response) {
         form.logout(request, response);
+    }
+
+    /** The form authenticator, with the fields it reads (query and form body) open to the throttle. */
+    private static final class ReadableFormAuthenticator extends FormAuthenticator {
+        ReadableFormAuthenticator(String loginPage, String errorPage) {
+            super(loginPage, errorPage, false);
+        }
+
+        Fields fields(Request request) {
+            return getParameters(request);
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.globalgate.admin.GlobalgateAdminServlet;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.GlobalTokenFilter;
 import io.globalgate.filter.TokenFilterConfig;
+import io.globalgate.net.ClientAddress;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -70,7 +71,7 @@ public final class GatewayServer {
 
     /** An unstarted server; {@code server.getBean(GatewayInfo.class)} says what it will serve. */
     public static Server createServer(GatewayConfig config) {
-        return createServer(config, UnaryOperator.identity());
+        return createServer(config, UnaryOperator.identity(), Clock.systemUTC());
     }
 
     /**
@@ -79,6 +80,15 @@ public final class GatewayServer {
      * nothing) to show that its checker catches it. The pool itself is opened and closed as usual.
      */
     public static Server createServer(GatewayConfig config, UnaryOperator<DataSource> storeDataSource) {
+        return createServer(config, storeDataSource, Clock.systemUTC());
+    }
+
+    /** With the clock the store and the login throttle read (tests move it instead of sleeping). */
+    static Server createServer(GatewayConfig config, Clock clock) {
+        return createServer(config, UnaryOperator.identity(), clock);
+    }
+
+    private static Server createServer(GatewayConfig config, UnaryOperator<DataSource> storeDataSource, Clock clock) {
         try {
             Files.createDirectories(config.dataDir());
             // The database and the admin password hash: for the gateway's own user only.
@@ -117,7 +127,6 @@ public final class GatewayServer {
         HikariDataSource pool = Database.pool("globalgate", config.effectiveJdbcUrl(),
                 config.embeddedDatabase() ? "sa" : config.jdbcUser(), config.embeddedDatabase() ? "" : config.jdbcPassword(),
                 Duration.ofSeconds(2), registry);
-        Clock clock = Clock.systemUTC();
         GlobalgateStore store = new GlobalgateStore(storeDataSource.apply(pool), clock);
 
         AdminCredentials.Loaded credentials;
@@ -154,7 +163,9 @@ public final class GatewayServer {
 
         ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
         security.setLoginService(new AdminLoginService("Globalgate admin", config.adminUser(), ADMIN_ROLE, credentials.credentials()));
-        security.setAuthenticator(new BasicOrFormAuthenticator("/login", "/login?error=1", ADMIN_API_PREFIX));
+        LoginThrottle throttle = new LoginThrottle(clock, Set.of(config.adminUser()));
+        security.setAuthenticator(new BasicOrFormAuthenticator("/login", "/login?error=1", ADMIN_API_PREFIX, throttle,
+                new ClientAddress(config.trustedProxies())));
         // A refused Basic login (and any other error Jetty writes) on the JSON API in its error shape.
         context.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX));
         security.addConstraintMapping(mapping("/admin/*", Constraint.from(ADMIN_ROLE)));
@@ -212,6 +223,8 @@ public final class GatewayServer {
         }
         String database = config.embeddedDatabase() ? "H2 (embedded) at " + config.dataDir().resolve("globalgate.mv.db")
                 : "MariaDB at " + config.maskedJdbcUrl();
+        server.addBean(throttle, false);
+        server.addBean(credentials.credentials(), false);
         server.addBean(new GatewayInfo(config.dataDir(), database, config.embeddedDatabase(), config.adminUser(),
                 credentials.generatedPassword(), credentials.fromFile(), upstream, demo != null), false);
         server.addEventListener(new LifeCycle.Listener() {

@@ -6,37 +6,47 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** The form login page of the admin (no script; posts to the container's j_security_check). */
 final class LoginPageServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    /** The headers of the login page, whoever writes it. */
+    static final Map<String, String> HEADERS = Map.of(
+            "Cache-Control", "no-store",
+            "Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "X-Frame-Options", "DENY",
+            "Referrer-Policy", "no-referrer",
+            "X-Content-Type-Options", "nosniff");
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
         boolean failed = req.getParameter("error") != null;
-        String page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in · Globalgate</title>"
+        byte[] bytes = page(req.getContextPath(), failed ? "<p class=\"error\" id=\"login-error\">Wrong user name or password.</p>" : "")
+                .getBytes(StandardCharsets.UTF_8);
+        res.setStatus(failed ? 401 : 200);
+        res.setContentType("text/html;charset=utf-8");
+        HEADERS.forEach(res::setHeader);
+        res.setContentLength(bytes.length);
+        res.getOutputStream().write(bytes);
+    }
+
+    /** The page with {@code notice} (markup of ours, never text of the request) above the form. */
+    static String page(String contextPath, String notice) {
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in · Globalgate</title>"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<link rel=\"stylesheet\" href=\"" + req.getContextPath() + "/admin/static/admin.css\"></head><body>"
+                + "<link rel=\"stylesheet\" href=\"" + contextPath + "/admin/static/admin.css\"></head><body>"
                 + "<header class=\"top\"><span class=\"brand\">Globalgate</span></header><main>"
                 + "<h1>Sign in to the Globalgate admin</h1>"
-                + (failed ? "<p class=\"error\" id=\"login-error\">Wrong user name or password.</p>" : "")
-                + "<form class=\"form\" method=\"post\" action=\"" + req.getContextPath() + "/j_security_check\">"
+                + notice
+                + "<form class=\"form\" method=\"post\" action=\"" + contextPath + "/j_security_check\">"
                 + "<div class=\"field\"><label for=\"j_username\">User</label>"
                 + "<input id=\"j_username\" name=\"j_username\" autocomplete=\"username\" maxlength=\"64\" required></div>"
                 + "<div class=\"field\"><label for=\"j_password\">Password</label>"
                 + "<input id=\"j_password\" name=\"j_password\" type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required></div>"
                 + "<div class=\"actions\"><button class=\"primary\" type=\"submit\">Sign in</button></div>"
                 + "</form></main></body></html>";
-        byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
-        res.setStatus(failed ? 401 : 200);
-        res.setContentType("text/html;charset=utf-8");
-        res.setHeader("Cache-Control", "no-store");
-        res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-        res.setHeader("X-Frame-Options", "DENY");
-        res.setHeader("Referrer-Policy", "no-referrer");
-        res.setHeader("X-Content-Type-Options", "nosniff");
-        res.setContentLength(bytes.length);
-        res.getOutputStream().write(bytes);
     }
 }

@@ -23,7 +23,12 @@ final class RunningGateway implements AutoCloseable {
     }
 
     static RunningGateway start(GatewayConfig config) throws Exception {
-        Server server = GatewayServer.createServer(config);
+        return start(config, java.time.Clock.systemUTC());
+    }
+
+    /** With a clock of the test's own, e.g. a {@code MutableClock} that moves only when told. */
+    static RunningGateway start(GatewayConfig config, java.time.Clock clock) throws Exception {
+        Server server = GatewayServer.createServer(config, clock);
         try {
             server.start();
         } catch (Exception e) {
