@@ -60,7 +60,7 @@ class GatewayManagementListenerTest {
 
     @Test
     void theManagementListenerServesNothingElse() {
-        GatewayClient management = GatewayClient.anonymous(gateway.managementUri());
+        GatewayClient management = GatewayClient.ofManagementListener(gateway.managementUri());
         for (String path : new String[] {"/admin/", "/login", "/api/global/v1/hello", "/admin/api/v1/integrations"}) {
             Reply reply = management.get(path);
             assertEquals(404, reply.status(), () -> path + ": " + reply);
