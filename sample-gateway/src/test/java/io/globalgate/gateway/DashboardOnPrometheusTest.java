@@ -119,9 +119,9 @@ class DashboardOnPrometheusTest {
         RunningGateway.delete(work);
     }
 
-    /** Where Prometheus scrapes the gateway. */
+    /** Where Prometheus scrapes the gateway: its management listener. */
     private URI metricsUri() {
-        return gateway.uri().resolve("/metrics");
+        return gateway.managementUri().resolve("/metrics");
     }
 
     @Test
