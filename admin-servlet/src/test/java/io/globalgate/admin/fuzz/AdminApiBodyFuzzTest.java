@@ -28,15 +28,17 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Generated bodies for every POST and PATCH of the JSON management API, sent to a real Jetty:
  * wrong types, huge numbers, deep nesting, 10 MB bodies, invalid UTF-8, random bytes, unknown and
  * duplicate fields, broken syntax, other content types. Every body carries at least one defect
- * that the contract refuses, so each answer must be a 4xx in the shape
- * {@code {"errors":[{"type":...,"message":...}]}}, never a 5xx, and the store must be unchanged
- * afterwards. Inputs come from a seeded {@link Random}: the seed is printed, {@code -Dfuzz.seed=N}
+ * that the contract refuses, so each answer must be exactly the status and error type the README's
+ * table gives for it ({@code 415} for another content type, else {@code 413} for a body over 64 KB,
+ * else {@code 400}; type {@code validation}) in the shape
+ * {@code {"errors":[{"type":...,"message":...}]}}, and the store must be unchanged afterwards. A
+ * control shows that each endpoint accepts its valid body, the base every defect is added to, so a
+ * refusal for another reason (authentication, routing) cannot pass for the expected one. Inputs come from a seeded {@link Random}: the seed is printed, {@code -Dfuzz.seed=N}
  * repeats a run.
  */
 @Timeout(180)
@@ -70,8 +72,12 @@ class AdminApiBodyFuzzTest {
         api = AdminClient.admin(server);
         long integration = store.integrations().create("setup", IntegrationStore.Input.of("Fuzz target", "fuzzed", "t@example.com")).id();
         token = store.tokens().create("setup", integration, "fuzz target", "30d", null);
-        long tokenId = token.token().id();
-        endpoints = List.of(
+        endpoints = endpoints(integration, token.token().id());
+    }
+
+    /** The six calls that take a body, aimed at {@code integration} and its token {@code tokenId}. */
+    private static List<Endpoint> endpoints(long integration, long tokenId) {
+        return List.of(
                 new Endpoint("POST", API + "/integrations", List.of("name", "description", "notificationEmail"),
                         "{\"name\":\"Fuzz created\",\"description\":\"d\",\"notificationEmail\":\"f@example.com\"}"),
                 new Endpoint("PATCH", API + "/integrations/" + integration, List.of("name", "description", "notificationEmail", "active"),
@@ -83,6 +89,9 @@ class AdminApiBodyFuzzTest {
                 new Endpoint("POST", API + "/tokens/" + tokenId + "/regenerate", List.of("graceSeconds"), "{\"graceSeconds\":60}"));
     }
 
+    /** The status each endpoint's valid body gets (the contract's table), in the order of {@link #endpoints}. */
+    private static final int[] ACCEPTED = {201, 200, 201, 200, 200, 201};
+
     @AfterAll
     static void stopServer() throws Exception {
         server.close();
@@ -90,7 +99,19 @@ class AdminApiBodyFuzzTest {
     }
 
     @Test
-    void everyGeneratedBodyThatMustBeRefusedIsA4xxInTheErrorShapeBeforeAnythingIsStored() {
+    void theValidBodyOfEachEndpointIsAcceptedWithTheContractsStatus() {
+        for (int i = 0; i < endpoints.size(); i++) {
+            // a target of its own for each call: the mass revoke and the revoke would otherwise meet a revoked token
+            long integration = store.integrations().create("setup", IntegrationStore.Input.of("Control " + i, "control", "c@example.com")).id();
+            IssuedToken target = store.tokens().create("setup", integration, "control target", "30d", null);
+            Endpoint endpoint = endpoints(integration, target.token().id()).get(i);
+            Reply reply = api.send(endpoint.method, endpoint.path, "application/json", endpoint.validBody.getBytes(StandardCharsets.UTF_8));
+            assertEquals(ACCEPTED[i], reply.status(), () -> endpoint + " with its valid body " + endpoint.validBody + " -> " + reply);
+        }
+    }
+
+    @Test
+    void everyGeneratedBodyThatMustBeRefusedGetsTheStatusAndTypeOfItsDefectBeforeAnythingIsStored() {
         Map<String, Long> before = StoreState.snapshot(store);
         Bodies bodies = new Bodies(new Random(SEED));
         Map<String, Map<Integer, Integer>> answers = new TreeMap<>();
@@ -125,6 +146,7 @@ class AdminApiBodyFuzzTest {
                 String where = endpoint + " with " + body + " (seed " + SEED + ") -> ";
                 assertEquals(413, answer.status, () -> where + answer);
                 assertTrue(errorShape(answer.body), () -> where + "not in the error shape: " + answer);
+                assertTrue(answer.body.contains("\"type\":\"validation\""), () -> where + "not of type validation: " + answer);
                 assertEquals(200, api.get(API + "/integrations").status(), "the server still answers");
             }
         }
@@ -232,11 +254,21 @@ class AdminApiBodyFuzzTest {
         }
     }
 
+    /**
+     * What the README's error table says of a body: another content type is {@code 415}, checked
+     * first; then a body over 64 KB is {@code 413}; any other defect {@code 400}. All of type
+     * {@code validation}.
+     */
+    private static int expectedStatus(Body body) {
+        if (body.contentType == null || !body.contentType.equals("application/json")) {
+            return 415;
+        }
+        return body.bytes.length > 64 * 1024 ? 413 : 400;
+    }
+
     private static void assertRefusedInTheErrorShape(Endpoint endpoint, Body body, Reply reply) {
         String where = endpoint + " with " + body + " (seed " + SEED + ") -> ";
-        if (reply.status() < 400 || reply.status() >= 500) {
-            fail(where + reply);
-        }
+        assertEquals(expectedStatus(body), reply.status(), () -> where + reply);
         JsonNode json;
         try {
             json = reply.json();
@@ -246,6 +278,7 @@ class AdminApiBodyFuzzTest {
         JsonNode error = json.path("errors").path(0);
         assertTrue(json.isObject() && json.get("errors").isArray() && error.path("type").isTextual()
                 && error.path("message").isTextual(), () -> where + "not in the error shape: " + reply);
+        assertEquals("validation", error.path("type").asText(), () -> where + reply);
     }
 
     /** A body, its content type, and the defect that makes it one the contract refuses. */
