@@ -201,9 +201,8 @@ class AdminApiHostileInputTest {
                 objects.append("{\"a\":");
             }
             objects.append("1").append("}".repeat(Math.min(depth, 10_000)));
-            Reply reply = api.json("PATCH", API + "/integrations/" + integration.id(), objects.toString());
-            assertTrue(reply.status() == 400 || reply.status() == 413, reply.toString());
-            assertError(reply, reply.status(), "validation");
+            // at most 10 000 levels: 60 KB, under the 64 KB limit, so refused for its depth
+            assertError(api.json("PATCH", API + "/integrations/" + integration.id(), objects.toString()), 400, "validation");
         }
         assertEquals(before, StoreState.snapshot(store));
         assertEquals(200, api.get(API + "/integrations").status(), "the server still answers");
@@ -339,6 +338,10 @@ class AdminApiHostileInputTest {
         assertEquals(before, StoreState.snapshot(store));
     }
 
+    /** The README's API error table: the type each status carries (an authenticated script, no cross-site headers). */
+    private static final Map<Integer, String> README_ERROR_TYPES = Map.of(400, "validation", 404, "not_found", 405, "validation",
+            409, "conflict", 413, "validation", 415, "validation");
+
     @Test
     void noHostileRequestIsEverAnsweredWithAServerError() {
         Map<String, Long> before = StoreState.snapshot(store);
@@ -361,7 +364,9 @@ class AdminApiHostileInputTest {
             Reply reply = api.json(r[0], r[1], r[2]);
             assertTrue(reply.status() < 500, r[0] + " " + r[1] + " " + r[2] + " -> " + reply);
             if (reply.status() >= 400) {
-                assertError(reply, reply.status(), reply.json().at("/errors/0/type").asText());
+                String type = README_ERROR_TYPES.get(reply.status());
+                assertTrue(type != null, () -> "a status the README's error table does not give here: " + r[0] + " " + r[1] + " -> " + reply);
+                assertError(reply, reply.status(), type);
             }
         }
         Map<String, Long> after = StoreState.snapshot(store);

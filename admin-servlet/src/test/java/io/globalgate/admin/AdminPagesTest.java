@@ -601,7 +601,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void regeneratingWithEachOfferedGraceKeepsTheOldTokenWorkingForThatLongOnly() {
+    void regeneratingWithEachOfferedGraceSetsTheOldTokensExpiryToTheEndOfTheGrace() {
         Integration i = integration("Regenerate grace");
         for (long grace : new long[] {3600, 86_400, 604_800}) {
             IssuedToken old = token(i, "graceful " + grace);

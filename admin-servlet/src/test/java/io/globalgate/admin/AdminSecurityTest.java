@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -317,9 +316,10 @@ class AdminSecurityTest {
         assertTrue(js.header("Content-Type").startsWith("text/javascript"), js.toString());
         assertTrue(js.text().contains("navigator.clipboard"));
         assertEquals(404, admin.get("/admin/static/AdminConfig.class").status(), "only the two files are served");
+        // Jetty refuses an encoded dot segment or separator as ambiguous before anything is served.
         for (String path : List.of("/admin/static/%2e%2e/ApiHandler.class", "/admin/static/..%2FApiHandler.class")) {
             Reply reply = admin.get(path);
-            assertTrue(reply.status() == 404 || reply.status() == 400, path + ": " + reply);
+            assertEquals(400, reply.status(), path + ": " + reply);
         }
     }
 
@@ -348,9 +348,10 @@ class AdminSecurityTest {
             assertTrue(ours.matcher(reply.location()).matches(), "not one of our paths: " + reply.location());
         }
         // Paths that look like other hosts are just unknown paths of ours.
+        // Jetty refuses an empty segment, an encoded separator and an encoded backslash as ambiguous.
         for (String path : List.of("/admin//evil.example", "/admin/%2F%2Fevil.example", "/admin/\\evil.example")) {
             Reply reply = admin.get(path.replace("\\", "%5C"));
-            assertTrue(reply.status() == 404 || reply.status() == 400, path + ": " + reply);
+            assertEquals(400, reply.status(), path + ": " + reply);
             assertNull(reply.location(), path);
         }
     }
@@ -533,7 +534,6 @@ class AdminSecurityTest {
                 "guarded", "guard@example.com"));
         IssuedToken t = store.tokens().create("setup", i.id(), "guarded token", "30d", null);
         IssuedToken second = store.tokens().create("setup", i.id(), "second token", "30d", null);
-        assertNotNull(t.value());
         return new Fixture(i, t, second);
     }
 }

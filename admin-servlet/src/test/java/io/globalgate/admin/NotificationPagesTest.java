@@ -10,6 +10,7 @@ import io.globalgate.admin.testing.AdminClient;
 import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.PageChecks;
 import io.globalgate.admin.testing.Reply;
+import io.globalgate.admin.testing.StoreState;
 import io.globalgate.testing.TestDatabases;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -94,8 +95,10 @@ class NotificationPagesTest {
     @Test
     void aTestEmailForAnUnknownIntegrationIsA404BeforeAnythingIsQueued() {
         admin.get("/admin/");
+        Map<String, Long> before = StoreState.snapshot(server.store());
         Reply missing = admin.submit("/admin/integrations/987654/test-email");
         assertEquals(404, missing.status());
+        assertEquals(before, StoreState.snapshot(server.store()), "nothing queued, nothing stored");
     }
 
     private static boolean sleep() {

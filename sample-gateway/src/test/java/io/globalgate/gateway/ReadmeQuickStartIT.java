@@ -54,7 +54,7 @@ class ReadmeQuickStartIT {
     }
 
     @Test
-    void theReadmeStartsTheGatewayWithTheOneCommandThisTestRuns() throws IOException {
+    void theReadmesRunCommandStartsTheJarThatTheQuickStartTestRuns() throws IOException {
         String readme = Files.readString(readme());
         int heading = readme.indexOf("**Run the sample gateway**");
         assertTrue(heading >= 0, "the README has a 'Run the sample gateway' step");
