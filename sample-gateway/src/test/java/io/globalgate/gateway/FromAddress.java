@@ -1,5 +1,7 @@
 package io.globalgate.gateway;
 
+import io.globalgate.admin.openapi.OpenApiContract;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,7 +84,13 @@ final class FromAddress {
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             in.transferTo(received);
-            return parse(received.toString(StandardCharsets.ISO_8859_1)); // byte for byte; the body is decoded once unchunked
+            Reply reply = parse(received.toString(StandardCharsets.ISO_8859_1)); // byte for byte; the body is decoded once unchunked
+            String requestPath = path.split("\\?", 2)[0];
+            if (OpenApiContract.apiPath(requestPath) != null) {
+                OpenApiContract.repositoryDocument().check(method, requestPath, reply.status(), reply.headers().map(),
+                        reply.body().getBytes(StandardCharsets.UTF_8));
+            }
+            return reply;
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + " from " + source + " failed: " + e, e);
         }

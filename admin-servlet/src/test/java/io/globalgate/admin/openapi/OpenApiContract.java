@@ -164,15 +164,16 @@ public final class OpenApiContract {
     /**
      * An answer to a path or method the document does not list: the one response the document
      * gives for those ({@code responseName}), or a refusal that comes before the path is looked at
-     * (no user: {@code Unauthenticated}; not in the role, or from another site: {@code Forbidden}).
+     * (no user: {@code Unauthenticated}; not in the role, or from another site: {@code Forbidden};
+     * the sample gateway's sign-in throttle: {@code TooManySignIns}).
      */
     private void undocumented(String responseName, int status, Map<String, List<String>> headers, byte[] body, List<String> problems) {
         int expectedStatus = responseName.equals("UnknownPath") ? 404 : 405;
-        if (status == 401 || status == 403) {
-            responseName = status == 401 ? "Unauthenticated" : "Forbidden";
+        if (status == 401 || status == 403 || status == 429) {
+            responseName = status == 401 ? "Unauthenticated" : status == 403 ? "Forbidden" : "TooManySignIns";
         } else if (status != expectedStatus) {
             problems.add("an operation the document does not list must answer " + expectedStatus + " (components.responses."
-                    + responseName + "), 401 or 403, not " + status);
+                    + responseName + "), 401, 403 or 429, not " + status);
             return;
         }
         ApiResponse expected = api.getComponents().getResponses().get(responseName);
