@@ -10,7 +10,7 @@ import io.globalgate.admin.store.IssuedToken;
 
 import java.time.Instant;
 
-/** The JSON shapes of CONTRACT.md, built in one place. Times are ISO-8601 UTC, ids numbers. */
+/** The JSON shapes of the API's OpenAPI document ({@code openapi.json}), built in one place. Times are ISO-8601 UTC, ids numbers. */
 final class ApiViews {
 
     private final ObjectMapper mapper;

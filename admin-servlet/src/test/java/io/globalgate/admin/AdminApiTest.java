@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every call of CONTRACT.md's JSON management API: its answer's shape and its effect on the store and the filter. */
+/** Every call of the JSON management API (docs/API.md): its answer's shape and its effect on the store and the filter. */
 class AdminApiTest {
 
     private static final String API = "/admin/api/v1";

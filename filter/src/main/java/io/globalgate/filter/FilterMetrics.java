@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * The filter's meters (names in CONTRACT.md). The request path adds to a {@link StripedTally}
+ * The filter's meters (names in the README's "Metrics" table). The request path adds to a {@link StripedTally}
  * (a count per outcome and reason, the nanoseconds per outcome) and never touches a meter; the
  * meters are function meters over the tally, read when scraped: {@code globalgate.auth.requests}
  * a {@link FunctionCounter} per outcome and reason, {@code globalgate.auth.duration} a

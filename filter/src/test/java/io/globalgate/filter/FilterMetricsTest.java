@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The meters of CONTRACT.md: names, tags, what moves them, and their removal on close. */
+/** The meters of the README's "Metrics" table: names, tags, what moves them, and their removal on close. */
 class FilterMetricsTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The init-params: defaults from CONTRACT.md, durations, and a refusal naming each bad parameter. */
+/** The init-params: defaults from the README's configuration reference, durations, and a refusal naming each bad parameter. */
 class TokenFilterConfigTest {
 
     private static final String REFUSED = "Globalgate filter configuration refused: ";

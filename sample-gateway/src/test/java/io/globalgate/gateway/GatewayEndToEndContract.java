@@ -135,7 +135,7 @@ abstract class GatewayEndToEndContract {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** The JSON API's error shape (CONTRACT), also when Jetty refuses the request before the admin servlet sees it. */
+    /** The JSON API's error shape (docs/API.md, "Errors"), also when Jetty refuses the request before the admin servlet sees it. */
     private static void assertApiError(Reply reply, String type) {
         assertTrue(reply.header("Content-Type").startsWith("application/json"), reply.headers()::toString);
         assertEquals("no-store", reply.header("Cache-Control"), reply.headers()::toString);

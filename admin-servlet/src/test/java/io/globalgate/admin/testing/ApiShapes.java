@@ -16,12 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** The JSON shapes of CONTRACT.md's "JSON management API", field by field. */
+/** The JSON shapes of the JSON management API (docs/API.md, the OpenAPI document openapi.json), field by field. */
 public final class ApiShapes {
 
     public static final Set<String> INTEGRATION = Set.of("id", "name", "description", "notificationEmail", "active",
             "createdAt", "updatedAt", "activeTokens");
-    /** CONTRACT.md's Token, plus {@code replacedBy}: the one addition the README documents. */
+    /** The fields of a Token (docs/API.md, "Tokens"). */
     public static final Set<String> TOKEN = Set.of("id", "integrationId", "name", "hint", "expiration", "expiresAt",
             "createdAt", "createdBy", "revokedAt", "revokedBy", "lastUsedAt", "lastUsedIp", "status", "replacedBy");
 

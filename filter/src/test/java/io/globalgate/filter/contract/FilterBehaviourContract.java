@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What the filter promises (CONTRACT.md, "Filter responses"), checked over real HTTP in a real
+ * What the filter promises (README, "What your application sees"), checked over real HTTP in a real
  * container. Each subclass names a container; every test here runs in each of them. One container,
  * one H2 store and one meter registry serve the whole class; the few tests that need another
  * configuration, or must stop a container, start a short-lived one of their own.
@@ -569,7 +569,7 @@ public abstract class FilterBehaviourContract {
         return "Bearer realm=\"Global API\", error=\"" + error + "\", error_description=\"" + description + "\"";
     }
 
-    /** Status, the exact challenge, and the exact error body and headers of CONTRACT.md. */
+    /** Status, the exact challenge, and the exact error body and headers the README gives. */
     protected static void assertRefused(HttpResult result, int status, String challenge, String jsonMessage) {
         assertAll(result.toString(),
                 () -> assertEquals(status, result.status(), "status"),
