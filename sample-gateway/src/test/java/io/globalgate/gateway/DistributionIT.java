@@ -107,6 +107,28 @@ class DistributionIT {
     }
 
     @Test
+    void theScriptFindsItsHomeThroughASymbolicLinkAndNamesAMissingJava() throws Exception {
+        Path home = unpack();
+        Path link = Files.createSymbolicLink(folder.resolve("globalgate"), home.resolve("bin/globalgate"));
+        ProcessBuilder help = new ProcessBuilder(link.toString(), "--help").redirectErrorStream(true);
+        help.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process shown = help.start();
+        String output = new String(shown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(shown.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, shown.exitValue(), output);
+        assertTrue(output.startsWith("Usage: bin/globalgate [options]"), output);
+
+        ProcessBuilder noJava = new ProcessBuilder(link.toString()).redirectErrorStream(true);
+        noJava.environment().put("JAVA_HOME", folder.resolve("no-such-java").toString());
+        Process refused = noJava.start();
+        String message = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, refused.exitValue(), message);
+        assertEquals("globalgate: JAVA_HOME is " + folder.resolve("no-such-java") + ", but " + folder.resolve("no-such-java/bin/java")
+                + " is not an executable\n", message);
+    }
+
+    @Test
     void theUnpackedGatewayRunsTheQuickStartStopsOnSigtermAndKeepsItsDataForTheNextStart() throws Exception {
         Path home = unpack();
         // Ephemeral ports through the bundled configuration file, the one bin/globalgate reads by default.
