@@ -110,10 +110,18 @@ public final class GatewayServer {
         // No "Server: Jetty(12...)" nor X-Powered-By: the version tells an attacker which holes to try.
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Header values pass byte for byte: Jetty's parser would otherwise hand out its cached
+        // "charset=utf-8" for a client's "charset=UTF-8".
+        http.setHeaderCacheCaseSensitive(true);
+        // The upstream's response heads (up to the proxy's limit) fit in the gateway's.
+        http.setResponseHeaderSize(GlobalApiProxyServlet.MAX_RESPONSE_HEADERS_SIZE + 16 * 1024);
+        http.setMaxResponseHeaderSize(GlobalApiProxyServlet.MAX_RESPONSE_HEADERS_SIZE + 16 * 1024);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setName(PUBLIC_CONNECTOR);
         connector.setHost(config.host());
         connector.setPort(config.port());
+        // A client waiting on a silent upstream is silent too: it must not be cut before the upstream timeout answers it.
+        connector.setIdleTimeout(Math.max(connector.getIdleTimeout(), config.upstreamTimeout().plusSeconds(5).toMillis()));
         server.addConnector(connector);
         ServerConnector management = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration(http)));
         management.setName(MANAGEMENT_CONNECTOR);
@@ -175,9 +183,9 @@ public final class GatewayServer {
         FilterHolder filter = new FilterHolder(new GlobalTokenFilter(TokenFilterConfig.builder().build()));
         filter.setName("globalgate");
         context.addFilter(filter, "/api/global/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder proxy = new ServletHolder("global-api-proxy", new GlobalApiProxyServlet(upstream));
-        proxy.setInitParameter("timeout", Long.toString(config.upstreamTimeout().toMillis()));
-        proxy.setInitParameter("maxThreads", "64");
+        ServletHolder proxy = new ServletHolder("global-api-proxy",
+                new GlobalApiProxyServlet(upstream, config.upstreamTimeout(), new ClientAddress(config.trustedProxies())));
+        proxy.setInitOrder(2);
         context.addServlet(proxy, "/api/global/*");
 
         ServletHolder admin = new ServletHolder("admin", new GlobalgateAdminServlet(AdminConfig.fromMap(config.adminParams())));

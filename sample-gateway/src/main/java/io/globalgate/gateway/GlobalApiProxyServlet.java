@@ -1,94 +1,337 @@
 package io.globalgate.gateway;
 
 import io.globalgate.filter.GlobalTokenFilter;
+import io.globalgate.net.ClientAddress;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamRequestContent;
+import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.ee10.proxy.ProxyServlet;
-import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Forwards an accepted request to the upstream Global API with its path and query, the
- * integration named in {@code X-Globalgate-Integration-*} headers (any such header from the client
- * is dropped first) and without the credential. Upstream timeout is a {@code 504}, any other
- * upstream failure a {@code 502}, both in the Global API's JSON error shape.
+ * The gateway's own streaming proxy to the upstream Global API, on Jetty's HTTP client.
+ *
+ * <p>What it keeps: the method, the raw path and query, every header value byte for byte and in
+ * its order (values are never parsed and re-written), the body as it streams in each direction
+ * (each piece of the upstream's answer is flushed to the client as it arrives, so server-sent
+ * events and long polls work), content types and encodings (nothing is decoded), request
+ * trailers. What it changes is one list, in the README's "What the gateway changes on the way":
+ * hop-by-hop headers are dropped, the credential is dropped, every header an upstream could read
+ * as one of the gateway's identity headers is dropped and the gateway's own are set, the
+ * forwarding headers are the gateway's (appended to only behind a trusted proxy), and
+ * {@code Location}, {@code Content-Location} and {@code Link} that point at the upstream point
+ * at the gateway instead.
+ *
+ * <p>The upstream timeout is silence only: an idle timeout on each read and write of the upstream
+ * connection, never a total, so a slow download that keeps moving is never cut. Silence before
+ * the answer's head is a {@code 504}; any other failure before it a {@code 502}; both in the
+ * Global API's JSON error shape and logged. After the head has left, a failure can only cut the
+ * answer short (the client sees the connection end early).
  */
-final class GlobalApiProxyServlet extends ProxyServlet {
+final class GlobalApiProxyServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(GlobalApiProxyServlet.class);
+
     static final String INTEGRATION_ID_HEADER = "X-Globalgate-Integration-Id";
     static final String INTEGRATION_NAME_HEADER = "X-Globalgate-Integration-Name";
+    /** Response heads beyond this are refused with a 502; legacy APIs with big cookies fit. */
+    static final int MAX_RESPONSE_HEADERS_SIZE = 64 * 1024;
+
+    /** RFC 9110 section 7.6.1 and the older ones proxies still meet. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+    /** Set by the gateway from what it saw; the client's are replaced, or appended to behind a trusted proxy. */
+    private static final Set<String> FORWARDING = Forwarding.NAMES;
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     /** The upstream is known only once the demo API has its port, hence a supplier. */
     private final transient Supplier<URI> upstream;
+    private final Duration idleTimeout;
+    private final transient ClientAddress clientAddress;
+    private transient HttpClient client;
 
-    GlobalApiProxyServlet(Supplier<URI> upstream) {
+    GlobalApiProxyServlet(Supplier<URI> upstream, Duration idleTimeout, ClientAddress clientAddress) {
         this.upstream = upstream;
+        this.idleTimeout = idleTimeout;
+        this.clientAddress = clientAddress;
     }
 
     @Override
-    protected String rewriteTarget(HttpServletRequest request) {
-        URI target = upstream.get();
+    public void init() throws ServletException {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("global-api-proxy");
+        client = new HttpClient();
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        client.setDefaultRequestContentType(null);
+        client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_SIZE);
+        // Jetty's client refuses every later request on a connection after a large response head
+        // unless its request header limit is as large (seen with 12.1.14).
+        client.setMaxRequestHeadersSize(MAX_RESPONSE_HEADERS_SIZE);
+        client.setIdleTimeout(idleTimeout.toMillis());
+        client.setConnectTimeout(idleTimeout.toMillis());
+        client.setMaxConnectionsPerDestination(256);
+        try {
+            client.start();
+            // gzip and the rest pass as they are; the client installs its decoders on start
+            client.getContentDecoderFactories().clear();
+        } catch (Exception e) {
+            throw new ServletException("the HTTP client to the Global API did not start: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            LOG.debug("The HTTP client to the Global API did not stop cleanly", e);
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        URI base = upstream.get();
+        if (base == null) {
+            writeError(response, 502, "The Global API is unreachable");
+            return;
+        }
+        String target = Targets.target(base, request);
         if (target == null) {
-            return null; // no upstream (the demo is not running): onProxyRewriteFailed answers 502
+            writeError(response, 400, "The request's path or query holds characters that cannot be forwarded;"
+                    + " percent-encode them (RFC 3986)", "request");
+            return;
         }
-        String base = target.toString();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        String query = request.getQueryString();
-        return base + request.getRequestURI() + (query == null ? "" : "?" + query);
-    }
+        ServletContextRequest core = ServletContextRequest.getServletContextRequest(request);
+        HttpFields clientHeaders = core.getHeaders();
+        boolean hasBody = request.getContentLengthLong() > 0 || clientHeaders.contains("Transfer-Encoding");
+        boolean mayRetry = !hasBody && IDEMPOTENT.contains(request.getMethod());
 
-    @Override
-    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        super.addProxyHeaders(clientRequest, proxyRequest); // Via and the RFC 7239 Forwarded header
-        addXForwardedHeaders(clientRequest, proxyRequest);
-        addIntegrationHeaders(clientRequest, proxyRequest);
-    }
-
-    /**
-     * The de-facto {@code X-Forwarded-*} headers most upstreams read; Jetty 12 itself sends only
-     * {@code Forwarded}. The client's address is appended to any {@code X-Forwarded-For} it sent,
-     * as every proxy in a chain does.
-     */
-    protected void addXForwardedHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        List<String> chain = new ArrayList<>(Collections.list(clientRequest.getHeaders(HttpHeader.X_FORWARDED_FOR.asString())));
-        chain.add(clientRequest.getRemoteAddr());
-        String host = clientRequest.getHeader(HttpHeader.HOST.asString());
-        proxyRequest.headers(headers -> {
-            headers.put(HttpHeader.X_FORWARDED_FOR, String.join(", ", chain));
-            headers.put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme());
-            if (host != null) {
-                headers.put(HttpHeader.X_FORWARDED_HOST, host);
-            } else {
-                headers.remove(HttpHeader.X_FORWARDED_HOST);
+        Response upstreamResponse = null;
+        InputStreamResponseListener listener = null;
+        for (int attempt = 1; upstreamResponse == null; attempt++) {
+            Request proxied = newUpstreamRequest(base, target, request, clientHeaders, hasBody);
+            listener = new InputStreamResponseListener();
+            proxied.send(listener);
+            try {
+                upstreamResponse = listener.get(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                proxied.abort(e);
+                return;
+            } catch (TimeoutException | ExecutionException e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                if (mayRetry && attempt == 1 && staleConnection(cause)) {
+                    LOG.debug("The Global API closed a pooled connection as {} {} was sent; sent once more", request.getMethod(),
+                            request.getRequestURI());
+                    continue;
+                }
+                failBeforeHead(request, response, cause);
+                return;
             }
-        });
+        }
+        writeHead(base, request, response, upstreamResponse);
+        stream(listener, upstreamResponse, request, response);
     }
 
-    /** Who is calling, as the filter decided it; what the client claimed in such headers is dropped first. */
-    protected void addIntegrationHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        proxyRequest.headers(headers -> {
-            headers.remove(INTEGRATION_ID_HEADER);
-            headers.remove(INTEGRATION_NAME_HEADER);
-            headers.remove(HttpHeader.AUTHORIZATION); // the filter hides it already; never forward a token
-            Object id = clientRequest.getAttribute(GlobalTokenFilter.INTEGRATION_ID_ATTRIBUTE);
-            Principal principal = clientRequest.getUserPrincipal();
+    private Request newUpstreamRequest(URI base, String target, HttpServletRequest request, HttpFields clientHeaders, boolean hasBody)
+            throws IOException {
+        int port = base.getPort() >= 0 ? base.getPort() : "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80;
+        Request proxied = client.newRequest(base.getHost(), port)
+                .scheme(base.getScheme())
+                .method(request.getMethod())
+                .path(target)
+                .version(HttpVersion.HTTP_1_1)
+                .idleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Set<String> connectionNamed = connectionTokens(clientHeaders);
+        boolean trustedPeer = clientAddress.trusts(request.getRemoteAddr());
+        proxied.headers(headers -> {
+            headers.clear();
+            for (HttpField field : clientHeaders) {
+                String name = field.getName();
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (HOP_BY_HOP.contains(lower) || connectionNamed.contains(lower) || lower.equals("host") || lower.equals("expect")
+                        || lower.equals("authorization") || IdentityHeaders.spoofs(name)) {
+                    continue;
+                }
+                if (FORWARDING.contains(lower) || Forwarding.spoofs(name)) {
+                    continue; // set below from what the gateway saw
+                }
+                headers.add(new HttpField(name, field.getValue()));
+            }
+            Forwarding.add(headers, request, clientHeaders, trustedPeer, clientAddress);
+            Object id = request.getAttribute(GlobalTokenFilter.INTEGRATION_ID_ATTRIBUTE);
+            Principal principal = request.getUserPrincipal();
             if (id != null && principal != null) {
-                headers.put(INTEGRATION_ID_HEADER, id.toString());
-                headers.put(INTEGRATION_NAME_HEADER, headerValue(principal.getName()));
+                headers.add(INTEGRATION_ID_HEADER, id.toString());
+                headers.add(INTEGRATION_NAME_HEADER, headerValue(principal.getName()));
             }
         });
+        if (hasBody) {
+            InputStream in = request.getInputStream();
+            proxied.body(new InputStreamRequestContent(null, in, 16 * 1024));
+            if (clientHeaders.contains("Transfer-Encoding")) {
+                // read when the body has ended, so the client's trailers have arrived by then
+                ServletContextRequest core = ServletContextRequest.getServletContextRequest(request);
+                proxied.trailersSupplier(core::getTrailers);
+            }
+        }
+        return proxied;
+    }
+
+    /** Header names listed in {@code Connection}, lower case: hop-by-hop for this one connection. */
+    static Set<String> connectionTokens(HttpFields fields) {
+        Set<String> named = new HashSet<>();
+        for (HttpField field : fields) {
+            if (field.getName().equalsIgnoreCase("Connection")) {
+                for (String token : field.getValue().split(",")) {
+                    named.add(token.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return named;
+    }
+
+    private void writeHead(URI base, HttpServletRequest request, HttpServletResponse response, Response upstreamResponse) {
+        ServletContextResponse core = ServletContextResponse.getServletContextResponse(response);
+        response.setStatus(upstreamResponse.getStatus());
+        HttpFields.Mutable out = core.getHeaders();
+        HttpFields in = upstreamResponse.getHeaders();
+        Set<String> connectionNamed = connectionTokens(in);
+        String gateway = Targets.gatewayOrigin(request);
+        for (HttpField field : in) {
+            String lower = field.getName().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(lower) || connectionNamed.contains(lower)) {
+                continue;
+            }
+            String value = field.getValue();
+            if (lower.equals("location") || lower.equals("content-location") || lower.equals("link")) {
+                value = Targets.pointAtGateway(value, base, gateway);
+            }
+            out.add(new HttpField(field.getName(), value));
+        }
+    }
+
+    private void stream(InputStreamResponseListener listener, Response upstreamResponse, HttpServletRequest request,
+                        HttpServletResponse response) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = listener.getInputStream()) {
+            OutputStream out = response.getOutputStream();
+            response.flushBuffer(); // the head leaves now, whether or not a body follows soon
+            int n;
+            while (true) {
+                try {
+                    n = in.read(buffer);
+                } catch (IOException e) {
+                    // the upstream went silent or away after its head: the client sees the answer end early
+                    LOG.warn("The Global API's answer broke off after its head: {}", describe(e));
+                    abortClient(request);
+                    return;
+                }
+                if (n < 0) {
+                    break;
+                }
+                try {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                } catch (IOException e) {
+                    // the client left: stop the upstream exchange too
+                    upstreamResponse.abort(e);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void abortClient(HttpServletRequest request) {
+        try {
+            ServletContextRequest.getServletContextRequest(request).getServletChannel()
+                    .abort(new IOException("the Global API's answer broke off"));
+        } catch (RuntimeException e) {
+            LOG.debug("Could not abort the client's connection", e);
+        }
+    }
+
+    private void failBeforeHead(HttpServletRequest request, HttpServletResponse response, Throwable cause) throws IOException {
+        if (cause instanceof TimeoutException) {
+            LOG.warn("The Global API was silent for {} ms on {} {}", idleTimeout.toMillis(), request.getMethod(), request.getRequestURI());
+            writeError(response, 504, "The Global API did not answer in time");
+        } else if (describe(cause).toLowerCase(Locale.ROOT).contains("too large")) {
+            LOG.warn("The Global API's response head is over {} bytes on {} {}: {}", MAX_RESPONSE_HEADERS_SIZE, request.getMethod(),
+                    request.getRequestURI(), describe(cause));
+            writeError(response, 502, "The Global API's response headers are too large (over " + MAX_RESPONSE_HEADERS_SIZE / 1024 + " KB)");
+        } else {
+            LOG.warn("The Global API failed on {} {}: {}", request.getMethod(), request.getRequestURI(), describe(cause));
+            writeError(response, 502, "The Global API is unreachable");
+        }
+    }
+
+    /** A pooled connection the upstream closed just as the request went out: nothing was answered, nothing done twice. */
+    private static boolean staleConnection(Throwable cause) {
+        return !(cause instanceof ConnectException) && !(cause instanceof TimeoutException)
+                && (cause instanceof IOException || describe(cause).toLowerCase(Locale.ROOT).contains("closed"));
+    }
+
+    private static String describe(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null && sb.length() < 300; c = c.getCause()) {
+            if (!sb.isEmpty()) {
+                sb.append(": ");
+            }
+            sb.append(c.getClass().getSimpleName()).append(c.getMessage() == null ? "" : " " + c.getMessage());
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    static void writeError(HttpServletResponse response, int status, String message) throws IOException {
+        writeError(response, status, message, "upstream");
+    }
+
+    static void writeError(HttpServletResponse response, int status, String message, String type) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.reset();
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json");
+        byte[] body = ("{\"errors\":[{\"type\":\"" + type + "\",\"message\":\"" + message.replace("\"", "'") + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** Names may hold any Unicode; a header carries printable ASCII, the rest percent-encoded as UTF-8. */
@@ -104,34 +347,5 @@ final class GlobalApiProxyServlet extends ProxyServlet {
             }
         }
         return sb.toString();
-    }
-
-    @Override
-    protected void onProxyRewriteFailed(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) {
-        sendProxyResponseError(clientRequest, proxyResponse, HttpServletResponse.SC_BAD_GATEWAY);
-    }
-
-    @Override
-    protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, int status) {
-        try {
-            if (proxyResponse.isCommitted()) {
-                super.sendProxyResponseError(clientRequest, proxyResponse, status);
-                return;
-            }
-            proxyResponse.resetBuffer();
-            proxyResponse.setStatus(status);
-            proxyResponse.setHeader("Cache-Control", "no-store");
-            proxyResponse.setContentType("application/json");
-            String message = status == 504 ? "The Global API did not answer in time"
-                    : status == 502 ? "The Global API is unreachable" : "The Global API request failed";
-            byte[] body = ("{\"errors\":[{\"type\":\"upstream\",\"message\":\"" + message + "\"}]}").getBytes(StandardCharsets.UTF_8);
-            proxyResponse.setContentLength(body.length);
-            proxyResponse.getOutputStream().write(body);
-            if (clientRequest.isAsyncStarted()) {
-                clientRequest.getAsyncContext().complete();
-            }
-        } catch (IOException | RuntimeException e) {
-            super.sendProxyResponseError(clientRequest, proxyResponse, status);
-        }
     }
 }
