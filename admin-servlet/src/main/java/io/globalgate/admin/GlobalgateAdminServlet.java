@@ -37,6 +37,7 @@ public class GlobalgateAdminServlet extends HttpServlet {
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+    /** The configuration given in code, or null to read the init-params. */
     private final AdminConfig presetConfig;
     private transient AdminConfig config;
     private transient ApiHandler api;
@@ -45,11 +46,16 @@ public class GlobalgateAdminServlet extends HttpServlet {
     private transient jakarta.servlet.ServletContext storeContext;
     private transient NotificationService notifications;
 
+    /** For {@code web.xml}: configured by init-params ({@link AdminConfig} names them). */
     public GlobalgateAdminServlet() {
         this(null);
     }
 
-    /** For embedded servers: configured in code instead of by init-params. */
+    /**
+     * For embedded servers: configured in code instead of by init-params.
+     *
+     * @param config the configuration; init-params are then ignored
+     */
     public GlobalgateAdminServlet(AdminConfig config) {
         this.presetConfig = config;
     }

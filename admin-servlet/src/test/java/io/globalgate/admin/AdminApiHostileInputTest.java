@@ -338,7 +338,7 @@ class AdminApiHostileInputTest {
         assertEquals(before, StoreState.snapshot(store));
     }
 
-    /** The README's API error table: the type each status carries (an authenticated script, no cross-site headers). */
+    /** docs/API.md's error table: the type each status carries (an authenticated script, no cross-site headers). */
     private static final Map<Integer, String> README_ERROR_TYPES = Map.of(400, "validation", 404, "not_found", 405, "validation",
             409, "conflict", 413, "validation", 415, "validation");
 
@@ -365,7 +365,7 @@ class AdminApiHostileInputTest {
             assertTrue(reply.status() < 500, r[0] + " " + r[1] + " " + r[2] + " -> " + reply);
             if (reply.status() >= 400) {
                 String type = README_ERROR_TYPES.get(reply.status());
-                assertTrue(type != null, () -> "a status the README's error table does not give here: " + r[0] + " " + r[1] + " -> " + reply);
+                assertTrue(type != null, () -> "a status the error table of docs/API.md does not give here: " + r[0] + " " + r[1] + " -> " + reply);
                 assertError(reply, reply.status(), type);
             }
         }

@@ -31,7 +31,9 @@ import java.util.function.Consumer;
  */
 public class GlobalTokenFilter implements Filter {
 
+    /** Request attribute of an accepted request: the integration's id, a {@code Long}. */
     public static final String INTEGRATION_ID_ATTRIBUTE = "io.globalgate.integration.id";
+    /** Request attribute of an accepted request: the token's id, a {@code Long}. */
     public static final String TOKEN_ID_ATTRIBUTE = "io.globalgate.token.id";
 
     private static final Logger LOG = LoggerFactory.getLogger(GlobalTokenFilter.class);
@@ -56,7 +58,11 @@ public class GlobalTokenFilter implements Filter {
         this(null);
     }
 
-    /** For {@code ServletContext.addFilter(name, filter)} and embedded servers: configured in code. */
+    /**
+     * For {@code ServletContext.addFilter(name, filter)} and embedded servers: configured in code.
+     *
+     * @param config the configuration; init-params are then ignored
+     */
     public GlobalTokenFilter(TokenFilterConfig config) {
         this.presetConfig = config;
     }
@@ -149,12 +155,20 @@ public class GlobalTokenFilter implements Filter {
         }
     }
 
-    /** The verifier, for hosts that want its numbers (benchmarks, health checks). */
+    /**
+     * The verifier, for hosts that want its numbers (benchmarks, health checks).
+     *
+     * @return the verifier, or null before {@link #init} or after {@link #destroy}
+     */
     public TokenVerifier verifier() {
         return verifier;
     }
 
-    /** Writes gathered usage now (also done every usageFlushInterval and on destroy). */
+    /**
+     * Writes gathered usage now (also done every {@code usageFlushInterval} and on destroy).
+     *
+     * @return how many tokens' usage was written
+     */
     public int flushUsage() {
         return usage.flush();
     }

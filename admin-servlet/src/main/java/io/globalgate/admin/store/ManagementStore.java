@@ -21,7 +21,12 @@ public final class ManagementStore {
     private final AuditLog audit;
     private final NotificationOutbox notifications;
 
-    /** @param validator the deployment's input rules (e.g. a maximum token lifetime) */
+    /**
+     * The write side over the filter's store.
+     *
+     * @param shared    the store the filter reads (so the filter of the same application hears each change at commit)
+     * @param validator the deployment's input rules (e.g. a maximum token lifetime)
+     */
     public ManagementStore(GlobalgateStore shared, InputValidator validator) {
         this.shared = shared;
         this.validator = validator;
@@ -33,35 +38,74 @@ public final class ManagementStore {
         this.tokens = new TokenStore(db, shared.clock(), validator, actions);
     }
 
-    /** The store this one writes through, shared with the filter of the same application. */
+    /**
+     * The store this one writes through.
+     *
+     * @return the store shared with the filter of the same application
+     */
     public GlobalgateStore shared() {
         return shared;
     }
 
+    /**
+     * The clock every time written is read from.
+     *
+     * @return the clock every time written is read from
+     */
     public Clock clock() {
         return shared.clock();
     }
 
+    /**
+     * The database, its pool and migrations.
+     *
+     * @return the database, its pool and migrations
+     */
     public Database database() {
         return shared.database();
     }
 
+    /**
+     * The rules on what an operator or a script may submit.
+     *
+     * @return the rules on what an operator or a script may submit
+     */
     public InputValidator validator() {
         return validator;
     }
 
+    /**
+     * Integrations: list, create, read, change.
+     *
+     * @return integrations
+     */
     public IntegrationStore integrations() {
         return integrations;
     }
 
+    /**
+     * Tokens: list, issue, read, revoke one or many, regenerate.
+     *
+     * @return tokens
+     */
     public TokenStore tokens() {
         return tokens;
     }
 
+    /**
+     * The audit log, newest first.
+     *
+     * @return the audit log, newest first
+     */
     public AuditLog audit() {
         return audit;
     }
 
+    /**
+     * The outbox of notification e-mails.
+     *
+     * @return the outbox of notification e-mails
+     */
     public NotificationOutbox notifications() {
         return notifications;
     }

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Generated bodies for every POST and PATCH of the JSON management API, sent to a real Jetty:
  * wrong types, huge numbers, deep nesting, 10 MB bodies, invalid UTF-8, random bytes, unknown and
  * duplicate fields, broken syntax, other content types. Every body carries at least one defect
- * that the contract refuses, so each answer must be exactly the status and error type the README's
+ * that the contract refuses, so each answer must be exactly the status and error type docs/API.md's
  * table gives for it ({@code 415} for another content type, else {@code 413} for a body over 64 KB,
  * else {@code 400}; type {@code validation}) in the shape
  * {@code {"errors":[{"type":...,"message":...}]}}, and the store must be unchanged afterwards. A
@@ -255,7 +255,7 @@ class AdminApiBodyFuzzTest {
     }
 
     /**
-     * What the README's error table says of a body: another content type is {@code 415}, checked
+     * What the error table of docs/API.md says of a body: another content type is {@code 415}, checked
      * first; then a body over 64 KB is {@code 413}; any other defect {@code 400}. All of type
      * {@code validation}.
      */
