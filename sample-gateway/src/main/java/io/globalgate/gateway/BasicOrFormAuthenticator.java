@@ -2,8 +2,11 @@ package io.globalgate.gateway;
 
 import io.globalgate.net.ClientAddress;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.security.AuthenticationState;
 import org.eclipse.jetty.security.Authenticator;
 import org.eclipse.jetty.security.Constraint;
@@ -12,6 +15,7 @@ import org.eclipse.jetty.security.UserIdentity;
 import org.eclipse.jetty.security.authentication.BasicAuthenticator;
 import org.eclipse.jetty.security.authentication.FormAuthenticator;
 import org.eclipse.jetty.security.authentication.LoginAuthenticator;
+import org.eclipse.jetty.security.authentication.SessionAuthentication;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Session;
@@ -21,6 +25,8 @@ import org.eclipse.jetty.util.Fields;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.util.function.Function;
 
 /**
@@ -35,9 +41,18 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
     private final String apiPrefix;
     private final LoginThrottle throttle;
     private final ClientAddress clientAddress;
+    private final String loginPage;
+
+    /** Where a sign-in lands when no page was asked for first. */
+    static final String LANDING = "/admin/";
+    /** The page asked for before signing in: a short-lived cookie, so no server state is kept for it. */
+    static final String RETURN_COOKIE = "globalgate_return";
+    private static final String PROTECTED = "/admin";
+    private static final String STATIC = "/admin/static/";
 
     BasicOrFormAuthenticator(String loginPage, String errorPage, String apiPrefix, LoginThrottle throttle, ClientAddress clientAddress) {
         this.form = new ReadableFormAuthenticator(loginPage, errorPage);
+        this.loginPage = loginPage;
         this.apiPrefix = apiPrefix;
         this.throttle = throttle;
         this.clientAddress = clientAddress;
@@ -71,6 +86,17 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
     @Override
     public AuthenticationState validateRequest(Request request, Response response, Callback callback) throws ServerAuthException {
         LoginAuthenticator chosen = choose(request);
+        if (chosen != basic && form.isJSecurityCheck(Request.getPathInContext(request))) {
+            // Refused before any password is checked, so not counted as a failed sign-in either.
+            int refusal = loginRefusal(request);
+            if (refusal != 0) {
+                if (refusal == 405) {
+                    response.getHeaders().put(HttpHeader.ALLOW, "POST");
+                }
+                Response.writeError(request, response, callback, refusal);
+                return AuthenticationState.SEND_FAILURE;
+            }
+        }
         String user = chosen == basic ? basicUser(request) : formUser(request);
         if (user == null) {
             return authenticate(chosen, request, response, callback);
@@ -89,7 +115,7 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
     private AuthenticationState authenticate(LoginAuthenticator chosen, Request request, Response response, Callback callback)
             throws ServerAuthException {
         if (chosen != basic) {
-            return chosen.validateRequest(request, response, callback);
+            return validateForm(request, response, callback);
         }
         try {
             return basic.validateRequest(request, response, callback);
@@ -160,6 +186,123 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
         return AuthenticationState.SEND_FAILURE;
     }
 
+    /**
+     * The form login, with what Jetty's {@code FormAuthenticator} lacks: a request without a
+     * signed-in session is redirected to the login page without creating a session or reading its
+     * body (Jetty's would keep the posted form in a new session: memory for anyone to fill);
+     * {@code j_security_check} takes credentials only in a POST body from the gateway's own origin,
+     * as a UTF-8 form, and a malformed one is a {@code 400}, never a {@code 500}.
+     */
+    private AuthenticationState validateForm(Request request, Response response, Callback callback) throws ServerAuthException {
+        String path = Request.getPathInContext(request);
+        if (form.isJSecurityCheck(path)) {
+            // loginRefusal was checked in validateRequest
+            try {
+                return form.validateRequest(request, response, callback);
+            } catch (RuntimeException e) {
+                // a body that is not a form: %zz, bytes that are not UTF-8, more than the form limit
+                Response.writeError(request, response, callback, 400);
+                return AuthenticationState.SEND_FAILURE;
+            }
+        }
+        if (isProtected(path) && !signedIn(request)) {
+            boolean get = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+            if (get) {
+                String query = request.getHttpURI().getQuery();
+                String asked = request.getHttpURI().getPath() + (query == null ? "" : "?" + query);
+                if (isSafeReturnPath(asked)) {
+                    Response.addCookie(response, returnCookie(asked, 600));
+                }
+            }
+            // No session, no saved request: the body of a POST is not parsed nor kept (what has already
+            // arrived is discarded so the connection can carry on; the rest closes it).
+            Response.sendRedirect(request, response, callback, get ? 302 : 303,
+                    Request.getContextPath(request) + loginPage, true);
+            return AuthenticationState.CHALLENGE;
+        }
+        return form.validateRequest(request, response, callback);
+    }
+
+    private static boolean isProtected(String path) {
+        return (path.equals(PROTECTED) || path.startsWith(PROTECTED + "/")) && !path.startsWith(STATIC);
+    }
+
+    private static boolean signedIn(Request request) {
+        Session session = request.getSession(false);
+        return session != null && session.getAttribute(SessionAuthentication.AUTHENTICATED_ATTRIBUTE) != null;
+    }
+
+    /**
+     * Why a sign-in request is refused, as a status, or 0. Credentials only in a POST body (a GET
+     * with them in the URL would put them in logs and history, and lets any page sign a browser
+     * in); only from this gateway's origin (login CSRF: another site signing the admin's browser in
+     * to a session of its choosing); only as a UTF-8 form.
+     */
+    static int loginRefusal(Request request) {
+        if (!HttpMethod.POST.is(request.getMethod())) {
+            return 405;
+        }
+        String site = request.getHeaders().get("Sec-Fetch-Site");
+        if (site != null && !site.equalsIgnoreCase("same-origin")) {
+            return 403;
+        }
+        for (String origin : request.getHeaders().getValuesList(HttpHeader.ORIGIN)) {
+            if (!origin.equalsIgnoreCase(ownOrigin(request))) {
+                return 403;
+            }
+        }
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null) {
+            return 415;
+        }
+        String[] parts = type.split(";");
+        if (!parts[0].strip().equalsIgnoreCase("application/x-www-form-urlencoded")) {
+            return 415;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] param = parts[i].split("=", 2);
+            if (param[0].strip().equalsIgnoreCase("charset")) {
+                String charset = param.length < 2 ? "" : param[1].strip().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8")) {
+                    return 415;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** This gateway's origin as a browser that reached it writes it, e.g. {@code http://127.0.0.1:8080}. */
+    private static String ownOrigin(Request request) {
+        String scheme = request.getHttpURI().getScheme();
+        scheme = scheme == null ? "http" : scheme.toLowerCase(java.util.Locale.ROOT);
+        int port = Request.getServerPort(request);
+        boolean defaultPort = (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        String host = Request.getServerName(request);
+        return scheme + "://" + host + (defaultPort ? "" : ":" + port);
+    }
+
+    private static boolean isSafeReturnPath(String path) {
+        return path.length() <= 300 && isProtected(path) && path.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '\\' && c != '"'
+                && c != ';' && c != ',') && !path.contains("//");
+    }
+
+    private static String returnPath(Request request) {
+        for (HttpCookie cookie : Request.getCookies(request)) {
+            if (cookie.getName().equals(RETURN_COOKIE)) {
+                String value = URLDecoder.decode(cookie.getValue(), StandardCharsets.UTF_8);
+                if (isSafeReturnPath(value)) {
+                    return Request.getContextPath(request) + value;
+                }
+            }
+        }
+        return Request.getContextPath(request) + LANDING;
+    }
+
+    private static HttpCookie returnCookie(String path, int maxAge) {
+        return HttpCookie.build(RETURN_COOKIE, URLEncoder.encode(path, StandardCharsets.UTF_8))
+                .path("/").httpOnly(true).sameSite(HttpCookie.SameSite.STRICT).maxAge(maxAge).build();
+    }
+
     private static Request withoutAuthorization(Request request) {
         HttpFields headers = HttpFields.build(request.getHeaders()).remove(HttpHeader.AUTHORIZATION).asImmutable();
         return new Request.Wrapper(request) {
@@ -199,6 +342,21 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
 
         Fields fields(Request request) {
             return getParameters(request);
+        }
+
+        @Override
+        public UserIdentity login(String username, Object password, Request request, Response response) {
+            UserIdentity user = super.login(username, password, request, response);
+            if (user != null) {
+                // Back to the page first asked for (kept in a cookie, not in a session nobody had yet).
+                Session session = request.getSession(false);
+                if (session != null) {
+                    session.setAttribute(FormAuthenticator.__J_URI,
+                            HttpURI.build(request.getHttpURI()).pathQuery(returnPath(request)).asImmutable());
+                }
+                Response.addCookie(response, returnCookie("", 0));
+            }
+            return user;
         }
     }
 }

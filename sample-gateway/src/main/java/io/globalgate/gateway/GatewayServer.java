@@ -158,6 +158,8 @@ public final class GatewayServer {
         context.setAttribute(ContextAttributes.METER_REGISTRY, registry);
         context.setAttribute(ContextAttributes.CLOCK, clock);
         // Cookies only: a session id in a URL (";jsessionid=" on the login redirect) ends up in logs and Referer headers.
+        // The largest form of the admin pages is a few kilobytes; nothing may post more.
+        context.setMaxFormContentSize(64 * 1024);
         context.getSessionHandler().setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
         context.getSessionHandler().setHttpOnly(true);
         context.getSessionHandler().setSameSite(org.eclipse.jetty.http.HttpCookie.SameSite.STRICT);
@@ -203,7 +205,7 @@ public final class GatewayServer {
         managementContext.addServlet(new ServletHolder("health", new HealthServlet(store.database())), "/health");
 
         // In-flight requests finish on stop; then the filter flushes usage; then the pool closes.
-        server.setHandler(new GracefulHandler(new ContextHandlerCollection(context, managementContext)));
+        server.setHandler(new GracefulHandler(new UnknownCharsetGuard(new ContextHandlerCollection(context, managementContext))));
         if (demo != null) {
             // Not a managed bean: the demo must outlive the gateway's graceful stop, when requests in
             // flight are still being proxied to it. It starts before the gateway and stops after it.

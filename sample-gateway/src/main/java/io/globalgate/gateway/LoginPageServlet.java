@@ -18,7 +18,8 @@ final class LoginPageServlet extends HttpServlet {
             "Cache-Control", "no-store",
             "Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             "X-Frame-Options", "DENY",
-            "Referrer-Policy", "no-referrer",
+            // same-origin, not no-referrer: the sign-in POST must carry this gateway's Origin (not "null") to be accepted
+            "Referrer-Policy", "same-origin",
             "X-Content-Type-Options", "nosniff");
 
     @Override

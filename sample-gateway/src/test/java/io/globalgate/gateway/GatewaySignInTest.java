@@ -1,0 +1,175 @@
+package io.globalgate.gateway;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 13 items 1, 5 and 8 at the form login: nothing unauthenticated gets a session, credentials
+ * only in a POST body from the gateway's own origin, and a malformed sign-in is a {@code 4xx}
+ * without a stack trace.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewaySignInTest {
+
+    private static final String PASSWORD = "sign-in-test-password";
+
+    private Path dataDir;
+    private RunningGateway gateway;
+
+    @BeforeAll
+    void start() throws Exception {
+        dataDir = RunningGateway.newDataDir();
+        gateway = RunningGateway.start(RunningGateway.config("--data-dir", dataDir.toString(), "--admin-password", PASSWORD));
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        RunningGateway.delete(dataDir);
+    }
+
+    private String origin() {
+        return "http://" + gateway.uri().getHost() + ":" + gateway.uri().getPort();
+    }
+
+    private static String credentials() {
+        return "j_username=admin&j_password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8);
+    }
+
+    private Reply login(String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri().resolve("/j_security_check"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return GatewayClient.anonymous(gateway.uri()).send(request.build());
+    }
+
+    private static void assertNotSignedIn(Reply reply) {
+        assertFalse(reply.headers().firstValue("Set-Cookie").orElse("").startsWith("JSESSIONID"), reply.headers()::toString);
+        String body = reply.body().toLowerCase(Locale.ROOT);
+        assertFalse(body.contains("exception") || body.contains("jetty") || body.contains("\tat "), reply::toString);
+    }
+
+    // ---- item 1: nothing unauthenticated holds server state
+
+    @Test
+    void aFormPostWithoutASessionIsRedirectedWithoutCreatingOne() {
+        Reply reply = GatewayClient.anonymous(gateway.uri()).postForm("/admin/integrations", "name", "x".repeat(4_000));
+        assertEquals(303, reply.status(), reply::toString);
+        assertTrue(reply.header("Location").endsWith("/login"), reply.headers()::toString);
+        assertTrue(reply.headers().allValues("Set-Cookie").isEmpty(), reply.headers()::toString);
+    }
+
+    @Test
+    void aPageAskedForBeforeSigningInIsWhereTheSignInLands() {
+        GatewayClient browser = GatewayClient.anonymous(gateway.uri());
+        Reply asked = browser.get("/admin/integrations?page=2");
+        assertEquals(302, asked.status(), asked::toString);
+        assertFalse(asked.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("JSESSIONID")), asked.headers()::toString);
+        Reply signedIn = browser.postForm("/j_security_check", "j_username", "admin", "j_password", PASSWORD);
+        assertEquals(303, signedIn.status(), signedIn::toString);
+        assertTrue(signedIn.header("Location").endsWith("/admin/integrations?page=2"), signedIn.headers()::toString);
+    }
+
+    // ---- item 8: login CSRF
+
+    @Test
+    void credentialsInAGetAreRefused() {
+        Reply reply = GatewayClient.anonymous(gateway.uri()).get("/j_security_check?" + credentials());
+        assertEquals(405, reply.status(), reply::toString);
+        assertNotSignedIn(reply);
+    }
+
+    @Test
+    void aSignInFromAnotherOriginIsRefused() {
+        String[][] crossSite = {
+                {"Origin", "https://evil.example"},
+                {"Origin", "null"},
+                {"Origin", origin() + ".evil.example"},
+                {"Sec-Fetch-Site", "cross-site"},
+                {"Sec-Fetch-Site", "same-site"},
+        };
+        for (String[] header : crossSite) {
+            Reply reply = login("application/x-www-form-urlencoded", credentials().getBytes(StandardCharsets.UTF_8), header);
+            assertEquals(403, reply.status(), () -> header[0] + ": " + header[1] + " -> " + reply);
+            assertNotSignedIn(reply);
+        }
+    }
+
+    @Test
+    void aSignInFromTheGatewaysOwnLoginFormIsAccepted() {
+        Reply reply = login("application/x-www-form-urlencoded", credentials().getBytes(StandardCharsets.UTF_8),
+                "Origin", origin(), "Sec-Fetch-Site", "same-origin");
+        assertEquals(303, reply.status(), reply::toString);
+        assertTrue(reply.header("Set-Cookie").startsWith("JSESSIONID"), reply.headers()::toString);
+    }
+
+    @Test
+    void theLoginPageLetsTheBrowserSendItsOrigin() {
+        Reply page = GatewayClient.anonymous(gateway.uri()).get("/login");
+        assertEquals("same-origin", page.header("Referrer-Policy"), "no-referrer makes a browser send Origin: null");
+    }
+
+    // ---- item 5: malformed sign-ins are a 4xx, never a 500 with a stack trace
+
+    @Test
+    void aSignInWithAnUnknownCharsetIs415() {
+        Reply reply = login("application/x-www-form-urlencoded; charset=x-bogus", credentials().getBytes(StandardCharsets.UTF_8));
+        assertEquals(415, reply.status(), reply::toString);
+        assertNotSignedIn(reply);
+    }
+
+    @Test
+    void aSignInThatIsNotAFormIs415() {
+        for (String type : new String[] {"application/json", "multipart/form-data; boundary=x", "text/plain"}) {
+            Reply reply = login(type, credentials().getBytes(StandardCharsets.UTF_8));
+            assertEquals(415, reply.status(), () -> type + ": " + reply);
+            assertNotSignedIn(reply);
+        }
+    }
+
+    @Test
+    void aSignInWithABadPercentEscapeIs400() {
+        Reply reply = login("application/x-www-form-urlencoded", "j_username=%zz&j_password=%".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(400, reply.status(), reply::toString);
+        assertNotSignedIn(reply);
+    }
+
+    @Test
+    void aSignInThatIsNotUtf8Is400() {
+        byte[] body = {'j', '_', 'u', 's', 'e', 'r', 'n', 'a', 'm', 'e', '=', (byte) 0xC3, (byte) 0x28, '&', 'j', '_', 'p', '=', (byte) 0xFF};
+        Reply reply = login("application/x-www-form-urlencoded", body);
+        assertEquals(400, reply.status(), reply::toString);
+        assertNotSignedIn(reply);
+    }
+
+    @Test
+    void aJsonApiCallWithAnUnknownCharsetIsA4xxInTheApiShape() {
+        Reply reply = new GatewayClient(gateway.uri(), "admin", PASSWORD).send(HttpRequest.newBuilder(
+                        gateway.uri().resolve("/admin/api/v1/integrations"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json; charset=x-bogus")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")).build());
+        assertTrue(reply.status() == 400 || reply.status() == 415, reply::toString);
+        assertTrue(reply.json().path("errors").path(0).has("type"), reply::toString);
+        assertNotSignedIn(reply);
+    }
+}
