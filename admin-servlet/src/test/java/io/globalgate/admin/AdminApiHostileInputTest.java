@@ -285,7 +285,10 @@ class AdminApiHostileInputTest {
         }
         Reply latin1 = api.send("POST", API + "/integrations", "application/json; charset=ISO-8859-1",
                 "{\"name\":\"Caf\u00e9\",\"notificationEmail\":\"a@example.com\"}".getBytes(StandardCharsets.ISO_8859_1));
-        assertError(latin1, 400, "validation");
+        assertError(latin1, 415, "validation");
+        Reply bogus = api.send("POST", API + "/integrations", "application/json; charset=x-bogus",
+                "{\"name\":\"Bogus\",\"notificationEmail\":\"a@example.com\"}".getBytes(StandardCharsets.UTF_8));
+        assertError(bogus, 415, "validation");
         assertEquals(before, StoreState.snapshot(store));
     }
 
