@@ -83,6 +83,7 @@ final class PageHandler {
         routes.path("/tokens/{id}/revoke").on("POST", this::revokeToken);
         routes.path("/tokens/{id}/regenerate").on("POST", this::regenerateToken);
         routes.path("/audit").on("GET", this::auditPage);
+        routes.path("/logout").on("POST", this::signOut);
     }
 
     void handle(String path, HttpServletRequest req, HttpServletResponse res, String actor) throws IOException {
@@ -283,6 +284,29 @@ final class PageHandler {
             flash(req, revoked == 1 ? "1 token revoked." : revoked + " tokens revoked.");
         }
         redirect(req, call.response(), "/integrations/" + integrationId);
+    }
+
+    /**
+     * Sign-out (a POST with the form token, like every action): the container forgets the sign-in
+     * and the session ends, taking its form token and messages with it; the next page asks for a
+     * sign-in again. Credentials a browser keeps for HTTP Basic are the browser's to forget.
+     */
+    private void signOut(Routes.Call call) {
+        HttpServletRequest req = call.request();
+        try {
+            req.logout();
+        } catch (jakarta.servlet.ServletException e) {
+            LOG.warn("Sign-out: the container refused logout(): {}", e.getMessage());
+        }
+        jakarta.servlet.http.HttpSession session = req.getSession(false);
+        if (session != null) {
+            try {
+                session.invalidate();
+            } catch (IllegalStateException alreadyEnded) {
+                // logout() may already have ended it
+            }
+        }
+        redirect(req, call.response(), "/");
     }
 
     private void sendTestEmail(Routes.Call call) {

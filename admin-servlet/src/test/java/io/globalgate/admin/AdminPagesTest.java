@@ -237,7 +237,7 @@ class AdminPagesTest {
         assertEquals(i.notificationEmail(), form.selectFirst("input#notificationEmail").val());
         assertTrue(form.selectFirst("input[name=active][value=true]").hasAttr("checked"));
         assertFalse(form.selectFirst("input[name=active][value=false]").hasAttr("checked"));
-        assertEquals("Save", form.selectFirst("button[type=submit]").text());
+        assertEquals("Save", form.selectFirst("main button[type=submit]").text());
 
         Reply saved = admin.submit("/admin/integrations/" + i.id(), "name", i.name() + " renamed", "description", "new words",
                 "notificationEmail", "new@example.com", "active", "false");

@@ -172,4 +172,53 @@ class GatewaySignInTest {
         assertTrue(reply.json().path("errors").path(0).has("type"), reply::toString);
         assertNotSignedIn(reply);
     }
+
+    // ---- item 7: sign-out
+
+    private String signedInSession() {
+        Reply reply = login("application/x-www-form-urlencoded", credentials().getBytes(StandardCharsets.UTF_8),
+                "Origin", origin(), "Sec-Fetch-Site", "same-origin");
+        assertEquals(303, reply.status(), reply::toString);
+        return reply.header("Set-Cookie").split(";", 2)[0];
+    }
+
+    private Reply adminPage(String cookie) {
+        return GatewayClient.anonymous(gateway.uri()).send(HttpRequest.newBuilder(gateway.uri().resolve("/admin/"))
+                .header("Cookie", cookie).GET().build());
+    }
+
+    private static String formToken(Reply page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        assertTrue(m.find(), page::toString);
+        return m.group(1);
+    }
+
+    private Reply signOut(String cookie, String form) {
+        return GatewayClient.anonymous(gateway.uri()).send(HttpRequest.newBuilder(gateway.uri().resolve("/admin/logout"))
+                .header("Cookie", cookie).header("Origin", origin())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
+    @Test
+    void signingOutEndsTheSessionSoItsCookieSignsInNoMore() {
+        String cookie = signedInSession();
+        Reply page = adminPage(cookie);
+        assertEquals(200, page.status(), page::toString);
+        assertTrue(page.body().contains("action=\"/admin/logout\""), "every page offers sign-out");
+        Reply out = signOut(cookie, "_csrf=" + URLEncoder.encode(formToken(page), StandardCharsets.UTF_8));
+        assertEquals(303, out.status(), out::toString);
+        assertEquals("/admin/", out.header("Location"));
+        Reply after = adminPage(cookie);
+        assertEquals(302, after.status(), after::toString);
+        assertTrue(after.header("Location").endsWith("/login"), after.headers()::toString);
+    }
+
+    @Test
+    void aSignOutWithoutTheFormTokenIsRefusedAndTheSessionLives() {
+        String cookie = signedInSession();
+        Reply out = signOut(cookie, "_csrf=forged");
+        assertEquals(403, out.status(), out::toString);
+        assertEquals(200, adminPage(cookie).status());
+    }
 }
