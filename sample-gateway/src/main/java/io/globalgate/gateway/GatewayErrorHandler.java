@@ -57,6 +57,10 @@ final class GatewayErrorHandler extends ErrorHandler {
             body = (code + " " + reason(code) + "\n").getBytes(StandardCharsets.UTF_8);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
         }
+        if (code == HttpStatus.SERVICE_UNAVAILABLE_503 && !response.getHeaders().contains(HttpHeader.RETRY_AFTER)) {
+            // Jetty's own 503 (a node stopping): every 503 tells the client when to come back
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+        }
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
