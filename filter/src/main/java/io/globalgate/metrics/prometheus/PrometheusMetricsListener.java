@@ -23,7 +23,9 @@ import javax.naming.NamingException;
  */
 public class PrometheusMetricsListener implements ServletContextListener {
 
+    /** The context-param naming the JNDI {@code DataSource} whose pool meters are exposed (optional). */
     public static final String DATA_SOURCE_PARAM = "io.globalgate.metrics.dataSource";
+    /** The context attribute under which the Prometheus registry is left for the scrape servlet. */
     public static final String REGISTRY_ATTRIBUTE = "io.globalgate.metrics.PrometheusMeterRegistry";
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusMetricsListener.class);
