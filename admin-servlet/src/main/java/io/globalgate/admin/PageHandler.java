@@ -139,13 +139,13 @@ final class PageHandler {
 
     private void newIntegrationForm(Routes.Call call) throws IOException {
         render(call.response(), "integration-form", new IntegrationFormPage(layout(call.request(), "New Integration"), null, "", "", "",
-                true, Map.of()));
+                true, Map.of(), null));
     }
 
     private void editIntegrationForm(Routes.Call call) throws IOException {
         Integration i = store.integrations().get(call.id());
         render(call.response(), "integration-form", new IntegrationFormPage(layout(call.request(), "Edit " + i.name()), i.id(), i.name(),
-                i.description(), i.notificationEmail(), i.active(), Map.of()));
+                i.description(), i.notificationEmail(), i.active(), Map.of(), i));
     }
 
     private void integrationPage(Routes.Call call) throws IOException {
@@ -211,8 +211,8 @@ final class PageHandler {
             redirect(req, call.response(), "/integrations/" + created.id() + "/tokens/new");
         } catch (ValidationException e) {
             call.response().setStatus(400);
-            render(call.response(), "integration-form", new IntegrationFormPage(layout(req, "New Integration"), null,
-                    orEmpty(name), orEmpty(description), orEmpty(email), true, errors(e)));
+            render(call.response(), "integration-form", new IntegrationFormPage(layout(req, "Error: New Integration"), null,
+                    orEmpty(name), orEmpty(description), orEmpty(email), true, errors(e), null));
         }
     }
 
@@ -237,8 +237,8 @@ final class PageHandler {
         } catch (ValidationException e) {
             Integration current = store.integrations().get(id);
             call.response().setStatus(400);
-            render(call.response(), "integration-form", new IntegrationFormPage(layout(req, "Edit " + current.name()), id,
-                    orEmpty(name), orEmpty(description), orEmpty(email), active == null ? current.active() : active, errors(e)));
+            render(call.response(), "integration-form", new IntegrationFormPage(layout(req, "Error: Edit " + current.name()), id,
+                    orEmpty(name), orEmpty(description), orEmpty(email), active == null ? current.active() : active, errors(e), current));
         }
     }
 
@@ -260,7 +260,7 @@ final class PageHandler {
         } catch (ValidationException e) {
             call.response().setStatus(400);
             render(call.response(), "token-form", tokenForm(req, i, orEmpty(name), form(req, "expiration"), orEmpty(expiresAtField),
-                    errors(e)));
+                    errors(e)).withTitle("Error: New token for " + i.name()));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.globalgate.admin.pages;
 
 import io.globalgate.admin.store.AccessToken;
+import io.globalgate.admin.store.Integration;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -37,6 +38,22 @@ public final class Fmt {
             case "custom" -> "Custom date";
             default -> code;
         };
+    }
+
+    /**
+     * What the gateway does with a token, in one word: its own status ({@code active}, {@code expired},
+     * {@code revoked}), except that an active token of an inactive integration is {@code refused}.
+     */
+    public static String state(String status, Integration integration) {
+        return "active".equals(status) && !integration.active() ? "refused" : status;
+    }
+
+    /** How many of the integration's tokens the gateway accepts now: none while the integration is inactive. */
+    public static String workingTokens(Integration integration) {
+        if (integration.active() || integration.activeTokens() == 0) {
+            return Long.toString(integration.activeTokens());
+        }
+        return "0 (" + integration.activeTokens() + " refused: integration inactive)";
     }
 
     public static String yesNo(boolean value) {

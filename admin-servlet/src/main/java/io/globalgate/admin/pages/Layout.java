@@ -6,6 +6,10 @@ package io.globalgate.admin.pages;
  */
 public record Layout(String base, String csrf, String user, String title, String flash) {
 
+    public Layout withTitle(String newTitle) {
+        return new Layout(base, csrf, user, newTitle, flash);
+    }
+
     public String path(String relative) {
         return base + relative;
     }

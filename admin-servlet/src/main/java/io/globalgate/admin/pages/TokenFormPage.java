@@ -9,6 +9,23 @@ import java.util.Map;
 public record TokenFormPage(Layout layout, Integration integration, String name, String expiration, String expiresAt,
                             List<String> policies, String maxLifetime, Map<String, String> errors) {
 
+    private static final Map<String, String> LABELS = Map.of("name", "Name", "expiration", "Expiration", "expiresAt", "Custom expiry");
+
+    public List<FieldErrors.Problem> problems() {
+        return FieldErrors.summary(errors, LABELS);
+    }
+
+    /** The ids of what describes the Expiration field: its error and its hint, or null. */
+    public String describedBy(String field) {
+        String ids = (error(field) != null ? field + "-error " : "") + (maxLifetime != null ? field + "-hint" : "");
+        return ids.isBlank() ? null : ids.strip();
+    }
+
+    /** The same form under another title (an error's). */
+    public TokenFormPage withTitle(String title) {
+        return new TokenFormPage(layout.withTitle(title), integration, name, expiration, expiresAt, policies, maxLifetime, errors);
+    }
+
     public String error(String field) {
         return errors.get(field);
     }

@@ -2,20 +2,35 @@
 'use strict';
 
 document.addEventListener('DOMContentLoaded', function () {
-  // Copy button on the page that shows a new token once.
+  // Copy button on the page that shows a new token once. It says "Copied" only when the browser
+  // said the copy succeeded; otherwise it selects the token for a copy by hand.
   var copy = document.getElementById('copy-token');
   if (copy) {
     copy.addEventListener('click', function () {
       var field = document.getElementById(copy.getAttribute('data-copy-target'));
       var status = document.getElementById('copy-status');
-      var done = function () { status.textContent = 'Copied to the clipboard.'; };
+      var done = function () {
+        status.className = 'copy-ok';
+        status.textContent = 'Copied to the clipboard.';
+      };
+      var byHand = function () {
+        field.focus();
+        field.select();
+        status.className = 'copy-failed';
+        status.textContent = 'The browser did not copy the token: it is selected, copy it with Ctrl+C (⌘C on a Mac).';
+      };
       var fallback = function () {
+        var copied = false;
         field.select();
         try {
-          document.execCommand('copy');
-          done();
+          copied = document.execCommand('copy') === true;
         } catch (e) {
-          status.textContent = 'Select the token and copy it by hand.';
+          copied = false;
+        }
+        if (copied) {
+          done();
+        } else {
+          byHand();
         }
       };
       if (navigator.clipboard && window.isSecureContext) {
@@ -25,6 +40,32 @@ document.addEventListener('DOMContentLoaded', function () {
       }
     });
   }
+
+  // A form shown again with errors: focus goes to the summary of the errors, whose links lead to the fields.
+  var summary = document.getElementById('error-summary');
+  if (summary) {
+    summary.focus();
+    summary.querySelectorAll('a[href^="#"]').forEach(function (link) {
+      link.addEventListener('click', function (event) {
+        var target = document.getElementById(link.getAttribute('href').substring(1));
+        var field = target && (target.matches('input, select, textarea') ? target : target.querySelector('input, select, textarea'));
+        if (field) {
+          event.preventDefault();
+          field.focus();
+        }
+      });
+    });
+  }
+
+  // Forms that change access ask first; an integration form asks only when Active goes to No.
+  document.querySelectorAll('form[data-confirm-deactivate]').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      var no = form.querySelector('input[name="active"][value="false"]');
+      if (no && no.checked && !window.confirm(form.getAttribute('data-confirm-deactivate'))) {
+        event.preventDefault();
+      }
+    });
+  });
 
   // Forms that change access ask first.
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
@@ -76,3 +117,33 @@ document.addEventListener('DOMContentLoaded', function () {
     toggle();
   }
 });
+
+// The page that shows a new token once never keeps it for Back or Forward: its value is removed
+// when the page is left (before the back-forward cache stores it), and again should a stored page
+// ever come back. A reload asks the server, which has forgotten the value.
+(function () {
+  var forget = function () {
+    var field = document.getElementById('token-value');
+    if (!field) {
+      return;
+    }
+    field.value = '';
+    field.removeAttribute('value');
+    var secret = field.closest('.secret');
+    var gone = document.createElement('p');
+    gone.className = 'warning';
+    gone.id = 'already-shown';
+    gone.textContent = 'The value of this token was shown once and is no longer available. If it was lost, regenerate the token.';
+    (secret || field).replaceWith(gone);
+    var once = document.getElementById('once-warning');
+    if (once) {
+      once.remove();
+    }
+  };
+  window.addEventListener('pagehide', forget);
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) {
+      forget();
+    }
+  });
+}());
