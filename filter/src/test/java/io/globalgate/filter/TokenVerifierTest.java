@@ -1,6 +1,7 @@
 package io.globalgate.filter;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.store.ChangeEvent;
 import io.globalgate.store.GlobalgateStore;
 import io.globalgate.store.TokenDecision;
 import io.globalgate.testing.MutableClock;
@@ -8,6 +9,7 @@ import io.globalgate.testing.OutageDataSource;
 import io.globalgate.testing.Seed;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
+import io.globalgate.token.TokenHash;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,37 +157,88 @@ class TokenVerifierTest {
         assertEquals(4, verifier.storeLookups());
     }
 
-    @Test
-    void concurrentRequestsForOneUnknownTokenCauseOneStoreLookup() throws Exception {
+    /**
+     * Sixteen requests for {@code token} at once, the store's answer held until all of them are
+     * parked (one in the store, the others waiting for its answer): one lookup answers them all.
+     */
+    private List<Verdict> sixteenConcurrentRequests(String token, TokenVerifier.DecisionSource answer) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger storeCalls = new AtomicInteger();
         TokenVerifier verifier = verifier(hash -> {
             storeCalls.incrementAndGet();
             await(release);
-            return store.tokens().findDecision(hash);
+            return answer.find(hash);
         }, 1000);
-        String unknown = TokenFormat.generate();
         List<Verdict> verdicts = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            Thread t = new Thread(() -> verdicts.add(verifier.verify(unknown)), "request-" + i);
+            Thread t = new Thread(() -> verdicts.add(verifier.verify(token)), "request-" + i);
             threads.add(t);
             t.start();
         }
-        // Every request is parked: one in the store, the others waiting for its answer.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
-            assertTrue(System.nanoTime() < deadline, "requests did not all reach the verifier");
-            Thread.sleep(5);
-        }
+        awaitParked(threads);
         release.countDown();
         for (Thread t : threads) {
             t.join(10_000);
         }
 
         assertEquals(16, verdicts.size());
-        verdicts.forEach(v -> rejected(v, Verdict.Reason.UNKNOWN));
         assertEquals(1, storeCalls.get());
+        assertEquals(1, verifier.storeLookups());
+        return verdicts;
+    }
+
+    @Test
+    void concurrentRequestsForOneUnknownTokenCauseOneStoreLookup() throws Exception {
+        sixteenConcurrentRequests(TokenFormat.generate(), store.tokens()::findDecision)
+                .forEach(v -> rejected(v, Verdict.Reason.UNKNOWN));
+    }
+
+    @Test
+    void concurrentRequestsForOneValidTokenAreAllAcceptedOnTheOneLookupsAnswer() throws Exception {
+        Seed.Issued issued = token("never");
+        Verdict.Accepted expected = new Verdict.Accepted(issued.token().id(), integrationId, "ERP sync");
+
+        sixteenConcurrentRequests(issued.value(), store.tokens()::findDecision).forEach(v -> assertEquals(expected, v));
+    }
+
+    @Test
+    void concurrentRequestsWhoseOneLookupFailsAreAllUnavailable() throws Exception {
+        String token = token("never").value();
+        database.down();
+
+        sixteenConcurrentRequests(token, store.tokens()::findDecision).forEach(v -> assertEquals(
+                new Verdict.Unavailable("Token store unavailable; try again shortly"), v));
+    }
+
+    @Test
+    void aRequestInterruptedWhileWaitingForAnotherRequestsLookupIsUnavailableAndKeepsItsInterrupt() throws Exception {
+        CountDownLatch inStore = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TokenVerifier verifier = verifier(hash -> {
+            inStore.countDown();
+            await(release);
+            return store.tokens().findDecision(hash);
+        }, 1000);
+        String token = token("never").value();
+        Future<Verdict> asking = executor.submit(() -> verifier.verify(token));
+        assertTrue(inStore.await(10, TimeUnit.SECONDS));
+        java.util.concurrent.atomic.AtomicReference<Verdict> waited = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread waiting = new Thread(() -> {
+            waited.set(verifier.verify(token));
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        }, "waiting request");
+        waiting.start();
+        awaitParked(List.of(waiting));
+
+        waiting.interrupt();
+        waiting.join(10_000);
+        release.countDown();
+
+        assertInstanceOf(Verdict.Unavailable.class, waited.get());
+        assertTrue(interruptKept.get(), "the waiting request's thread is still marked interrupted");
+        assertInstanceOf(Verdict.Accepted.class, asking.get(10, TimeUnit.SECONDS), "the request that asked the store is answered");
         assertEquals(1, verifier.storeLookups());
     }
 
@@ -285,6 +338,42 @@ class TokenVerifierTest {
         seed.revoke(issued.token().id());
 
         assertEquals("Token has been revoked", rejected(verifier.verify(issued.value()), Verdict.Reason.REVOKED).message());
+        assertEquals(2, verifier.storeLookups());
+    }
+
+    @Test
+    void aChangeEventForOneTokenDropsThatTokensCachedAcceptOnly() {
+        TokenVerifier verifier = verifier(); // told only what this test applies
+        Seed.Issued changed = token("never");
+        Seed.Issued other = token("never");
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(changed.value()));
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(other.value()));
+        seed.revoke(changed.token().id(), other.token().id()); // in the store; the verifier hears of one
+
+        verifier.apply(new ChangeEvent(1, ChangeEvent.Kind.TOKEN_REVOKED, integrationId, changed.token().id(),
+                TokenHash.of(changed.value())));
+
+        rejected(verifier.verify(changed.value()), Verdict.Reason.REVOKED);
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(other.value()), "the other token's entry is still cached");
+        assertEquals(3, verifier.storeLookups());
+    }
+
+    @Test
+    void aChangeEventForOneTokenDropsThatTokensCachedUnknown() {
+        // A node whose lookup ran before the token's row was there to read (a replica behind its
+        // primary) remembers the token as unknown; an event about the token makes it ask again.
+        Seed.Issued issued = token("never");
+        AtomicBoolean rowVisible = new AtomicBoolean(false);
+        TokenVerifier verifier = verifier(hash -> rowVisible.get() ? store.tokens().findDecision(hash) : Optional.empty(), 1000);
+        rejected(verifier.verify(issued.value()), Verdict.Reason.UNKNOWN);
+        rowVisible.set(true);
+        rejected(verifier.verify(issued.value()), Verdict.Reason.UNKNOWN);
+        assertEquals(1, verifier.storeLookups(), "remembered as unknown");
+
+        verifier.apply(new ChangeEvent(1, ChangeEvent.Kind.TOKEN_EXPIRY_CHANGED, integrationId, issued.token().id(),
+                TokenHash.of(issued.value())));
+
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
         assertEquals(2, verifier.storeLookups());
     }
 
@@ -399,10 +488,11 @@ class TokenVerifierTest {
         TokenVerifier verifier = verifier();
         Seed.Issued issued = token("never");
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
-        ticker.advance(MAX_STALENESS.minusMillis(1));
+        ticker.advance(MAX_STALENESS); // exactly: still fresh
         verifier.markFresh();
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
         assertEquals(1, verifier.storeLookups());
+        assertEquals(0.0, verifier.secondsSinceFresh());
     }
 
     @Test
@@ -411,13 +501,15 @@ class TokenVerifierTest {
         Seed.Issued issued = token("never");
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
 
-        ticker.advance(MAX_STALENESS.minusMillis(1));
+        ticker.advance(MAX_STALENESS);
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
-        assertEquals(1, verifier.storeLookups(), "still within maxStaleness: answered from the cache");
+        assertEquals(1, verifier.storeLookups(), "exactly maxStaleness since the last read: answered from the cache");
+        assertEquals(MAX_STALENESS.toNanos() / 1e9, verifier.secondsSinceFresh());
+        assertEquals(MAX_STALENESS, verifier.maxStaleness());
 
-        ticker.advance(Duration.ofMillis(2));
+        ticker.advance(Duration.ofNanos(1));
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(issued.value()));
-        assertEquals(2, verifier.storeLookups(), "beyond maxStaleness: re-checked");
+        assertEquals(2, verifier.storeLookups(), "one nanosecond beyond maxStaleness: re-checked");
 
         seed.revoke(issued.token().id()); // a change this verifier was never told of
         rejected(verifier.verify(issued.value()), Verdict.Reason.REVOKED);
@@ -491,10 +583,22 @@ class TokenVerifierTest {
         assertInstanceOf(Verdict.Unavailable.class, verifier.verify(second));
         assertEquals(1, verifier.storeLookups(), "within the back-off the store is not asked");
 
-        ticker.advance(Duration.ofMillis(1001));
         database.up();
+        ticker.advance(Duration.ofSeconds(1).minusNanos(1));
+        assertInstanceOf(Verdict.Unavailable.class, verifier.verify(second));
+        assertEquals(1, verifier.storeLookups(), "one nanosecond before the second is over, still not asked");
+        ticker.advance(Duration.ofNanos(1));
         assertInstanceOf(Verdict.Accepted.class, verifier.verify(second));
         assertEquals(2, verifier.storeLookups());
+    }
+
+    /** Until every thread waits (in the store, or for another request's lookup). */
+    private static void awaitParked(List<Thread> threads) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
+            assertTrue(System.nanoTime() < deadline, "requests did not all reach the verifier");
+            Thread.sleep(5);
+        }
     }
 
     private static void await(CountDownLatch latch) {
