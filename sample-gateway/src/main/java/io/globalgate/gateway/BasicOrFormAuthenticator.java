@@ -200,8 +200,9 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
             try {
                 return form.validateRequest(request, response, callback);
             } catch (RuntimeException e) {
-                // a body that is not a form: %zz, bytes that are not UTF-8, more than the form limit
-                Response.writeError(request, response, callback, 400);
+                // a body that is not a form: %zz, bytes that are not UTF-8, more than the form limit;
+                // or one that came too slowly
+                Response.writeError(request, response, callback, RequestDataRateGuard.isSlowBody(e) ? 408 : 400);
                 return AuthenticationState.SEND_FAILURE;
             }
         }

@@ -47,7 +47,10 @@ public record GatewayConfig(
         NetworkList trustedProxies,
         String managementHost,
         int managementPort,
-        String secureCookies) {
+        String secureCookies,
+        int maxThreads,
+        Duration idleTimeout,
+        int minRequestDataRate) {
 
     public static final Option<String> CONFIG = Option.of("config", "", text -> {
         if (text.isEmpty()) {
@@ -110,6 +113,15 @@ public record GatewayConfig(
             Parsers.oneOf("must be auto, always or never", "auto", "always", "never"),
             "mark the session cookie Secure: auto = when the request came over HTTPS; always = behind a TLS proxy");
 
+    public static final Option<Integer> MAX_THREADS = Option.of("maxThreads", "200",
+            Parsers.wholeNumber(16, 10_000, "must be a number from 16 to 10000"), "most threads serving requests (both listeners)");
+    public static final Option<Duration> IDLE_TIMEOUT = Option.of("idleTimeout", "30s",
+            Parsers.duration(Duration.ofMillis(500), Duration.ofHours(1), "must be a duration from 500ms to 1h such as 30s"),
+            "a connection silent this long is closed (raised to the upstream timeout + 1s when shorter)");
+    public static final Option<Integer> MIN_REQUEST_DATA_RATE = Option.of("minRequestDataRate", "1024",
+            Parsers.wholeNumber(0, 100_000_000, "must be a number of bytes per second from 0 to 100000000"),
+            "bytes per second a request body must average from its first byte, else 408 and the connection closed (0 = no minimum)");
+
     public static final Option<Duration> MAX_TOKEN_LIFETIME = AdminOptions.MAX_TOKEN_LIFETIME
             .describedAs("longest lifetime a new token may be given, e.g. 90d; unset = no limit");
     public static final Option<String> SMTP_HOST = AdminOptions.SMTP_HOST
@@ -125,7 +137,7 @@ public record GatewayConfig(
             UPSTREAM_TIMEOUT, ADMIN_USER, ADMIN_PASSWORD,
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
             AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES, MANAGEMENT_HOST, MANAGEMENT_PORT, ADMIN_PASSWORD_FILE, JDBC_PASSWORD_FILE,
-            SMTP_PASSWORD_FILE, SECURE_COOKIES);
+            SMTP_PASSWORD_FILE, SECURE_COOKIES, MAX_THREADS, IDLE_TIMEOUT, MIN_REQUEST_DATA_RATE);
 
     /** A password is given on the command line (or in the environment) or in a file, not both. */
     private static final Rule ONE_PASSWORD_SOURCE = (settings, problems) -> {
@@ -256,7 +268,8 @@ public record GatewayConfig(
         return new GatewayConfig(s.get(HOST), port, dataDir, s.get(JDBC_URL), s.text(JDBC_USER), jdbcPassword,
                 s.get(UPSTREAM_URL), s.get(UPSTREAM_TIMEOUT), s.get(ADMIN_USER), adminPassword,
                 s.get(MAX_TOKEN_LIFETIME), Map.copyOf(admin),
-                s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty(), s.get(MANAGEMENT_HOST), s.get(MANAGEMENT_PORT), s.get(SECURE_COOKIES));
+                s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty(), s.get(MANAGEMENT_HOST), s.get(MANAGEMENT_PORT), s.get(SECURE_COOKIES),
+                s.get(MAX_THREADS), s.get(IDLE_TIMEOUT), s.get(MIN_REQUEST_DATA_RATE));
     }
 
     private static String readableFile(String text) {

@@ -102,7 +102,7 @@ public final class GatewayServer {
         List.of(new JvmMemoryMetrics(), new JvmGcMetrics(), new JvmThreadMetrics(), new ProcessorMetrics(), new UptimeMetrics())
                 .forEach(binder -> binder.bindTo(registry));
 
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 8);
         threads.setName("gateway");
         Server server = new Server(threads);
         new JettyServerThreadPoolMetrics(threads, List.of()).bindTo(registry);
@@ -121,12 +121,13 @@ public final class GatewayServer {
         connector.setHost(config.host());
         connector.setPort(config.port());
         // A client waiting on a silent upstream is silent too: it must not be cut before the upstream timeout answers it.
-        connector.setIdleTimeout(Math.max(connector.getIdleTimeout(), config.upstreamTimeout().plusSeconds(5).toMillis()));
+        connector.setIdleTimeout(Math.max(config.idleTimeout().toMillis(), config.upstreamTimeout().plusSeconds(1).toMillis()));
         server.addConnector(connector);
         ServerConnector management = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration(http)));
         management.setName(MANAGEMENT_CONNECTOR);
         management.setHost(config.managementHost());
         management.setPort(config.managementPort());
+        management.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(management);
         server.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX));
         server.setStopAtShutdown(true);
@@ -205,7 +206,9 @@ public final class GatewayServer {
         managementContext.addServlet(new ServletHolder("health", new HealthServlet(store.database())), "/health");
 
         // In-flight requests finish on stop; then the filter flushes usage; then the pool closes.
-        server.setHandler(new GracefulHandler(new UnknownCharsetGuard(new ContextHandlerCollection(context, managementContext))));
+        // A body trickled in byte by byte must not hold a pool thread: forms, the JSON API and the proxied API alike.
+        server.setHandler(new GracefulHandler(new RequestDataRateGuard(config.minRequestDataRate(),
+                new UnknownCharsetGuard(new ContextHandlerCollection(context, managementContext)))));
         if (demo != null) {
             // Not a managed bean: the demo must outlive the gateway's graceful stop, when requests in
             // flight are still being proxied to it. It starts before the gateway and stops after it.

@@ -283,7 +283,10 @@ final class GlobalApiProxyServlet extends HttpServlet {
     }
 
     private void failBeforeHead(HttpServletRequest request, HttpServletResponse response, Throwable cause) throws IOException {
-        if (cause instanceof TimeoutException) {
+        if (RequestDataRateGuard.isSlowBody(cause)) {
+            // the client's body, not the upstream, failed; nothing to log for each slow client
+            writeError(response, 408, "The request body arrived too slowly", "request");
+        } else if (cause instanceof TimeoutException) {
             LOG.warn("The Global API was silent for {} ms on {} {}", idleTimeout.toMillis(), request.getMethod(), request.getRequestURI());
             writeError(response, 504, "The Global API did not answer in time");
         } else if (describe(cause).toLowerCase(Locale.ROOT).contains("too large")) {
