@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one place that writes the filter's refusals: RFC 6750 challenges for {@code 401} and
- * {@code 400}, {@code 503} with {@code Retry-After} when the store cannot answer, each with the
+ * The one place that writes the filter's refusals: RFC 6750 challenges for {@code 401},
+ * {@code 400} and the {@code 403} of a request outside the token's scope, the plain {@code 403} of
+ * a client address outside the allowed networks, {@code 429} with {@code Retry-After} and the rate
+ * limit's headers, {@code 503} with {@code Retry-After} when the store cannot answer, each with the
  * Global API's JSON error body and {@code Cache-Control: no-store}.
  */
 public final class AuthErrorWriter {
@@ -41,7 +43,39 @@ public final class AuthErrorWriter {
         write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, refusal(Kind.UNAVAILABLE, message));
     }
 
-    private enum Kind { MISSING, INVALID_TOKEN, INVALID_REQUEST, UNAVAILABLE }
+    /** A client address outside the allowed networks: {@code 403}, body type {@code forbidden}, no challenge. */
+    public void forbidden(HttpServletResponse response, String message) throws IOException {
+        write(response, HttpServletResponse.SC_FORBIDDEN, refusal(Kind.FORBIDDEN, message));
+    }
+
+    /** A request outside the token's scope: {@code 403} with RFC 6750's {@code insufficient_scope} challenge (§3.1). */
+    public void insufficientScope(HttpServletResponse response, String message) throws IOException {
+        write(response, HttpServletResponse.SC_FORBIDDEN, refusal(Kind.INSUFFICIENT_SCOPE, message));
+    }
+
+    /** The integration's rate limit is used up: {@code 429}, {@code Retry-After}, {@code RateLimit-Policy}, {@code RateLimit}. */
+    public void rateLimited(HttpServletResponse response, String message, long retryAfterSeconds, String policy, String state)
+            throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+        response.setHeader("RateLimit-Policy", policy);
+        response.setHeader("RateLimit", state);
+        write(response, 429, refusal(Kind.RATE_LIMITED, message));
+    }
+
+    /** Each kind of refusal and the {@code type} of its JSON error. */
+    private enum Kind {
+        MISSING("authentication"), INVALID_TOKEN("authentication"), INVALID_REQUEST("authentication"), UNAVAILABLE("authentication"),
+        FORBIDDEN("forbidden"), INSUFFICIENT_SCOPE("forbidden"), RATE_LIMITED("rate_limit");
+
+        final String type;
+
+        Kind(String type) {
+            this.type = type;
+        }
+    }
 
     /** A refusal's challenge header and body, rendered once per distinct message. */
     private record Refusal(String challenge, byte[] body) {
@@ -75,9 +109,10 @@ public final class AuthErrorWriter {
             case MISSING -> "Bearer realm=\"" + realm + "\"";
             case INVALID_TOKEN -> challenge("invalid_token", message);
             case INVALID_REQUEST -> challenge("invalid_request", message);
-            case UNAVAILABLE -> null;
+            case INSUFFICIENT_SCOPE -> challenge("insufficient_scope", message);
+            case UNAVAILABLE, FORBIDDEN, RATE_LIMITED -> null;
         };
-        byte[] body = ("{\"errors\":[{\"type\":\"authentication\",\"message\":\"" + jsonEscape(message) + "\"}]}")
+        byte[] body = ("{\"errors\":[{\"type\":\"" + kind.type + "\",\"message\":\"" + jsonEscape(message) + "\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
         return new Refusal(challenge, body);
     }

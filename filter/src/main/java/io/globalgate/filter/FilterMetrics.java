@@ -34,6 +34,9 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
         EXPIRED("rejected", "expired"),
         REVOKED("rejected", "revoked"),
         INACTIVE("rejected", "inactive"),
+        NETWORK("rejected", "network"),
+        SCOPE("rejected", "scope"),
+        RATE_LIMITED("rejected", "rate_limited"),
         STORE_ERROR("unavailable", "store_error");
 
         final String outcome;
@@ -56,6 +59,9 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
                 case EXPIRED -> EXPIRED;
                 case REVOKED -> REVOKED;
                 case INACTIVE -> INACTIVE;
+                case NETWORK -> NETWORK;
+                case SCOPE -> SCOPE;
+                case RATE_LIMITED -> RATE_LIMITED;
             };
         }
     }

@@ -5,12 +5,17 @@ import io.globalgate.config.OptionSet;
 import io.globalgate.config.Parsers;
 import io.globalgate.config.Rule;
 import io.globalgate.config.StoreOptions;
+import io.globalgate.net.ClientAddress;
+import io.globalgate.net.NetworkList;
 
 import java.time.Duration;
 import java.util.List;
 
 /** The filter's options ({@code web.xml} init-params), each declared once; the README's filter table lists them. */
 public final class FilterOptions {
+
+    /** The highest rate limit, per minute or at once, that may be set. */
+    public static final int MAX_RATE = 1_000_000;
 
     public static final Option<String> REALM = Option.of("realm", "Global API",
             Parsers.matching("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]{1,100}", "must be 1-100 printable ASCII characters without '\"' or '\\'"),
@@ -41,8 +46,27 @@ public final class FilterOptions {
     public static final Option<Integer> INTEGRATION_METRICS = Option.of("integrationMetrics", "200",
             Parsers.wholeNumber(0, IntegrationMeters.MAX_LIMIT, "must be a whole number from 0 (off) to " + IntegrationMeters.MAX_LIMIT),
             "integrations counted apart in globalgate.integration.requests, the rest as integration \"other\"; 0 = off");
+    public static final Option<NetworkList> TRUSTED_PROXIES = ClientAddress.TRUSTED_PROXIES.describedAs(
+            "comma-separated networks of proxies in front of the application whose X-Forwarded-For (or Forwarded) is believed"
+                    + " for the client address that allowed networks are checked against; unset = none: the client address is the peer's");
+    public static final Option<Integer> RATE_LIMIT_PER_MINUTE = Option.of("rateLimitPerMinute", "0",
+            Parsers.wholeNumber(0, MAX_RATE, "must be a whole number from 0 (no default limit) to " + MAX_RATE),
+            "the rate limit of an integration without its own, in requests per minute on each node; 0 = none");
+    public static final Option<Integer> RATE_LIMIT_BURST = Option.of("rateLimitBurst", "0",
+            Parsers.wholeNumber(0, MAX_RATE, "must be a whole number from 0 (the same as rateLimitPerMinute) to " + MAX_RATE),
+            "the most requests that default allows at once; 0 = as many as rateLimitPerMinute");
     public static final Option<Boolean> MIGRATE = Option.of("migrate", "true", Parsers.bool(),
             "run the Flyway migrations at start-up");
+
+    /** A burst without a rate is a limit nobody could mean. */
+    static final Rule BURST_NEEDS_A_RATE = (settings, problems) -> {
+        Integer rate = settings.get(RATE_LIMIT_PER_MINUTE);
+        Integer burst = settings.get(RATE_LIMIT_BURST);
+        if (rate != null && burst != null && rate == 0 && burst > 0) {
+            problems.refuse("needs " + problems.label(RATE_LIMIT_PER_MINUTE) + " above 0: a burst is the size of a rate limit's bucket",
+                    RATE_LIMIT_BURST);
+        }
+    };
 
     /** Every hiccup of one poll would refuse requests if a single missed poll made the node stale. */
     static final Rule STALENESS_OUTLASTS_TWO_POLLS = (settings, problems) -> {
@@ -57,8 +81,9 @@ public final class FilterOptions {
     public static final OptionSet ALL = OptionSet.of(List.of(
             StoreOptions.DATA_SOURCE, StoreOptions.JDBC_URL, StoreOptions.JDBC_USER, StoreOptions.JDBC_PASSWORD,
             REALM, HEADER_NAME, HIDE_CREDENTIALS, CACHE_MAX_ENTRIES, NEGATIVE_CACHE_TTL, CACHE_TTL, CHANGE_POLL_INTERVAL,
-            MAX_STALENESS, USAGE_FLUSH_INTERVAL, StoreOptions.CONNECTION_TIMEOUT, RETRY_AFTER, INTEGRATION_METRICS, MIGRATE),
-            List.of(StoreOptions.ONE_DATABASE, STALENESS_OUTLASTS_TWO_POLLS));
+            MAX_STALENESS, USAGE_FLUSH_INTERVAL, StoreOptions.CONNECTION_TIMEOUT, RETRY_AFTER, INTEGRATION_METRICS, TRUSTED_PROXIES,
+            RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST, MIGRATE),
+            List.of(StoreOptions.ONE_DATABASE, STALENESS_OUTLASTS_TWO_POLLS, BURST_NEEDS_A_RATE));
 
     private FilterOptions() {
     }

@@ -1,5 +1,6 @@
 package io.globalgate.filter;
 
+import io.globalgate.net.ClientAddress;
 import io.globalgate.store.ChangeEvent;
 import io.globalgate.store.GlobalgateStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
 /**
  * Lets a request through only with a live Global API access token. It only coordinates: the
  * {@link BearerTokenResolver} finds the token, the {@link TokenVerifier} decides, the
- * {@link AuthErrorWriter} answers refusals. The {@link Housekeeper} does the background work
+ * {@link RequestRestrictions} of an accepted token check the client address, the scope and the rate
+ * limit, the {@link AuthErrorWriter} answers refusals. The {@link Housekeeper} does the background work
  * (migration, change feed, usage, gauges, purges) on its own thread.
  */
 public class GlobalTokenFilter implements Filter {
@@ -44,6 +46,7 @@ public class GlobalTokenFilter implements Filter {
     private BearerTokenResolver resolver;
     private TokenVerifier verifier;
     private AuthErrorWriter errors;
+    private ClientAddress clientAddress;
     private UsageRecorder usage;
     private FilterMetrics metrics;
     private Housekeeper housekeeper;
@@ -82,8 +85,10 @@ public class GlobalTokenFilter implements Filter {
 
             resolver = new BearerTokenResolver(config.headerName());
             errors = new AuthErrorWriter(config.realm(), config.retryAfter());
+            clientAddress = new ClientAddress(config.trustedProxies());
             verifier = new TokenVerifier(store.tokens()::findDecision, clock, config.cacheMaxEntries(), config.cacheTtl(),
-                    config.negativeCacheTtl(), config.maxStaleness(), new IntegrationMeters(config.integrationMetrics()));
+                    config.negativeCacheTtl(), config.maxStaleness(), new IntegrationMeters(config.integrationMetrics()),
+                    new RateLimiters(clock, config.defaultRateLimit()));
             listener = verifier::apply;
             store.addChangeListener(listener);
             usage = new UsageRecorder(store.usage()::record);
@@ -110,9 +115,15 @@ public class GlobalTokenFilter implements Filter {
         BearerTokenResolver.Resolution resolution = resolver.resolve(request);
         if (resolution instanceof BearerTokenResolver.Candidate candidate) {
             Verdict verdict = verifier.verify(candidate.token());
+            if (verdict instanceof Verdict.Accepted accepted && accepted.restrictions() != RequestRestrictions.NONE) {
+                verdict = accepted.restrictions().check(request, response, clientAddress);
+                if (verdict == null) {
+                    verdict = accepted;
+                }
+            }
             if (verdict instanceof Verdict.Accepted accepted) {
                 metrics.record(FilterMetrics.Outcome.ACCEPTED, System.nanoTime() - started, accepted.counter());
-                usage.record(accepted.tokenId(), clock.millis(), request::getRemoteAddr);
+                usage.record(accepted.tokenId(), clock.millis(), () -> clientAddress.of(request));
                 request.setAttribute(INTEGRATION_ID_ATTRIBUTE, accepted.integrationId());
                 request.setAttribute(TOKEN_ID_ATTRIBUTE, accepted.tokenId());
                 IntegrationPrincipal principal = new IntegrationPrincipal(accepted.integrationId(), accepted.integrationName(), accepted.tokenId());
@@ -120,6 +131,16 @@ public class GlobalTokenFilter implements Filter {
             } else if (verdict instanceof Verdict.Rejected rejected) {
                 metrics.record(FilterMetrics.Outcome.of(rejected.reason()), System.nanoTime() - started, rejected.counter());
                 errors.invalidToken(response, rejected.message());
+            } else if (verdict instanceof Verdict.Forbidden forbidden) {
+                metrics.record(FilterMetrics.Outcome.of(forbidden.reason()), System.nanoTime() - started, forbidden.counter());
+                if (forbidden.reason() == Verdict.Reason.SCOPE) {
+                    errors.insufficientScope(response, forbidden.message());
+                } else {
+                    errors.forbidden(response, forbidden.message());
+                }
+            } else if (verdict instanceof Verdict.RateLimited limited) {
+                metrics.record(FilterMetrics.Outcome.RATE_LIMITED, System.nanoTime() - started, limited.counter());
+                errors.rateLimited(response, limited.message(), limited.retryAfterSeconds(), limited.policy(), limited.state());
             } else {
                 metrics.record(FilterMetrics.Outcome.STORE_ERROR, System.nanoTime() - started);
                 errors.unavailable(response, ((Verdict.Unavailable) verdict).message());

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * The filter's background work, on one daemon thread of its own (HikariCP's HouseKeeper is the
  * model): it brings the schema up to date, or keeps trying while the database is down at
  * start-up; polls the change feed; flushes usage; refreshes the token gauges; purges old change
- * events and usage batch ids; and on {@link #close()} flushes usage a last time. The filter hands
+ * events, usage batch ids and old client addresses; and on {@link #close()} flushes usage a last time. The filter hands
  * it the parts and schedules nothing itself.
  */
 final class Housekeeper implements AutoCloseable {
@@ -26,6 +26,8 @@ final class Housekeeper implements AutoCloseable {
     private static final Duration CHANGE_RETENTION = Duration.ofDays(2);
     // A batch id only has to outlive the retries of its own batch (seconds, or one outage).
     private static final Duration USAGE_BATCH_RETENTION = Duration.ofDays(1);
+    /** How long a token's client address is offered as a starting list of allowed networks. */
+    private static final Duration CLIENT_ADDRESS_RETENTION = Duration.ofDays(30);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
     private static final Duration FIRST_MIGRATION_RETRY = Duration.ofSeconds(1);
     private static final Duration MIGRATION_RETRY = Duration.ofSeconds(5);
@@ -73,6 +75,7 @@ final class Housekeeper implements AutoCloseable {
         every(COUNTS_INTERVAL, this::refreshCounts);
         every(PURGE_INTERVAL, () -> store.changes().purgeOlderThan(CHANGE_RETENTION));
         every(PURGE_INTERVAL, () -> store.usage().purgeBatchesOlderThan(USAGE_BATCH_RETENTION));
+        every(PURGE_INTERVAL, () -> store.usage().purgeClientAddressesOlderThan(CLIENT_ADDRESS_RETENTION));
         thread.execute(this::refreshCounts);
     }
 

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class IntegrationMeters implements AutoCloseable {
 
-    /** The most that may be counted apart; each costs four series per node. */
+    /** The most that may be counted apart; each costs seven series per node. */
     public static final int MAX_LIMIT = 1000;
     static final String NAME = "globalgate.integration.requests";
     static final String OTHER = "other";
@@ -34,7 +34,10 @@ public final class IntegrationMeters implements AutoCloseable {
         ACCEPTED("accepted", "none"),
         EXPIRED("rejected", "expired"),
         REVOKED("rejected", "revoked"),
-        INACTIVE("rejected", "inactive");
+        INACTIVE("rejected", "inactive"),
+        NETWORK("rejected", "network"),
+        SCOPE("rejected", "scope"),
+        RATE_LIMITED("rejected", "rate_limited");
 
         final String outcome;
         final String reason;

@@ -5,6 +5,8 @@ import io.globalgate.config.Labels;
 import io.globalgate.config.Option;
 import io.globalgate.config.Settings;
 import io.globalgate.config.StoreOptions;
+import io.globalgate.net.NetworkList;
+import io.globalgate.store.TokenRestrictions;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,6 +52,12 @@ public final class TokenFilterConfig {
     public static final String RETRY_AFTER = FilterOptions.RETRY_AFTER.name();
     /** Integrations counted one by one in {@code globalgate.integration.requests}; default {@code 200}, {@code 0} = off. */
     public static final String INTEGRATION_METRICS = FilterOptions.INTEGRATION_METRICS.name();
+    /** Networks of proxies whose {@code X-Forwarded-For} is believed for the client address; default none. */
+    public static final String TRUSTED_PROXIES = FilterOptions.TRUSTED_PROXIES.name();
+    /** The rate limit, per minute and node, of an integration without its own; default {@code 0} = none. */
+    public static final String RATE_LIMIT_PER_MINUTE = FilterOptions.RATE_LIMIT_PER_MINUTE.name();
+    /** The most requests that default allows at once; default {@code 0} = as many as {@link #RATE_LIMIT_PER_MINUTE}. */
+    public static final String RATE_LIMIT_BURST = FilterOptions.RATE_LIMIT_BURST.name();
     /** Whether the Flyway migrations run at start-up; default {@code true}. */
     public static final String MIGRATE = FilterOptions.MIGRATE.name();
 
@@ -270,6 +278,26 @@ public final class TokenFilterConfig {
      */
     public int integrationMetrics() {
         return get(FilterOptions.INTEGRATION_METRICS);
+    }
+
+    /**
+     * Option {@code trustedProxies}.
+     *
+     * @return the networks of proxies whose {@code X-Forwarded-For} is believed; empty = none
+     */
+    NetworkList trustedProxies() {
+        return settings.get(FilterOptions.TRUSTED_PROXIES, NetworkList.empty());
+    }
+
+    /**
+     * Options {@code rateLimitPerMinute} and {@code rateLimitBurst}.
+     *
+     * @return the rate limit of an integration without its own, or null for none
+     */
+    TokenRestrictions.RateLimit defaultRateLimit() {
+        int perMinute = get(FilterOptions.RATE_LIMIT_PER_MINUTE);
+        int burst = get(FilterOptions.RATE_LIMIT_BURST);
+        return perMinute == 0 ? null : new TokenRestrictions.RateLimit(perMinute, burst == 0 ? perMinute : burst);
     }
 
     /**

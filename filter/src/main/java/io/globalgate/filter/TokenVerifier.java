@@ -44,6 +44,7 @@ public final class TokenVerifier {
     private final Ticker ticker;
     private final long maxStalenessNanos;
     private final IntegrationMeters integrationMeters;
+    private final RateLimiters rateLimiters;
     private final Cache<TokenHash, Known> known;
     private final Cache<TokenHash, Boolean> unknown;
     private final ConcurrentHashMap<TokenHash, CompletableFuture<Optional<TokenDecision>>> inFlight = new ConcurrentHashMap<>();
@@ -66,7 +67,13 @@ public final class TokenVerifier {
     /** Whose verdicts on known tokens carry the counters of their integration in {@code integrationMeters}. */
     public TokenVerifier(DecisionSource source, Clock clock, int maxEntries, Duration ttl, Duration negativeTtl, Duration maxStaleness,
                          IntegrationMeters integrationMeters) {
-        this(source, clock, Ticker.systemTicker(), maxEntries, ttl, negativeTtl, maxStaleness, integrationMeters);
+        this(source, clock, maxEntries, ttl, negativeTtl, maxStaleness, integrationMeters, new RateLimiters(clock, null));
+    }
+
+    /** And whose accepted verdicts hold the bucket of their integration in {@code rateLimiters}. */
+    public TokenVerifier(DecisionSource source, Clock clock, int maxEntries, Duration ttl, Duration negativeTtl, Duration maxStaleness,
+                         IntegrationMeters integrationMeters, RateLimiters rateLimiters) {
+        this(source, clock, Ticker.systemTicker(), maxEntries, ttl, negativeTtl, maxStaleness, integrationMeters, rateLimiters);
     }
 
     /** With the ticker that ages cache entries and measures staleness and back-off (tests pass one they advance). */
@@ -77,7 +84,13 @@ public final class TokenVerifier {
 
     TokenVerifier(DecisionSource source, Clock clock, Ticker ticker, int maxEntries, Duration ttl, Duration negativeTtl,
                   Duration maxStaleness, IntegrationMeters integrationMeters) {
+        this(source, clock, ticker, maxEntries, ttl, negativeTtl, maxStaleness, integrationMeters, new RateLimiters(clock, null));
+    }
+
+    TokenVerifier(DecisionSource source, Clock clock, Ticker ticker, int maxEntries, Duration ttl, Duration negativeTtl,
+                  Duration maxStaleness, IntegrationMeters integrationMeters, RateLimiters rateLimiters) {
         this.source = source;
+        this.rateLimiters = rateLimiters;
         this.integrationMeters = integrationMeters;
         this.clock = clock;
         this.ticker = ticker;
@@ -122,13 +135,17 @@ public final class TokenVerifier {
         final long expiresAtMillis;
         final Verdict expired;
 
-        /** {@code meters}: the counters of the token's integration, which its verdicts carry. */
-        Known(TokenDecision d, IntegrationMeters.Integration meters) {
+        /**
+         * {@code meters}: the counters of the token's integration, which its verdicts carry;
+         * {@code limiters}: where its accepted verdict finds its integration's rate limit.
+         */
+        Known(TokenDecision d, IntegrationMeters.Integration meters, RateLimiters limiters) {
             this.decision = d;
             this.standing = d.revokedAt() != null ? counted(REVOKED, meters.counter(IntegrationMeters.Kind.REVOKED))
                     : !d.integrationActive() ? counted(INACTIVE, meters.counter(IntegrationMeters.Kind.INACTIVE))
                     : new Verdict.Accepted(d.tokenId(), d.integrationId(), d.integrationName(),
-                            meters.counter(IntegrationMeters.Kind.ACCEPTED));
+                            meters.counter(IntegrationMeters.Kind.ACCEPTED),
+                            RequestRestrictions.of(d.integrationId(), d.restrictions(), limiters, meters));
             this.expiresAt = d.revokedAt() == null ? d.expiresAt() : null;
             this.expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
             this.expired = expiresAt == null ? null : new Verdict.Rejected(Verdict.Reason.EXPIRED, "Token expired at " + expiresAt,
@@ -217,7 +234,7 @@ public final class TokenVerifier {
     }
 
     private Known known(TokenDecision d) {
-        return new Known(d, integrationMeters.of(d.integrationId(), d.integrationName()));
+        return new Known(d, integrationMeters.of(d.integrationId(), d.integrationName()), rateLimiters);
     }
 
     private static Optional<TokenDecision> join(CompletableFuture<Optional<TokenDecision>> future) {

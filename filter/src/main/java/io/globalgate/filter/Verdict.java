@@ -9,7 +9,13 @@ public sealed interface Verdict {
         UNKNOWN("unknown"),
         EXPIRED("expired"),
         REVOKED("revoked"),
-        INACTIVE("inactive");
+        INACTIVE("inactive"),
+        /** The client address lies outside the token's or its integration's allowed networks. */
+        NETWORK("network"),
+        /** A read-only token and a method that writes, or a path outside the token's path prefixes. */
+        SCOPE("scope"),
+        /** The integration's rate limit on this node is used up. */
+        RATE_LIMITED("rate_limited");
 
         private final String tag;
 
@@ -23,10 +29,27 @@ public sealed interface Verdict {
     }
 
     /** {@code counter} counts the request for its integration ({@link IntegrationMeters}). */
-    record Accepted(long tokenId, long integrationId, String integrationName, IntegrationMeters.Counter counter) implements Verdict {
+    record Accepted(long tokenId, long integrationId, String integrationName, IntegrationMeters.Counter counter,
+                    RequestRestrictions restrictions) implements Verdict {
         public Accepted(long tokenId, long integrationId, String integrationName) {
             this(tokenId, integrationId, integrationName, IntegrationMeters.Counter.NONE);
         }
+
+        public Accepted(long tokenId, long integrationId, String integrationName, IntegrationMeters.Counter counter) {
+            this(tokenId, integrationId, integrationName, counter, RequestRestrictions.NONE);
+        }
+    }
+
+    /** A live token the request may not use as it is: {@code 403} (reason {@code NETWORK} or {@code SCOPE}). */
+    record Forbidden(Reason reason, String message, IntegrationMeters.Counter counter) implements Verdict {
+    }
+
+    /**
+     * The integration's rate limit is used up: {@code 429} with {@code Retry-After} and the
+     * {@code RateLimit-Policy} and {@code RateLimit} headers.
+     */
+    record RateLimited(String message, long retryAfterSeconds, String policy, String state, IntegrationMeters.Counter counter)
+            implements Verdict {
     }
 
     /** {@code counter} counts the request for the token's integration, when the token is known. */

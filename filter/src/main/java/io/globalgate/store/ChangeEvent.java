@@ -13,6 +13,8 @@ public record ChangeEvent(long id, Kind kind, long integrationId, Long tokenId, 
     public enum Kind {
         TOKEN_REVOKED("token.revoked"),
         TOKEN_EXPIRY_CHANGED("token.expiry_changed"),
+        /** The token's allowed networks, scope or path prefixes changed. */
+        TOKEN_RESTRICTIONS_CHANGED("token.restrictions_changed"),
         INTEGRATION_DEACTIVATED("integration.deactivated"),
         INTEGRATION_ACTIVATED("integration.activated"),
         INTEGRATION_UPDATED("integration.updated");

@@ -9,5 +9,12 @@ public record TokenDecision(
         String integrationName,
         boolean integrationActive,
         Instant expiresAt,
-        Instant revokedAt) {
+        Instant revokedAt,
+        TokenRestrictions restrictions) {
+
+    /** A decision on a token without restrictions. */
+    public TokenDecision(long tokenId, long integrationId, String integrationName, boolean integrationActive, Instant expiresAt,
+                         Instant revokedAt) {
+        this(tokenId, integrationId, integrationName, integrationActive, expiresAt, revokedAt, TokenRestrictions.NONE);
+    }
 }

@@ -1,11 +1,13 @@
 package io.globalgate.store;
 
+import io.globalgate.net.NetworkList;
 import io.globalgate.token.TokenHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +37,9 @@ public final class TokenLookup {
         byte[] asked = hash.toBytes();
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT t.id, t.integration_id, t.expires_at, t.revoked_at, i.name, i.active, t.token_hash"
+                    "SELECT t.id, t.integration_id, t.expires_at, t.revoked_at, i.name, i.active, t.token_hash,"
+                            + " t.allowed_networks, t.scope, t.path_prefixes, i.allowed_networks AS integration_networks,"
+                            + " i.rate_limit_per_minute, i.rate_limit_burst"
                             + " FROM access_token t JOIN integration i ON i.id = t.integration_id WHERE t.token_hash = ?")) {
                 ps.setBytes(1, asked);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -49,10 +53,44 @@ public final class TokenLookup {
                         throw new StoreUnavailableException("Globalgate store answered a token lookup with another token's row", null);
                     }
                     return Optional.of(new TokenDecision(rs.getLong("id"), rs.getLong("integration_id"), rs.getString("name"),
-                            rs.getBoolean("active"), Database.getInstant(rs, "expires_at"), Database.getInstant(rs, "revoked_at")));
+                            rs.getBoolean("active"), Database.getInstant(rs, "expires_at"), Database.getInstant(rs, "revoked_at"),
+                            restrictions(rs)));
                 }
             }
         });
+    }
+
+    /**
+     * The restrictions of the row. The admin writes only what its validation accepted; a value the
+     * filter cannot read (written by hand) must not open the token up, so it makes the lookup fail
+     * as the store being unavailable ({@code 503}) and is logged with the token's id.
+     */
+    private static TokenRestrictions restrictions(ResultSet rs) throws SQLException {
+        String tokenNetworks = rs.getString("allowed_networks");
+        String integrationNetworks = rs.getString("integration_networks");
+        String scopeCode = rs.getString("scope");
+        String prefixes = rs.getString("path_prefixes");
+        int perMinute = rs.getInt("rate_limit_per_minute");
+        boolean ownLimit = !rs.wasNull();
+        int burst = rs.getInt("rate_limit_burst");
+        boolean ownBurst = !rs.wasNull();
+        if (tokenNetworks == null && integrationNetworks == null && prefixes == null && !ownLimit
+                && TokenRestrictions.Scope.READ_WRITE.code().equals(scopeCode)) {
+            return TokenRestrictions.NONE;
+        }
+        try {
+            TokenRestrictions.Scope scope = TokenRestrictions.Scope.fromCode(scopeCode);
+            if (scope == null) {
+                throw new IllegalArgumentException("unknown scope '" + scopeCode + "'");
+            }
+            return new TokenRestrictions(NetworkList.parse(tokenNetworks), NetworkList.parse(integrationNetworks), scope,
+                    TokenRestrictions.splitPrefixes(prefixes),
+                    ownLimit ? new TokenRestrictions.RateLimit(perMinute, ownBurst ? burst : perMinute) : null);
+        } catch (IllegalArgumentException e) {
+            LOG.error("The restrictions of token {} cannot be read ({}); its requests are answered 503 until they are corrected",
+                    rs.getLong("id"), e.getMessage());
+            throw new StoreUnavailableException("Globalgate store holds restrictions the filter cannot read", null);
+        }
     }
 
     /** Counts for the metrics: tokens neither revoked nor expired, and those of them expiring within {@code window}. */

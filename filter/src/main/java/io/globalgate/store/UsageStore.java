@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -73,6 +74,24 @@ public final class UsageStore {
                 }
                 ps.executeBatch();
             }
+            // The address of each token's latest use, so the admin can offer recent addresses as allowed networks.
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO token_client_address (token_id, address, last_seen_at)"
+                    + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE last_seen_at = GREATEST(last_seen_at, VALUES(last_seen_at))")) {
+                boolean any = false;
+                for (TokenUsage usage : sorted(batch)) {
+                    String ip = usage.lastUsedIp();
+                    if (ip != null && !ip.isEmpty() && ip.length() <= IP_MAX) {
+                        ps.setLong(1, usage.tokenId());
+                        ps.setString(2, ip);
+                        Database.setInstant(ps, 3, usage.lastUsedAt());
+                        ps.addBatch();
+                        any = true;
+                    }
+                }
+                if (any) {
+                    ps.executeBatch();
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO token_usage_hourly (token_id, hour_start, request_count)"
                     + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE request_count = request_count + VALUES(request_count)")) {
                 for (TokenUsage usage : sorted(batch)) {
@@ -95,6 +114,34 @@ public final class UsageStore {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM usage_batch WHERE written_at < ?")) {
                 Database.setInstant(ps, 1, clock.instant().minus(retention));
                 return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Deletes the client addresses not seen for {@code retention}; returns how many. */
+    public int purgeClientAddressesOlderThan(Duration retention) {
+        return db.update(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM token_client_address WHERE last_seen_at < ?")) {
+                Database.setInstant(ps, 1, clock.instant().minus(retention));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The addresses a token was used from lately, the latest first, at most {@code limit}. */
+    public List<String> recentClientAddresses(long tokenId, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT address FROM token_client_address WHERE token_id = ?"
+                    + " ORDER BY last_seen_at DESC, address LIMIT ?")) {
+                ps.setLong(1, tokenId);
+                ps.setInt(2, limit);
+                List<String> addresses = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        addresses.add(rs.getString(1));
+                    }
+                }
+                return addresses;
             }
         });
     }

@@ -64,7 +64,8 @@ class FilterMetricsTest {
     @Test
     void everyOutcomeAndReasonOfTheContractHasItsCounterFromTheStart() {
         String[][] pairs = {{"accepted", "none"}, {"rejected", "missing"}, {"rejected", "malformed"}, {"rejected", "unknown"},
-                {"rejected", "expired"}, {"rejected", "revoked"}, {"rejected", "inactive"}, {"unavailable", "store_error"}};
+                {"rejected", "expired"}, {"rejected", "revoked"}, {"rejected", "inactive"}, {"rejected", "network"}, {"rejected", "scope"}, {"rejected", "rate_limited"},
+                {"unavailable", "store_error"}};
         for (String[] pair : pairs) {
             assertEquals(0.0, requests(pair[0], pair[1]), pair[0] + "/" + pair[1]);
         }
@@ -218,12 +219,13 @@ class FilterMetricsTest {
             counting.decide(token);
             counting.decide(TokenFormat.generate());
 
-            assertEquals(Map.of("accepted/none", 3.0, "rejected/expired", 0.0, "rejected/revoked", 0.0, "rejected/inactive", 0.0),
+            assertEquals(Map.of("accepted/none", 3.0, "rejected/expired", 0.0, "rejected/revoked", 0.0, "rejected/inactive", 0.0,
+                            "rejected/network", 0.0, "rejected/scope", 0.0, "rejected/rate_limited", 0.0),
                     own.find("globalgate.integration.requests").tag("integration", "ERP sync")
                             .tag("integration_id", Long.toString(erp.id())).functionCounters().stream()
                             .collect(Collectors.toMap(c -> c.getId().getTag("outcome") + "/" + c.getId().getTag("reason"),
                                     FunctionCounter::count)));
-            assertEquals(4, own.find("globalgate.integration.requests").meters().size(), "an unknown token has no integration");
+            assertEquals(7, own.find("globalgate.integration.requests").meters().size(), "an unknown token has no integration");
         }
     }
 
@@ -249,7 +251,7 @@ class FilterMetricsTest {
             assertEquals(1.0, integrationRequests(own, "other", "revoked"), "Fifth's revoked token");
             assertEquals(Set.of("First", "Second", "other"), own.find("globalgate.integration.requests").meters().stream()
                     .map(m -> m.getId().getTag("integration")).collect(Collectors.toSet()));
-            assertEquals(12, own.find("globalgate.integration.requests").meters().size(), "four series for each of three");
+            assertEquals(21, own.find("globalgate.integration.requests").meters().size(), "seven series for each of three");
         }
     }
 
@@ -273,7 +275,7 @@ class FilterMetricsTest {
         Seed seed = new Seed(store);
         counting.decide(seed.token(seed.integration("First").id(), "ci", "never", null).value());
         counting.decide(seed.token(seed.integration("Second").id(), "ci", "never", null).value());
-        assertEquals(8, own.find("globalgate.integration.requests").meters().size());
+        assertEquals(14, own.find("globalgate.integration.requests").meters().size());
 
         counting.close();
 

@@ -1,6 +1,7 @@
 package io.globalgate.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.net.NetworkList;
 import io.globalgate.testing.FaultyDataSource;
 import io.globalgate.testing.MutableClock;
 import io.globalgate.testing.Rows;
@@ -116,6 +117,47 @@ abstract class StoreContract {
         Optional<TokenDecision> decision = store.tokens().findDecision(TokenHash.of(issued.value()));
         assertEquals(Optional.of(new TokenDecision(issued.token().id(), integration.id(), integration.name(), true,
                 START.plus(Duration.ofDays(7)), null)), decision);
+    }
+
+    @Test
+    void findDecisionCarriesTheTokensAndItsIntegrationsRestrictions() {
+        Seed.Integration integration = newIntegration();
+        Seed.Issued issued = newToken(integration, "never");
+        seed.restrictToken(issued.token().id(), "203.0.113.0/24, 2001:db8::/32", "read-only", List.of("/api/global/v1/orders/", "/a,b"));
+        seed.restrictIntegration(integration.id(), "198.51.100.7", 600, 50);
+
+        TokenRestrictions read = store.tokens().findDecision(TokenHash.of(issued.value())).orElseThrow().restrictions();
+
+        assertEquals(new TokenRestrictions(NetworkList.parse("203.0.113.0/24, 2001:db8::/32"), NetworkList.parse("198.51.100.7"),
+                TokenRestrictions.Scope.READ_ONLY, List.of("/api/global/v1/orders/", "/a,b"), new TokenRestrictions.RateLimit(600, 50)), read);
+    }
+
+    @Test
+    void findDecisionOfATokenWithoutRestrictionsCarriesNone() {
+        Seed.Issued issued = newToken(newIntegration(), "never");
+        assertEquals(TokenRestrictions.NONE, store.tokens().findDecision(TokenHash.of(issued.value())).orElseThrow().restrictions());
+    }
+
+    @Test
+    void findDecisionRefusesAsUnavailableRestrictionsItCannotReadRatherThanLiftThem() {
+        Seed.Integration integration = newIntegration();
+        Seed.Issued issued = newToken(integration, "never");
+        seed.restrictToken(issued.token().id(), "10.0.0.0/33", "read-write", List.of());
+
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                () -> store.tokens().findDecision(TokenHash.of(issued.value())));
+        assertTrue(e.getMessage().contains("restrictions the filter cannot read"), e.getMessage());
+    }
+
+    @Test
+    void usageBatchesKeepTheClientAddressesOfEachTokenLatestFirst() {
+        long id = newToken(newIntegration(), "never").token().id();
+        store.usage().record(List.of(new TokenUsage(id, START.plusSeconds(1), "192.0.2.1", Map.of())));
+        store.usage().record(List.of(new TokenUsage(id, START.plusSeconds(3), "192.0.2.2", Map.of())));
+        store.usage().record(List.of(new TokenUsage(id, START.plusSeconds(5), "192.0.2.1", Map.of())));
+
+        assertEquals(List.of("192.0.2.1", "192.0.2.2"), store.usage().recentClientAddresses(id, 10));
+        assertEquals(List.of("192.0.2.1"), store.usage().recentClientAddresses(id, 1));
     }
 
     @Test

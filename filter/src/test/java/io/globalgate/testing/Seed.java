@@ -3,6 +3,7 @@ package io.globalgate.testing;
 import io.globalgate.store.ChangeEvent;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.TokenRestrictions;
 import io.globalgate.token.ExpirationPolicy;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.token.TokenHash;
@@ -140,6 +141,40 @@ public final class Seed {
             }
             store.changes().append(tx, ChangeEvent.Kind.TOKEN_REVOKED, integrationId, tokenId, hashOf(c, tokenId));
             return fresh;
+        });
+    }
+
+    /** Sets a token's restrictions (null or empty = none), with its change event. */
+    public void restrictToken(long tokenId, String allowedNetworks, String scope, java.util.List<String> pathPrefixes) {
+        store.database().inTransaction(tx -> {
+            try (PreparedStatement ps = tx.connection().prepareStatement(
+                    "UPDATE access_token SET allowed_networks = ?, scope = ?, path_prefixes = ? WHERE id = ?")) {
+                ps.setString(1, allowedNetworks);
+                ps.setString(2, scope);
+                ps.setString(3, TokenRestrictions.joinPrefixes(pathPrefixes));
+                ps.setLong(4, tokenId);
+                ps.executeUpdate();
+            }
+            store.changes().append(tx, ChangeEvent.Kind.TOKEN_RESTRICTIONS_CHANGED, integrationOf(tx.connection(), tokenId), tokenId,
+                    hashOf(tx.connection(), tokenId));
+            return null;
+        });
+    }
+
+    /** Sets an integration's allowed networks (null = none) and rate limit (null = the default), with its change event. */
+    public void restrictIntegration(long integrationId, String allowedNetworks, Integer requestsPerMinute, Integer burst) {
+        store.database().inTransaction(tx -> {
+            try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE integration SET allowed_networks = ?,"
+                    + " rate_limit_per_minute = ?, rate_limit_burst = ?, updated_at = ? WHERE id = ?")) {
+                ps.setString(1, allowedNetworks);
+                ps.setObject(2, requestsPerMinute);
+                ps.setObject(3, burst);
+                Database.setInstant(ps, 4, store.clock().instant());
+                ps.setLong(5, integrationId);
+                ps.executeUpdate();
+            }
+            store.changes().append(tx, ChangeEvent.Kind.INTEGRATION_UPDATED, integrationId, null, null);
+            return null;
         });
     }
 

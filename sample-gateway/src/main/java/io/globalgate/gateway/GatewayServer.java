@@ -183,7 +183,9 @@ public final class GatewayServer {
         security.addConstraintMapping(mapping("/admin/static/*", Constraint.ALLOWED));
         security.addConstraintMapping(mapping("/login", Constraint.ALLOWED));
 
-        FilterHolder filter = new FilterHolder(new GlobalTokenFilter(TokenFilterConfig.builder().build()));
+        // The same proxies as the gateway's: the client address an allowed network is checked against.
+        FilterHolder filter = new FilterHolder(new GlobalTokenFilter(TokenFilterConfig.builder()
+                .set(TokenFilterConfig.TRUSTED_PROXIES, config.trustedProxies().toString()).build()));
         filter.setName("globalgate");
         context.addFilter(filter, "/api/global/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder proxy = new ServletHolder("global-api-proxy",

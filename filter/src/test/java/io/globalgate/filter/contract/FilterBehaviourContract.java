@@ -417,6 +417,9 @@ public abstract class FilterBehaviourContract {
         expected.put("rejected/expired", 1.0);
         expected.put("rejected/revoked", 1.0);
         expected.put("rejected/inactive", 1.0);
+        expected.put("rejected/network", 0.0);
+        expected.put("rejected/scope", 0.0);
+        expected.put("rejected/rate_limited", 0.0);
         expected.put("unavailable/store_error", 0.0);
         Map<String, Double> after = requestCounts();
         Map<String, Double> delta = new LinkedHashMap<>();
@@ -452,13 +455,13 @@ public abstract class FilterBehaviourContract {
         get(null);                                                   // no integration: not counted per integration
 
         assertAll(
-                () -> assertEquals(Map.of("accepted/none", 2.0, "rejected/expired", 0.0, "rejected/revoked", 0.0, "rejected/inactive", 0.0),
+                () -> assertEquals(byReason(2.0, 0.0, 0.0, 0.0),
                         integrationCounts(valid.integration()), "valid"),
-                () -> assertEquals(Map.of("accepted/none", 0.0, "rejected/expired", 0.0, "rejected/revoked", 1.0, "rejected/inactive", 0.0),
+                () -> assertEquals(byReason(0.0, 0.0, 1.0, 0.0),
                         integrationCounts(revoked.integration()), "revoked"),
-                () -> assertEquals(Map.of("accepted/none", 0.0, "rejected/expired", 0.0, "rejected/revoked", 0.0, "rejected/inactive", 1.0),
+                () -> assertEquals(byReason(0.0, 0.0, 0.0, 1.0),
                         integrationCounts(inactive.integration()), "inactive"),
-                () -> assertEquals(Map.of("accepted/none", 1.0, "rejected/expired", 2.0, "rejected/revoked", 0.0, "rejected/inactive", 0.0),
+                () -> assertEquals(byReason(1.0, 2.0, 0.0, 0.0),
                         integrationCounts(expiring.integration()), "expiring"),
                 () -> assertEquals(List.of(), registry.find("globalgate.integration.requests").tag("integration", "other").meters(),
                         "nothing counted as other below the limit"));
@@ -594,6 +597,12 @@ public abstract class FilterBehaviourContract {
             counts.put(t.getId().getTag("outcome"), (long) t.count());
         }
         return counts;
+    }
+
+    /** What an integration's counts should be: accepted, expired, revoked, inactive; none refused by a restriction. */
+    private static Map<String, Double> byReason(double accepted, double expired, double revoked, double inactive) {
+        return Map.of("accepted/none", accepted, "rejected/expired", expired, "rejected/revoked", revoked, "rejected/inactive", inactive,
+                "rejected/network", 0.0, "rejected/scope", 0.0, "rejected/rate_limited", 0.0);
     }
 
     /** {@code globalgate.integration.requests} of one integration, by outcome/reason. */

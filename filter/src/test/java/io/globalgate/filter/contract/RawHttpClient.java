@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -30,20 +31,30 @@ public final class RawHttpClient {
      */
     public static HttpResult get(URI uri, List<String> headerLines) throws IOException {
         String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return send(uri, "GET", target, headerLines, null);
+    }
+
+    /**
+     * A request with any method and request target, exactly as written, from {@code localAddress}
+     * (e.g. {@code 127.0.0.2}: every 127/8 address is the loopback's on Linux), or from the
+     * system's choice when null.
+     */
+    public static HttpResult send(URI server, String method, String target, List<String> headerLines, InetAddress localAddress)
+            throws IOException {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
-        write(request, "GET " + target + " HTTP/1.1");
-        write(request, "Host: " + uri.getHost() + ":" + uri.getPort());
+        write(request, method + " " + target + " HTTP/1.1");
+        write(request, "Host: " + server.getHost() + ":" + server.getPort());
         write(request, "Connection: close");
         for (String line : headerLines) {
             write(request, line);
         }
         write(request, "");
-        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+        try (Socket socket = new Socket(InetAddress.getByName(server.getHost()), server.getPort(), localAddress, 0)) {
             socket.setSoTimeout(TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
             out.write(request.toByteArray());
             out.flush();
-            return parse(socket.getInputStream().readAllBytes());
+            return parse(socket.getInputStream().readAllBytes(), !"HEAD".equals(method));
         }
     }
 
@@ -53,6 +64,10 @@ public final class RawHttpClient {
     }
 
     static HttpResult parse(byte[] raw) throws IOException {
+        return parse(raw, true);
+    }
+
+    private static HttpResult parse(byte[] raw, boolean withBody) throws IOException {
         int end = indexOf(raw, new byte[] {'\r', '\n', '\r', '\n'});
         if (end < 0) {
             throw new IOException("no complete HTTP answer (" + raw.length + " bytes): "
@@ -69,6 +84,9 @@ public final class RawHttpClient {
         }
         byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
         HttpResult head = new HttpResult(status, headers, "");
+        if (!withBody) {
+            return head;
+        }
         if (head.headers("Transfer-Encoding").stream().anyMatch("chunked"::equalsIgnoreCase)) {
             body = dechunk(body);
         } else if (!head.headers("Content-Length").isEmpty()) {
