@@ -63,6 +63,8 @@ public final class GatewayServer {
     public static final String ADMIN_ROLE = "globalgate-admin";
 
     private static final String ADMIN_API_PREFIX = "/admin/api/";
+    /** The largest request head (request line and headers) the public connector reads: Jetty's default. */
+    static final int REQUEST_HEADER_SIZE = 8 * 1024;
     private static final String PUBLIC_CONNECTOR = "public";
     private static final String MANAGEMENT_CONNECTOR = "management";
 
@@ -110,6 +112,7 @@ public final class GatewayServer {
         // No "Server: Jetty(12...)" nor X-Powered-By: the version tells an attacker which holes to try.
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
         // Header values pass byte for byte: Jetty's parser would otherwise hand out its cached
         // "charset=utf-8" for a client's "charset=UTF-8".
         http.setHeaderCacheCaseSensitive(true);

@@ -15,7 +15,11 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +29,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
@@ -139,9 +144,17 @@ final class GlobalApiProxyServlet extends HttpServlet {
 
         Response upstreamResponse = null;
         InputStreamResponseListener listener = null;
+        boolean closeAfter = false;
         for (int attempt = 1; upstreamResponse == null; attempt++) {
             Request proxied = newUpstreamRequest(base, target, request, clientHeaders, hasBody);
             listener = new InputStreamResponseListener();
+            // the client may leave while the upstream thinks: watched once its body has been read whole
+            ClientDeparture departure = ClientDeparture.of(core, proxied);
+            if (hasBody) {
+                proxied.onRequestSuccess(r -> departure.start());
+            } else {
+                departure.start();
+            }
             proxied.send(listener);
             try {
                 upstreamResponse = listener.get(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
@@ -150,17 +163,29 @@ final class GlobalApiProxyServlet extends HttpServlet {
                 proxied.abort(e);
                 return;
             } catch (TimeoutException | ExecutionException e) {
+                departure.stop();
                 Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                if (departure.left()) {
+                    LOG.info("The client left before the Global API's answer to {} {}; the upstream request was aborted", request.getMethod(),
+                            request.getRequestURI());
+                    return;
+                }
                 if (mayRetry && attempt == 1 && staleConnection(cause)) {
                     LOG.debug("The Global API closed a pooled connection as {} {} was sent; sent once more", request.getMethod(),
                             request.getRequestURI());
                     continue;
                 }
-                failBeforeHead(request, response, cause);
+                failBeforeHead(request, response, cause, departure.tookBytes());
                 return;
+            } finally {
+                departure.stop();
             }
+            closeAfter |= departure.tookBytes();
         }
         writeHead(base, request, response, upstreamResponse);
+        if (closeAfter) {
+            response.setHeader("Connection", "close");
+        }
         stream(listener, upstreamResponse, request, response);
     }
 
@@ -225,6 +250,7 @@ final class GlobalApiProxyServlet extends HttpServlet {
     private void writeHead(URI base, HttpServletRequest request, HttpServletResponse response, Response upstreamResponse) {
         ServletContextResponse core = ServletContextResponse.getServletContextResponse(response);
         response.setStatus(upstreamResponse.getStatus());
+        keepReasonPhrase(request, upstreamResponse);
         HttpFields.Mutable out = core.getHeaders();
         HttpFields in = upstreamResponse.getHeaders();
         Set<String> connectionNamed = connectionTokens(in);
@@ -240,6 +266,41 @@ final class GlobalApiProxyServlet extends HttpServlet {
             }
             out.add(new HttpField(field.getName(), value));
         }
+    }
+
+    /**
+     * The upstream's own reason phrase for the client. Jetty 12 always writes the standard one
+     * (its response API has no reason: it builds the head with none and the HTTP/1.1 generator
+     * fills in the standard text), so the head is given the upstream's reason on its way to the
+     * connection, in an {@link HttpStream.Wrapper} of this request's stream. A reason of printable
+     * ASCII passes; one with other bytes (obs-text) gets the standard text.
+     */
+    private static void keepReasonPhrase(HttpServletRequest request, Response upstreamResponse) {
+        String reason = upstreamResponse.getReason();
+        int status = upstreamResponse.getStatus();
+        if (reason == null || reason.equals(HttpStatus.getMessage(status)) || !printableAscii(reason)
+                || !request.getProtocol().startsWith("HTTP/1.")) {
+            return;
+        }
+        ServletContextRequest.getServletContextRequest(request).addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream) {
+            @Override
+            public void send(MetaData.Request metaRequest, MetaData.Response head, boolean last, ByteBuffer content, Callback callback) {
+                MetaData.Response withReason = head == null || head.getStatus() != status ? head
+                        : new MetaData.Response(status, reason, head.getHttpVersion(), head.getHttpFields(), head.getContentLength(),
+                        head.getTrailersSupplier());
+                super.send(metaRequest, withReason, last, content, callback);
+            }
+        });
+    }
+
+    private static boolean printableAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c >= 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void stream(InputStreamResponseListener listener, Response upstreamResponse, HttpServletRequest request,
@@ -282,20 +343,22 @@ final class GlobalApiProxyServlet extends HttpServlet {
         }
     }
 
-    private void failBeforeHead(HttpServletRequest request, HttpServletResponse response, Throwable cause) throws IOException {
+    private void failBeforeHead(HttpServletRequest request, HttpServletResponse response, Throwable cause, boolean close)
+            throws IOException {
         if (RequestDataRateGuard.isSlowBody(cause)) {
             // the client's body, not the upstream, failed; nothing to log for each slow client
             writeError(response, 408, "The request body arrived too slowly", "request");
         } else if (cause instanceof TimeoutException) {
             LOG.warn("The Global API was silent for {} ms on {} {}", idleTimeout.toMillis(), request.getMethod(), request.getRequestURI());
-            writeError(response, 504, "The Global API did not answer in time");
+            writeError(response, 504, "The Global API did not answer in time", "upstream", close);
         } else if (describe(cause).toLowerCase(Locale.ROOT).contains("too large")) {
             LOG.warn("The Global API's response head is over {} bytes on {} {}: {}", MAX_RESPONSE_HEADERS_SIZE, request.getMethod(),
                     request.getRequestURI(), describe(cause));
-            writeError(response, 502, "The Global API's response headers are too large (over " + MAX_RESPONSE_HEADERS_SIZE / 1024 + " KB)");
+            writeError(response, 502, "The Global API's response headers are too large (over " + MAX_RESPONSE_HEADERS_SIZE / 1024 + " KB)",
+                    "upstream", close);
         } else {
             LOG.warn("The Global API failed on {} {}: {}", request.getMethod(), request.getRequestURI(), describe(cause));
-            writeError(response, 502, "The Global API is unreachable");
+            writeError(response, 502, "The Global API is unreachable", "upstream", close);
         }
     }
 
@@ -324,11 +387,18 @@ final class GlobalApiProxyServlet extends HttpServlet {
     }
 
     static void writeError(HttpServletResponse response, int status, String message, String type) throws IOException {
+        writeError(response, status, message, type, false);
+    }
+
+    private static void writeError(HttpServletResponse response, int status, String message, String type, boolean close) throws IOException {
         if (response.isCommitted()) {
             return;
         }
         response.reset();
         response.setStatus(status);
+        if (close) {
+            response.setHeader("Connection", "close");
+        }
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("application/json");
         byte[] body = ("{\"errors\":[{\"type\":\"" + type + "\",\"message\":\"" + message.replace("\"", "'") + "\"}]}")

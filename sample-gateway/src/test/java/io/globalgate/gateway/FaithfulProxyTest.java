@@ -36,6 +36,8 @@ class FaithfulProxyTest {
 
     private static final String ADMIN_PASSWORD = "correct horse battery staple";
     private static final String API = "/api/global/v1";
+    /** A trusted proxy; the tests' other clients come from 127.0.0.1, which is not one. */
+    private static final String TRUSTED_PROXY = "127.0.0.2";
 
     private Path dataDir;
     private RawUpstream upstream;
@@ -47,7 +49,8 @@ class FaithfulProxyTest {
         dataDir = RunningGateway.newDataDir();
         upstream = new RawUpstream();
         gateway = RunningGateway.start(RunningGateway.config("--data-dir", dataDir.toString(),
-                "--upstream-url", upstream.uri().toString(), "--upstream-timeout", "1s", "--admin-password", ADMIN_PASSWORD));
+                "--upstream-url", upstream.uri().toString(), "--upstream-timeout", "1s", "--admin-password", ADMIN_PASSWORD,
+                "--trusted-proxies", TRUSTED_PROXY));
         token = new GatewayClient(gateway.uri(), "admin", ADMIN_PASSWORD).newToken("Legacy ERP");
     }
 
@@ -285,12 +288,42 @@ class FaithfulProxyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a%2Fb", "a%5Cb"})
-    void anAmbiguousPathIsRefusedBeforeTheUpstream(String segment) throws Exception {
-        RawClient.Answer answer = exchange(get(API + "/orders/" + segment));
+    @ValueSource(strings = {"a%2Fb", "a%2fb", "a%5Cb", "a%5cb", "..%2F..%2Fadmin"})
+    void anEncodedSlashOrBackslashInThePathIsA400InTheApiShape(String segment) throws Exception {
+        assertRefusedByJetty(get(API + "/orders/" + segment).getBytes(StandardCharsets.US_ASCII), GatewayErrorHandler.ENCODED_SEPARATOR);
+    }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a%25b", "100%25", "%252F", "%2e%2e"})
+    void anEncodedPercentOrAnotherAmbiguousEncodingInThePathIsA400InTheApiShape(String segment) throws Exception {
+        assertRefusedByJetty(get(API + "/orders/" + segment + "/x").getBytes(StandardCharsets.US_ASCII),
+                GatewayErrorHandler.AMBIGUOUS_ENCODING);
+    }
+
+    @Test
+    void rawUtf8InAPathIsA400InTheApiShape() throws Exception {
+        assertRefusedByJetty(get(API + "/orders/caf\u00e9/\u20ac").getBytes(StandardCharsets.UTF_8), GatewayErrorHandler.NON_ASCII_PATH);
+    }
+
+    @Test
+    void theSamePathPercentEncodedAsUtf8PassesAsItCame() throws Exception {
+        RawClient.Answer answer = exchange(get(API + "/orders/caf%C3%A9/%E2%82%AC"));
+
+        assertEquals(200, answer.status(), answer::toString);
+        assertEquals(API + "/orders/caf%C3%A9/%E2%82%AC", upstream.next().target());
+    }
+
+    /** A request Jetty refuses before the filter: a 400 in the Global API's shape with the fixed text, nothing upstream. */
+    private void assertRefusedByJetty(byte[] request, String message) throws Exception {
+        RawClient.Answer answer;
+        try (RawClient client = new RawClient(gateway.uri())) {
+            client.send(request);
+            answer = client.answer();
+        }
         assertEquals(400, answer.status(), answer::toString);
-        assertNull(upstream.poll(100), "an ambiguous path reached the upstream");
+        assertEquals(List.of("application/json"), answer.header("Content-Type"), answer::toString);
+        assertEquals("{\"errors\":[{\"type\":\"request\",\"message\":\"" + message + "\"}]}", answer.text());
+        assertNull(upstream.poll(100), "a refused request reached the upstream");
     }
 
     @Test
@@ -483,13 +516,26 @@ class FaithfulProxyTest {
         assertTrue(upstreamSawClose.await(20, TimeUnit.SECONDS), "the upstream exchange went on after the client left");
     }
 
-    @Test
-    void aStatusWithAnUnusualReasonPhraseKeepsItsStatus() throws Exception {
-        upstream.script(answering("HTTP/1.1 202 Queued For Later\r\nContent-Length: 0\r\n\r\n", new byte[0]));
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.1 202 Queued For Later", "HTTP/1.1 299 Legacy Status", "HTTP/1.1 404 Order 17 is gone (see \"Link\")"})
+    void theUpstreamsStatusLinePassesWithItsReasonPhrase(String statusLine) throws Exception {
+        upstream.script(answering(statusLine + "\r\nContent-Length: 0\r\n\r\n", new byte[0]));
 
         RawClient.Answer answer = exchange(get(API + "/custom"));
 
-        assertEquals(202, answer.status(), answer::toString);
+        assertEquals(statusLine, answer.statusLine(), answer::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.1 201|HTTP/1.1 201 Created", "HTTP/1.1 200 |HTTP/1.1 200 OK",
+        "HTTP/1.1 404 Nicht gefunden (\u00fc)|HTTP/1.1 404 Not Found"})
+    void aReasonPhraseMissingEmptyOrOutsideAsciiIsTheStandardOne(String sentAndGot) throws Exception {
+        String[] lines = sentAndGot.split("\\|");
+        upstream.script(answering(lines[0] + "\r\nContent-Length: 0\r\n\r\n", new byte[0]));
+
+        RawClient.Answer answer = exchange(get(API + "/standard-reason"));
+
+        assertEquals(lines[1], answer.statusLine(), answer::toString);
     }
 
     @Test
@@ -498,5 +544,92 @@ class FaithfulProxyTest {
 
         assertEquals(401, answer.status());
         assertNull(upstream.poll(200));
+    }
+
+    // ---- what Jetty answers itself, upgrades, trusted proxies
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__", "Connection: keep-alive, upgrade\r\nUpgrade: TLS/1.2"})
+    void aRequestCarryingUpgradeIsForwardedAsAPlainRequestWithoutIt(String lines) throws Exception {
+        RawClient.Answer answer = exchange(get(API + "/upgrade", lines.split("\r\n")));
+
+        assertEquals(200, answer.status(), answer::toString);
+        assertEquals("ok", answer.text());
+        RawUpstream.Received seen = upstream.next();
+        assertAll(
+                () -> assertEquals(List.of(), seen.header("Upgrade")),
+                () -> assertEquals(List.of(), seen.header("Connection")),
+                () -> assertEquals(List.of(), seen.header("HTTP2-Settings")));
+    }
+
+    @Test
+    void anUpgradeHeaderNotNamedInConnectionIsA400InTheApiShape() throws Exception {
+        assertRefusedByJetty(get(API + "/upgrade", "Upgrade: websocket").getBytes(StandardCharsets.US_ASCII),
+                GatewayErrorHandler.UPGRADE_WITHOUT_CONNECTION);
+    }
+
+    @Test
+    void aRequestHeadTooLargeIsA431InTheApiShape() throws Exception {
+        RawClient.Answer answer;
+        try (RawClient client = new RawClient(gateway.uri())) {
+            client.send(get(API + "/big", "X-Big: " + "a".repeat(40 * 1024)));
+            answer = client.answer();
+        }
+
+        assertEquals(431, answer.status(), answer::toString);
+        assertEquals(List.of("application/json"), answer.header("Content-Type"), answer::toString);
+        assertEquals("{\"errors\":[{\"type\":\"request\",\"message\":\"" + GatewayErrorHandler.HEADERS_TOO_LARGE + "\"}]}", answer.text());
+        assertNull(upstream.poll(100), "a refused request reached the upstream");
+    }
+
+    @Test
+    void aTrustedProxysForwardingChainIsKeptAndTheGatewayAppendsItsHop() throws Exception {
+        String request = get(API + "/via-proxy", "X-Forwarded-For: 203.0.113.7, 198.51.100.4", "Forwarded: for=203.0.113.7",
+                "X-Forwarded-Proto: https", "X-Forwarded-Host: shop.example");
+        try (RawClient client = new RawClient(gateway.uri(), java.net.InetAddress.getByName(TRUSTED_PROXY))) {
+            client.send(request);
+            assertEquals(200, client.answer().status());
+        }
+        RawUpstream.Received seen = upstream.next();
+
+        assertAll(
+                () -> assertEquals(List.of("203.0.113.7, 198.51.100.4, 127.0.0.2"), seen.header("X-Forwarded-For")),
+                () -> assertEquals(List.of("for=203.0.113.7, for=127.0.0.2;host=gateway.test;proto=http"), seen.header("Forwarded")),
+                () -> assertEquals(List.of("198.51.100.4"), seen.header("X-Real-IP")),
+                () -> assertEquals(List.of("https"), seen.header("X-Forwarded-Proto")),
+                () -> assertEquals(List.of("shop.example"), seen.header("X-Forwarded-Host")));
+    }
+
+    @Test
+    void aClientThatLeavesBeforeTheAnswersHeadEndsTheUpstreamExchange() throws Exception {
+        CountDownLatch requestArrived = new CountDownLatch(1);
+        CountDownLatch sawCloseBeforeItsHeadEnded = new CountDownLatch(1);
+        upstream.script((request, exchange) -> {
+            requestArrived.countDown();
+            // a head that takes long to come: a line every 200 ms keeps the 1 s silence timeout away
+            exchange.write("HTTP/1.1 200 OK\r\n");
+            for (int i = 0; i < 50; i++) {
+                try {
+                    if (exchange.peerClosedWithin(200)) {
+                        sawCloseBeforeItsHeadEnded.countDown();
+                        return false;
+                    }
+                    exchange.write("X-Working: " + i + "\r\n");
+                } catch (java.io.IOException e) {
+                    sawCloseBeforeItsHeadEnded.countDown();
+                    return false;
+                }
+            }
+            exchange.write("Content-Length: 2\r\n\r\nok");
+            return false;
+        });
+        try (RawClient client = new RawClient(gateway.uri())) {
+            client.send(get(API + "/thinking"));
+            assertTrue(requestArrived.await(20, TimeUnit.SECONDS));
+        }
+
+        assertTrue(sawCloseBeforeItsHeadEnded.await(20, TimeUnit.SECONDS),
+                "the upstream was still asked for an answer after the client had left");
     }
 }

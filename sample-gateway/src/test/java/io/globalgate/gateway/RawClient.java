@@ -50,7 +50,12 @@ final class RawClient implements AutoCloseable {
     final OutputStream out;
 
     RawClient(URI gateway) throws IOException {
-        socket = new Socket(gateway.getHost(), gateway.getPort());
+        this(gateway, null);
+    }
+
+    /** From a source address of the test's choosing (127.0.0.2 and the rest of 127/8 reach 127.0.0.1), or the default. */
+    RawClient(URI gateway, java.net.InetAddress from) throws IOException {
+        socket = from == null ? new Socket(gateway.getHost(), gateway.getPort()) : new Socket(gateway.getHost(), gateway.getPort(), from, 0);
         socket.setSoTimeout(30_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
