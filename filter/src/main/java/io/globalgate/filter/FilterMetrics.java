@@ -75,6 +75,7 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
     private final TokenVerifier verifier;
     private final AtomicLong activeTokens = new AtomicLong(-1);
     private final AtomicLong expiringTokens = new AtomicLong(-1);
+    private final AtomicLong replicaLagNanos = new AtomicLong(-1);
     private final StripedTally tally = new StripedTally(COUNT + OUTCOMES.size());
     private final List<Meter> meters = new ArrayList<>();
     private MeterRegistry registry;
@@ -109,6 +110,9 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
         keep(Gauge.builder("globalgate.changefeed.max.staleness", verifier, v -> v.maxStaleness().toNanos() / 1e9)
                 .description("The lag after which cached accepts are no longer trusted (maxStaleness)").baseUnit("seconds")
                 .register(registry));
+        keep(Gauge.builder("globalgate.replica.lag", replicaLagNanos, a -> a.get() < 0 ? Double.NaN : a.get() / 1e9)
+                .description("How far the read replica was behind the primary at the last poll (age of the heartbeat it showed);"
+                        + " NaN without a replica").baseUnit("seconds").register(registry));
         keep(Gauge.builder("globalgate.tokens.active", activeTokens, a -> a.get() < 0 ? Double.NaN : a.get())
                 .description("Tokens that are neither revoked nor expired").register(registry));
         keep(Gauge.builder("globalgate.tokens.expiring", expiringTokens, a -> a.get() < 0 ? Double.NaN : a.get())
@@ -145,6 +149,10 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
     void tokenCounts(long active, long expiring) {
         activeTokens.set(active);
         expiringTokens.set(expiring);
+    }
+
+    void replicaLag(java.time.Duration lag) {
+        replicaLagNanos.set(lag.toNanos());
     }
 
     @Override

@@ -55,6 +55,14 @@ public final class FilterOptions {
     public static final Option<Integer> RATE_LIMIT_BURST = Option.of("rateLimitBurst", "0",
             Parsers.wholeNumber(0, MAX_RATE, "must be a whole number from 0 (the same as rateLimitPerMinute) to " + MAX_RATE),
             "the most requests that default allows at once; 0 = as many as rateLimitPerMinute");
+    public static final Option<String> REPLICA_DATA_SOURCE = Option.of("replicaDataSource", "", Parsers.text(),
+            "JNDI name of a DataSource on a read replica of the database: token lookups and the change feed read there");
+    public static final Option<String> REPLICA_JDBC_URL = Option.of("replicaJdbcUrl", "", Parsers.jdbcUrl(),
+            "or: a JDBC URL of a read replica, and Globalgate opens a second pool of its own").displayedAs(StoreOptions::redact);
+    public static final Option<String> REPLICA_JDBC_USER = Option.of("replicaJdbcUser", "", Parsers.text(),
+            "database user, with replicaJdbcUrl");
+    public static final Option<String> REPLICA_JDBC_PASSWORD = Option.secret("replicaJdbcPassword", Parsers.text(),
+            "database password, with replicaJdbcUrl");
     public static final Option<Boolean> MIGRATE = Option.of("migrate", "true", Parsers.bool(),
             "run the Flyway migrations at start-up");
 
@@ -78,12 +86,23 @@ public final class FilterOptions {
         }
     };
 
+    /** As for the primary: one way to the replica, and no user or password that would be silently ignored. */
+    static final Rule ONE_REPLICA = (settings, problems) -> {
+        if (settings.isSet(REPLICA_DATA_SOURCE) && settings.isSet(REPLICA_JDBC_URL)) {
+            problems.refuse("give one of them, not both", REPLICA_DATA_SOURCE, REPLICA_JDBC_URL);
+        }
+        if (!settings.isSet(REPLICA_JDBC_URL) && (settings.isSet(REPLICA_JDBC_USER) || settings.isSet(REPLICA_JDBC_PASSWORD))) {
+            problems.refuse("only used with " + problems.label(REPLICA_JDBC_URL) + ", which is not set",
+                    REPLICA_JDBC_USER, REPLICA_JDBC_PASSWORD);
+        }
+    };
+
     public static final OptionSet ALL = OptionSet.of(List.of(
             StoreOptions.DATA_SOURCE, StoreOptions.JDBC_URL, StoreOptions.JDBC_USER, StoreOptions.JDBC_PASSWORD,
             REALM, HEADER_NAME, HIDE_CREDENTIALS, CACHE_MAX_ENTRIES, NEGATIVE_CACHE_TTL, CACHE_TTL, CHANGE_POLL_INTERVAL,
             MAX_STALENESS, USAGE_FLUSH_INTERVAL, StoreOptions.CONNECTION_TIMEOUT, RETRY_AFTER, INTEGRATION_METRICS, TRUSTED_PROXIES,
-            RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST, MIGRATE),
-            List.of(StoreOptions.ONE_DATABASE, STALENESS_OUTLASTS_TWO_POLLS, BURST_NEEDS_A_RATE));
+            RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST, MIGRATE, REPLICA_DATA_SOURCE, REPLICA_JDBC_URL, REPLICA_JDBC_USER, REPLICA_JDBC_PASSWORD),
+            List.of(StoreOptions.ONE_DATABASE, ONE_REPLICA, STALENESS_OUTLASTS_TWO_POLLS, BURST_NEEDS_A_RATE));
 
     private FilterOptions() {
     }

@@ -3,6 +3,7 @@ package io.globalgate.filter;
 import io.globalgate.net.ClientAddress;
 import io.globalgate.store.ChangeEvent;
 import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.ReplicaReads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import jakarta.servlet.Filter;
@@ -54,6 +55,8 @@ public class GlobalTokenFilter implements Filter {
     /** The context whose store we obtained, to release it on destroy. */
     private ServletContext storeContext;
     private Consumer<ChangeEvent> listener;
+    /** The read replica and the pool we opened for it, or null when the filter reads the primary. */
+    private StoreProvider.Replica replica;
     private Clock clock;
 
     /** For {@code web.xml}: configured by init-params. */
@@ -86,17 +89,24 @@ public class GlobalTokenFilter implements Filter {
             resolver = new BearerTokenResolver(config.headerName());
             errors = new AuthErrorWriter(config.realm(), config.retryAfter());
             clientAddress = new ClientAddress(config.trustedProxies());
-            verifier = new TokenVerifier(store.tokens()::findDecision, clock, config.cacheMaxEntries(), config.cacheTtl(),
-                    config.negativeCacheTtl(), config.maxStaleness(), new IntegrationMeters(config.integrationMetrics()),
-                    new RateLimiters(clock, config.defaultRateLimit()));
+            replica = StoreProvider.replica(context, store, config.replicaDataSource(), config.replicaJdbcUrl(),
+                    config.replicaJdbcUser(), config.replicaJdbcPassword(), config.connectionTimeout());
+            ReplicaReads reads = replica != null ? replica.reads() : null;
+            verifier = new TokenVerifier(reads != null ? reads::findDecision : store.tokens()::findDecision, clock,
+                    config.cacheMaxEntries(), config.cacheTtl(), config.negativeCacheTtl(), config.maxStaleness(),
+                    new IntegrationMeters(config.integrationMetrics()), new RateLimiters(clock, config.defaultRateLimit()));
+            if (reads != null) {
+                verifier.lookupsReadReplica();
+            }
             listener = verifier::apply;
             store.addChangeListener(listener);
             usage = new UsageRecorder(store.usage()::record);
             metrics = new FilterMetrics(verifier);
             metrics.bindTo(registry);
-            housekeeper = new Housekeeper("globalgate-filter-" + filterConfig.getFilterName(), store, verifier, usage, metrics);
+            housekeeper = new Housekeeper("globalgate-filter-" + filterConfig.getFilterName(), store, reads, verifier, usage, metrics);
             housekeeper.start(config.migrate(), config.changePollInterval(), config.usageFlushInterval());
-            LOG.info("Globalgate filter '{}' ready: store {}, {}", filterConfig.getFilterName(), obtained.description(), config);
+            LOG.info("Globalgate filter '{}' ready: store {}{}, {}", filterConfig.getFilterName(), obtained.description(),
+                    replica != null ? ", reading from replica " + replica.description() : "", config);
         } catch (IllegalArgumentException e) {
             destroy();
             throw new ServletException(e.getMessage(), e);
@@ -169,6 +179,10 @@ public class GlobalTokenFilter implements Filter {
         }
         if (metrics != null) {
             metrics.close();
+        }
+        if (replica != null && replica.ownedPool() != null) {
+            replica.ownedPool().close();
+            replica = null;
         }
         if (storeContext != null) {
             StoreProvider.release(storeContext);

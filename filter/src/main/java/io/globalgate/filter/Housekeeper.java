@@ -1,6 +1,7 @@
 package io.globalgate.filter;
 
 import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.ReplicaReads;
 import io.globalgate.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,21 +36,32 @@ final class Housekeeper implements AutoCloseable {
     private static final Duration FINAL_FLUSH_PATIENCE = Duration.ofSeconds(6);
     private static final Duration FINAL_FLUSH_RETRY = Duration.ofMillis(500);
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(5);
+    private static final Duration REPLICA_START_PATIENCE = Duration.ofSeconds(2);
 
     private final GlobalgateStore store;
     private final TokenVerifier verifier;
     private final UsageRecorder usage;
     private final FilterMetrics metrics;
     private final ChangeFeedPoller poller;
+    /** Where the feed and the gauges' counts are read, null for the primary; the heartbeat is offered to the primary. */
+    private final ReplicaReads replica;
     private final ScheduledExecutorService thread;
     private volatile boolean migrate = true;
+    private Duration pollInterval;
+    /** How far behind its primary the replica was when this poll began (written and read on this thread only). */
+    private long behindNanos;
+    private boolean heartbeatFailing;
+    private boolean replicaFailing;
 
-    Housekeeper(String threadName, GlobalgateStore store, TokenVerifier verifier, UsageRecorder usage, FilterMetrics metrics) {
+    Housekeeper(String threadName, GlobalgateStore store, ReplicaReads replica, TokenVerifier verifier, UsageRecorder usage,
+                FilterMetrics metrics) {
         this.store = store;
+        this.replica = replica;
         this.verifier = verifier;
         this.usage = usage;
         this.metrics = metrics;
-        this.poller = new ChangeFeedPoller(store.changes(), verifier::apply, verifier::markFresh, verifier::invalidateAll);
+        this.poller = new ChangeFeedPoller(replica != null ? replica.changes() : store.changes(), verifier::apply,
+                () -> verifier.markFresh(behindNanos), verifier::invalidateAll);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -69,8 +81,12 @@ final class Housekeeper implements AutoCloseable {
         if (!ready) {
             thread.schedule(this::retryMigration, FIRST_MIGRATION_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         }
-        poller.poll(); // learn where the feed stands before the first request
-        every(pollInterval, poller::poll);
+        this.pollInterval = pollInterval;
+        if (ready && replica != null) {
+            awaitReplica();
+        }
+        poll(); // learn where the feed stands before the first request
+        every(pollInterval, this::poll);
         every(flushInterval, usage::flush);
         every(COUNTS_INTERVAL, this::refreshCounts);
         every(PURGE_INTERVAL, () -> store.changes().purgeOlderThan(CHANGE_RETENTION));
@@ -120,9 +136,65 @@ final class Housekeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * One read of the change feed. From a replica, the heartbeat is offered to the primary and read
+     * on the replica first: the replica shows at least every change committed before the beat it
+     * shows, so what the poll then reads is at most that old, and counts as fresh only from then.
+     * When the heartbeat cannot be read, the feed is not either: the node grows stale.
+     */
+    private void poll() {
+        if (replica != null) {
+            try {
+                replica.beat(pollInterval.dividedBy(2));
+                if (heartbeatFailing) {
+                    LOG.info("Replication heartbeat written on the primary again");
+                    heartbeatFailing = false;
+                }
+            } catch (RuntimeException e) {
+                if (!heartbeatFailing) {
+                    LOG.warn("Cannot write the replication heartbeat on the primary ({}); unless another node does, the replica's "
+                            + "lag grows and cached accepts end at maxStaleness", e.getMessage());
+                    heartbeatFailing = true;
+                }
+            }
+            try {
+                Duration behind = replica.behind();
+                behindNanos = behind.toNanos();
+                metrics.replicaLag(behind);
+                replicaFailing = false;
+            } catch (RuntimeException e) {
+                if (!replicaFailing) {
+                    LOG.warn("Cannot read the replication heartbeat on the replica ({}); cached accepts will stop being trusted "
+                            + "when it stays unreadable", e.getMessage());
+                    replicaFailing = true;
+                }
+                return;
+            }
+        }
+        poller.poll();
+    }
+
+    /**
+     * At start-up the heartbeat the replica shows may be as old as the last node's run: beat, and
+     * give replication a moment to bring it over, so a node starting on a healthy replica accepts
+     * tokens from its first request. A replica that is behind stays so, and the node answers 503.
+     */
+    private void awaitReplica() {
+        long deadline = System.nanoTime() + REPLICA_START_PATIENCE.toNanos();
+        try {
+            replica.beat(pollInterval.dividedBy(2));
+            while (replica.behind().compareTo(verifier.maxStaleness()) > 0 && System.nanoTime() < deadline
+                    && pause(Duration.ofMillis(50))) {
+                // wait for the beat to be replicated
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the replication heartbeat at start-up: {}", e.getMessage());
+        }
+    }
+
     private void refreshCounts() {
         try {
-            var counts = store.tokens().counts(EXPIRING_WINDOW);
+            var counts = (replica != null ? replica.tokens() : store.tokens()).counts(EXPIRING_WINDOW);
             metrics.tokenCounts(counts.active(), counts.expiringSoon());
         } catch (RuntimeException e) {
             LOG.debug("Could not count tokens for the gauges", e);

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.config.StoreOptions;
 import io.globalgate.store.Database;
 import io.globalgate.store.GlobalgateStore;
+import io.globalgate.store.ReplicaReads;
 import jakarta.servlet.ServletContext;
 
 import javax.naming.InitialContext;
@@ -46,7 +47,7 @@ public final class StoreProvider {
         DataSource dataSource;
         String description;
         if (jndiName != null && !jndiName.isEmpty()) {
-            dataSource = lookup(jndiName);
+            dataSource = lookup("dataSource", jndiName);
             description = "JNDI DataSource " + jndiName;
         } else if (jdbcUrl != null && !jdbcUrl.isEmpty()) {
             owned = Database.pool("globalgate", jdbcUrl, user, password, connectionTimeout);
@@ -113,20 +114,46 @@ public final class StoreProvider {
         }
     }
 
-    private static DataSource lookup(String name) {
+    /** The read replica a filter reads from, and the pool it opened for it (the filter closes it), or null for none. */
+    public record Replica(ReplicaReads reads, HikariDataSource ownedPool, String description) {
+    }
+
+    /**
+     * The read replica of {@code store}'s database, when one is configured: a JNDI
+     * {@code DataSource}, a pool of our own from {@code jdbcUrl}, or the host's replica
+     * {@code DataSource} attribute, in that order; null when none is. Not shared through the
+     * context: only the filter reads from it, and each filter closes what it opened.
+     */
+    public static Replica replica(ServletContext context, GlobalgateStore store, String jndiName, String jdbcUrl, String user,
+                                  String password, Duration connectionTimeout) {
+        if (jndiName != null && !jndiName.isEmpty()) {
+            return new Replica(new ReplicaReads(store, lookup("replicaDataSource", jndiName)), null, "JNDI DataSource " + jndiName);
+        }
+        if (jdbcUrl != null && !jdbcUrl.isEmpty()) {
+            HikariDataSource pool = Database.pool("globalgate-replica", jdbcUrl, user, password, connectionTimeout);
+            return new Replica(new ReplicaReads(store, pool), pool, StoreOptions.redact(jdbcUrl));
+        }
+        if (context.getAttribute(ContextAttributes.REPLICA_DATA_SOURCE) instanceof DataSource host) {
+            return new Replica(new ReplicaReads(store, host), null,
+                    "DataSource from context attribute " + ContextAttributes.REPLICA_DATA_SOURCE);
+        }
+        return null;
+    }
+
+    private static DataSource lookup(String option, String name) {
         try {
             Object found = new InitialContext().lookup(name);
             if (found instanceof DataSource ds) {
                 return ds;
             }
-            throw new IllegalArgumentException("dataSource: JNDI name " + name + " is bound to "
+            throw new IllegalArgumentException(option + ": JNDI name " + name + " is bound to "
                     + (found == null ? "nothing" : found.getClass().getName()) + ", not a javax.sql.DataSource");
         } catch (NamingException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException refused && refused.getMessage().startsWith("dataSource:")) {
+            if (e instanceof IllegalArgumentException refused && refused.getMessage().startsWith(option + ":")) {
                 throw refused;
             }
             // A pool that cannot start fails inside the lookup (HikariCP's factory starts it).
-            throw new IllegalArgumentException("dataSource: no DataSource at JNDI name " + name + ". "
+            throw new IllegalArgumentException(option + ": no DataSource at JNDI name " + name + ". "
                     + StartupDiagnosis.explain(e), e);
         }
     }

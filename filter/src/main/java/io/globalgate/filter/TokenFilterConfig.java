@@ -61,6 +61,15 @@ public final class TokenFilterConfig {
     /** Whether the Flyway migrations run at start-up; default {@code true}. */
     public static final String MIGRATE = FilterOptions.MIGRATE.name();
 
+    /** JNDI name of a {@code DataSource} on a read replica, where lookups and the change feed read. */
+    public static final String REPLICA_DATA_SOURCE = FilterOptions.REPLICA_DATA_SOURCE.name();
+    /** JDBC URL of a read replica the filter opens a second pool to (instead of {@link #REPLICA_DATA_SOURCE}). */
+    public static final String REPLICA_JDBC_URL = FilterOptions.REPLICA_JDBC_URL.name();
+    /** Database user, with {@link #REPLICA_JDBC_URL}. */
+    public static final String REPLICA_JDBC_USER = FilterOptions.REPLICA_JDBC_USER.name();
+    /** Database password, with {@link #REPLICA_JDBC_URL}; printed as {@code <masked>}. */
+    public static final String REPLICA_JDBC_PASSWORD = FilterOptions.REPLICA_JDBC_PASSWORD.name();
+
     private final Settings settings;
 
     private TokenFilterConfig(Map<String, String> raw) {
@@ -307,6 +316,42 @@ public final class TokenFilterConfig {
      */
     public boolean migrate() {
         return get(FilterOptions.MIGRATE);
+    }
+
+    /**
+     * Option {@code replicaDataSource}.
+     *
+     * @return the JNDI name of a replica's {@code DataSource}, or null
+     */
+    public String replicaDataSource() {
+        return settings.text(FilterOptions.REPLICA_DATA_SOURCE);
+    }
+
+    /**
+     * Option {@code replicaJdbcUrl}.
+     *
+     * @return the JDBC URL of a replica, or null
+     */
+    public String replicaJdbcUrl() {
+        return settings.text(FilterOptions.REPLICA_JDBC_URL);
+    }
+
+    /**
+     * Option {@code replicaJdbcUser}.
+     *
+     * @return the replica's database user, or null
+     */
+    public String replicaJdbcUser() {
+        return settings.text(FilterOptions.REPLICA_JDBC_USER);
+    }
+
+    /**
+     * Option {@code replicaJdbcPassword}.
+     *
+     * @return the replica's database password, or null
+     */
+    public String replicaJdbcPassword() {
+        return settings.text(FilterOptions.REPLICA_JDBC_PASSWORD);
     }
 
     /** Every option and its effective value; the password, also one inside the JDBC URL, prints as {@code <masked>}. */

@@ -59,6 +59,8 @@ public final class TokenVerifier {
     private volatile boolean storeFailing;
     private volatile long storeFailedAtNanos;
     private volatile boolean ready;
+    /** Set when lookups read a replica: what they read is as old as the feed, so past maxStaleness it is not read at all. */
+    private volatile boolean lookupsAsStaleAsFeed;
 
     public TokenVerifier(DecisionSource source, Clock clock, int maxEntries, Duration ttl, Duration negativeTtl, Duration maxStaleness) {
         this(source, clock, maxEntries, ttl, negativeTtl, maxStaleness, new IntegrationMeters(0));
@@ -182,6 +184,9 @@ public final class TokenVerifier {
         if (storeFailing && ticker.read() - storeFailedAtNanos < STORE_BACKOFF_NANOS) {
             return STORE_DOWN;
         }
+        if (lookupsAsStaleAsFeed && !isFresh()) {
+            return STORE_DOWN; // a replica this far behind may still show a revoked token as live
+        }
         Optional<TokenDecision> loaded;
         try {
             loaded = load(hash);
@@ -282,22 +287,38 @@ public final class TokenVerifier {
         unknown.invalidateAll();
     }
 
-    /** The change feed was read successfully just now. */
+    /** The change feed was read successfully just now, on the primary. */
     public void markFresh() {
+        markFresh(0);
+    }
+
+    /**
+     * The change feed was read successfully just now, on a replica {@code behindNanos} behind the
+     * primary: what it shows was true that long ago, so the feed is that much less fresh.
+     */
+    public void markFresh(long behindNanos) {
         if (!isFresh()) {
-            // The feed was unread for longer than maxStaleness: events may have been purged or
-            // missed meanwhile, so nothing cached before is trusted any more.
+            // The feed was unread (or its replica behind) for longer than maxStaleness: events may
+            // have been purged or missed meanwhile, so nothing cached before is trusted any more.
             invalidateAll();
         }
-        lastFreshNanos = ticker.read();
+        lastFreshNanos = ticker.read() - Math.max(0, behindNanos);
         storeFailing = false;
+    }
+
+    /**
+     * Lookups read a replica from now on: a miss, or an accept no longer trusted, is then a 503
+     * while the feed is stale, as when the store is down, since the replica may be as far behind.
+     */
+    void lookupsReadReplica() {
+        this.lookupsAsStaleAsFeed = true;
     }
 
     public boolean isFresh() {
         return ticker.read() - lastFreshNanos <= maxStalenessNanos;
     }
 
-    /** Seconds since the change feed was last read successfully. */
+    /** Seconds since the change feed was last read successfully, plus how far behind its replica was then. */
     public double secondsSinceFresh() {
         return (ticker.read() - lastFreshNanos) / 1e9;
     }

@@ -159,6 +159,23 @@ class FilterMetricsTest {
     }
 
     @Test
+    void replicaLagIsNotANumberWithoutAReplicaThenTheLagOfTheLastPoll() {
+        assertTrue(Double.isNaN(registry.get("globalgate.replica.lag").gauge().value()));
+
+        metrics.replicaLag(Duration.ofMillis(1250));
+
+        assertEquals(1.25, registry.get("globalgate.replica.lag").gauge().value(), 1e-9);
+    }
+
+    @Test
+    void changeFeedLagIncludesHowFarBehindItsReplicaWas() {
+        verifier.markFresh(Duration.ofMillis(700).toNanos());
+        ticker.advance(Duration.ofMillis(300));
+
+        assertEquals(1.0, registry.get("globalgate.changefeed.lag").gauge().value(), 1e-9);
+    }
+
+    @Test
     void tokenGaugesAreNotANumberUntilTheFirstCountThenTheCount() {
         assertTrue(Double.isNaN(registry.get("globalgate.tokens.active").gauge().value()));
 

@@ -132,6 +132,31 @@ class TokenFilterConfigTest {
     }
 
     @Test
+    void replicaDataSourceAndReplicaJdbcUrlTogetherAreRefused() {
+        assertEquals(REFUSED + "replicaDataSource, replicaJdbcUrl: give one of them, not both",
+                refusal(Map.of(TokenFilterConfig.REPLICA_DATA_SOURCE, "java:comp/env/jdbc/globalgate-replica",
+                        TokenFilterConfig.REPLICA_JDBC_URL, "jdbc:mariadb://replica/globalgate")));
+    }
+
+    @Test
+    void replicaJdbcUserWithoutReplicaJdbcUrlIsRefused() {
+        assertEquals(REFUSED + "replicaJdbcUser, replicaJdbcPassword: only used with replicaJdbcUrl, which is not set",
+                refusal(Map.of(TokenFilterConfig.REPLICA_JDBC_PASSWORD, "secret")));
+    }
+
+    @Test
+    void aReplicaIsReadWhereItsOptionsSayAndItsPasswordIsMasked() {
+        TokenFilterConfig config = TokenFilterConfig.fromMap(Map.of(TokenFilterConfig.REPLICA_JDBC_URL,
+                "jdbc:mariadb://replica:3306/globalgate?password=hunter2", TokenFilterConfig.REPLICA_JDBC_USER, "reader",
+                TokenFilterConfig.REPLICA_JDBC_PASSWORD, "hunter2"));
+
+        assertEquals("jdbc:mariadb://replica:3306/globalgate?password=hunter2", config.replicaJdbcUrl());
+        assertEquals("reader", config.replicaJdbcUser());
+        assertEquals("hunter2", config.replicaJdbcPassword());
+        assertFalse(config.toString().contains("hunter2"), config.toString());
+    }
+
+    @Test
     void maxStalenessBelowTwiceThePollIntervalIsRefused() {
         assertEquals(REFUSED + "maxStaleness: must be at least twice changePollInterval (600ms), or every hiccup of one poll"
                         + " would refuse requests; was 1s",

@@ -516,6 +516,40 @@ class TokenVerifierTest {
     }
 
     @Test
+    void readingAReplicaPastMaxStalenessCachedAcceptsAndMissesAreUnavailableWithoutALookup() {
+        TokenVerifier verifier = verifier();
+        verifier.lookupsReadReplica();
+        String cached = token("never").value();
+        String uncached = token("never").value();
+        Seed.Issued revoked = token("never");
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(cached));
+        seed.revoke(revoked.token().id());
+        rejected(verifier.verify(revoked.value()), Verdict.Reason.REVOKED);
+
+        verifier.markFresh(MAX_STALENESS.plusMillis(1).toNanos()); // the feed was read, on a replica further behind than that
+
+        assertInstanceOf(Verdict.Unavailable.class, verifier.verify(cached), "the replica may show a revoked token as live");
+        assertInstanceOf(Verdict.Unavailable.class, verifier.verify(uncached));
+        rejected(verifier.verify(revoked.value()), Verdict.Reason.REVOKED); // a cached refusal stays right
+        assertEquals(2, verifier.storeLookups(), "nothing read on a replica this far behind");
+
+        verifier.markFresh(Duration.ofMillis(200).toNanos()); // the replica caught up
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(uncached));
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(cached));
+    }
+
+    @Test
+    void replicaLagCountsIntoStaleness() {
+        TokenVerifier verifier = verifier();
+        verifier.markFresh(MAX_STALENESS.minusMillis(500).toNanos());
+        assertTrue(verifier.isFresh());
+
+        ticker.advance(Duration.ofMillis(501));
+        assertTrue(!verifier.isFresh(), "the poll was on time, but what it read was older than maxStaleness by now");
+        assertEquals(MAX_STALENESS.toMillis() + 1, Math.round(verifier.secondsSinceFresh() * 1000));
+    }
+
+    @Test
     void afterMaxStalenessWithTheStoreUnreachableOnlyCachedAcceptsBecomeUnavailable() {
         TokenVerifier verifier = listeningVerifier();
         String accepted = token("never").value();

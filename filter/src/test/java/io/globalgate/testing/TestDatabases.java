@@ -113,6 +113,11 @@ public final class TestDatabases {
         }
 
         static MariaDbServer startEmbedded() {
+            return startEmbedded(java.util.List.of());
+        }
+
+        /** With more mariadbd arguments; one starting {@code --log-bin} turns the binary log on (it is off otherwise). */
+        static MariaDbServer startEmbedded(java.util.List<String> extraArgs) {
             long started = System.nanoTime();
             try {
                 DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
@@ -129,7 +134,10 @@ public final class TestDatabases {
                 }
                 config.addArg("--character-set-server=utf8mb4");
                 config.addArg("--innodb-flush-log-at-trx-commit=2"); // tests need speed, not durability
-                config.addArg("--skip-log-bin");
+                if (extraArgs.stream().noneMatch(a -> a.startsWith("--log-bin"))) {
+                    config.addArg("--skip-log-bin");
+                }
+                extraArgs.forEach(config::addArg);
                 DB db = DB.newEmbeddedDB(config.build());
                 allowSlowStart(db);
                 db.start();
@@ -168,6 +176,10 @@ public final class TestDatabases {
 
         public String rootUrl() {
             return "jdbc:mariadb://" + host + ":" + port + "/";
+        }
+
+        public int port() {
+            return port;
         }
 
         public String urlFor(String schema) {
