@@ -162,14 +162,14 @@ class GatewaySignInTest {
     }
 
     @Test
-    void aJsonApiCallWithAnUnknownCharsetIsA4xxInTheApiShape() {
+    void aJsonApiCallWithAnUnknownCharsetIsA415InTheApiShape() {
         Reply reply = new GatewayClient(gateway.uri(), "admin", PASSWORD).send(HttpRequest.newBuilder(
                         gateway.uri().resolve("/admin/api/v1/integrations"))
                 .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json; charset=x-bogus")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")).build());
-        assertTrue(reply.status() == 400 || reply.status() == 415, reply::toString);
-        assertTrue(reply.json().path("errors").path(0).has("type"), reply::toString);
+        assertEquals(415, reply.status(), reply::toString); // UnknownCharsetGuard, before the admin servlet reads the body
+        assertEquals("validation", reply.json().path("errors").path(0).path("type").asText(), reply::toString);
         assertNotSignedIn(reply);
     }
 
