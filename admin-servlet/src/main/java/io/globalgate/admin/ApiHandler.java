@@ -23,6 +23,7 @@ import io.globalgate.admin.store.NotFoundException;
 import io.globalgate.admin.store.Page;
 import io.globalgate.admin.store.PageRequest;
 import io.globalgate.admin.store.TokenStatus;
+import io.globalgate.admin.store.TokenStore;
 import io.globalgate.store.StoreUnavailableException;
 import io.globalgate.validation.FieldError;
 import io.globalgate.validation.ValidationException;
@@ -82,7 +83,7 @@ final class ApiHandler {
         routes.path("/integrations/{id}").on("GET", this::getIntegration).on("PATCH", this::updateIntegration);
         routes.path("/integrations/{id}/tokens").on("GET", this::listTokens).on("POST", this::createToken);
         routes.path("/integrations/{id}/tokens/revoke").on("POST", this::revokeTokens);
-        routes.path("/tokens/{id}").on("GET", this::getToken);
+        routes.path("/tokens/{id}").on("GET", this::getToken).on("PATCH", this::updateToken);
         routes.path("/tokens/{id}/revoke").on("POST", this::revokeToken);
         routes.path("/tokens/{id}/regenerate").on("POST", this::regenerateToken);
         routes.path("/audit").on("GET", this::listAudit);
@@ -192,12 +193,14 @@ final class ApiHandler {
     }
 
     private void updateIntegration(Routes.Call call) throws IOException {
-        JsonNode body = body(call.request(), Set.of("name", "description", "notificationEmail", "active"));
+        JsonNode body = body(call.request(), Set.of("name", "description", "notificationEmail", "active", "allowedNetworks", "rateLimit"));
         if (body.isEmpty()) {
-            throw new ApiException(400, "validation", "Give at least one of name, description, notificationEmail, active");
+            throw new ApiException(400, "validation",
+                    "Give at least one of name, description, notificationEmail, active, allowedNetworks, rateLimit");
         }
         Integration updated = store.integrations().update(call.actor(), call.id(), new IntegrationStore.Input(
-                text(body, "name"), text(body, "description"), text(body, "notificationEmail"), bool(body, "active")));
+                text(body, "name"), text(body, "description"), text(body, "notificationEmail"), bool(body, "active"),
+                strings(body, "allowedNetworks"), rateLimit(body)));
         send(call.response(), 200, views.integration(updated));
     }
 
@@ -219,9 +222,9 @@ final class ApiHandler {
     }
 
     private void createToken(Routes.Call call) throws IOException {
-        JsonNode body = body(call.request(), Set.of("name", "expiration", "expiresAt"));
+        JsonNode body = body(call.request(), Set.of("name", "expiration", "expiresAt", "allowedNetworks", "scope", "pathPrefixes"));
         IssuedToken issued = store.tokens().create(call.actor(), call.id(), text(body, "name"), text(body, "expiration"),
-                text(body, "expiresAt"));
+                text(body, "expiresAt"), restrictions(body));
         sendIssued(call.request(), call.response(), issued);
     }
 
@@ -235,6 +238,15 @@ final class ApiHandler {
 
     private void getToken(Routes.Call call) throws IOException {
         send(call.response(), 200, views.token(store.tokens().get(call.id()), store.clock().instant()));
+    }
+
+    private void updateToken(Routes.Call call) throws IOException {
+        JsonNode body = body(call.request(), Set.of("allowedNetworks", "scope", "pathPrefixes"));
+        if (body.isEmpty()) {
+            throw new ApiException(400, "validation", "Give at least one of allowedNetworks, scope, pathPrefixes");
+        }
+        AccessToken updated = store.tokens().restrict(call.actor(), call.id(), restrictions(body));
+        send(call.response(), 200, views.token(updated, store.clock().instant()));
     }
 
     private void revokeToken(Routes.Call call) throws IOException {
@@ -405,6 +417,59 @@ final class ApiHandler {
             throw new ValidationException(field, "must be a whole number");
         }
         return n.longValue();
+    }
+
+    private static TokenStore.RestrictionsInput restrictions(JsonNode body) {
+        return new TokenStore.RestrictionsInput(strings(body, "allowedNetworks"), text(body, "scope"), strings(body, "pathPrefixes"));
+    }
+
+    /** An array of strings; null when absent. Its length is the validator's to judge. */
+    private static List<String> strings(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isArray()) {
+            throw new ValidationException(field, "must be an array of strings");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode element : n) {
+            if (!element.isTextual()) {
+                throw new ValidationException(field, "must contain only strings");
+            }
+            values.add(element.textValue());
+        }
+        return values;
+    }
+
+    /** {@code rateLimit}: absent = unchanged, null = the deployment's default, else an object. */
+    private static IntegrationStore.RateLimitInput rateLimit(JsonNode body) {
+        JsonNode n = body.get("rateLimit");
+        if (n == null) {
+            return null;
+        }
+        if (n.isNull()) {
+            return IntegrationStore.RateLimitInput.DEPLOYMENT_DEFAULT;
+        }
+        if (!n.isObject()) {
+            throw new ValidationException("rateLimit", "must be an object {\"requestsPerMinute\":n,\"burst\":n} or null (the deployment's default)");
+        }
+        List<FieldError> unknown = new ArrayList<>();
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!name.equals("requestsPerMinute") && !name.equals("burst")) {
+                unknown.add(new FieldError("rateLimit." + clip(name), "is not a field of a rate limit (fields: burst, requestsPerMinute)"));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ValidationException(unknown);
+        }
+        Long perMinute = longValue(n, "requestsPerMinute");
+        Long burst = longValue(n, "burst");
+        if (perMinute == null) {
+            throw new ValidationException("rateLimit.requestsPerMinute", "is required");
+        }
+        return new IntegrationStore.RateLimitInput(perMinute, burst);
     }
 
     private static List<Long> ids(JsonNode body) {

@@ -7,6 +7,7 @@ import io.globalgate.admin.store.AccessToken;
 import io.globalgate.admin.store.AuditEvent;
 import io.globalgate.admin.store.Integration;
 import io.globalgate.admin.store.IssuedToken;
+import io.globalgate.net.NetworkList;
 
 import java.time.Instant;
 
@@ -29,6 +30,14 @@ final class ApiViews {
         n.put("createdAt", time(i.createdAt()));
         n.put("updatedAt", time(i.updatedAt()));
         n.put("activeTokens", i.activeTokens());
+        networks(n, i.allowedNetworks());
+        if (i.rateLimit() == null) {
+            n.putNull("rateLimit");
+        } else {
+            ObjectNode limit = n.putObject("rateLimit");
+            limit.put("requestsPerMinute", i.rateLimit().requestsPerMinute());
+            limit.put("burst", i.rateLimit().burst());
+        }
         return n;
     }
 
@@ -52,6 +61,10 @@ final class ApiViews {
         n.put("lastUsedAt", time(t.lastUsedAt()));
         n.put("lastUsedIp", t.lastUsedIp());
         n.put("status", t.status(now).code());
+        networks(n, t.allowedNetworks());
+        n.put("scope", t.scope().code());
+        ArrayNode prefixes = n.putArray("pathPrefixes");
+        t.pathPrefixes().forEach(prefixes::add);
         return n;
     }
 
@@ -83,6 +96,11 @@ final class ApiViews {
         }
         n.put("detail", e.detail());
         return n;
+    }
+
+    private static void networks(ObjectNode n, NetworkList networks) {
+        ArrayNode list = n.putArray("allowedNetworks");
+        networks.networks().forEach(c -> list.add(c.toString()));
     }
 
     ArrayNode array() {

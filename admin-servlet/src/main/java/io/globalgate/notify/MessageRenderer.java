@@ -77,6 +77,15 @@ final class MessageRenderer {
                 what = "The Global API access token " + first + " of " + integrationName + " has expired and no longer works.";
                 advice = "Applications still using it get 401 Unauthorized; give them a new token.";
             }
+            case RESTRICTIONS_CHANGED -> {
+                subject = (tokens.isEmpty() ? "Restrictions of " + integrationName : "Restrictions of token " + first + " of " + integrationName)
+                        + " changed";
+                what = (tokens.isEmpty() ? "The restrictions of the integration " + integrationName + ", which bind all its tokens,"
+                        : "The restrictions of the Global API access token " + first + " of " + integrationName)
+                        + " were changed. They are now: " + (m.detail() == null ? "?" : m.detail()) + ".";
+                advice = "Requests outside them are refused: 403 from an address outside the allowed networks or outside the scope,"
+                        + " 429 over the rate limit. If this is unexpected, ask your Globalgate administrators.";
+            }
             default -> {
                 subject = "Test e-mail for " + integrationName;
                 what = "This is a test of the notification e-mails of the integration " + integrationName + ". They reach this address.";

@@ -1,6 +1,10 @@
 package io.globalgate.validation;
 
 import io.globalgate.admin.store.PageRequest;
+import io.globalgate.filter.FilterOptions;
+import io.globalgate.net.Cidr;
+import io.globalgate.net.NetworkList;
+import io.globalgate.store.TokenRestrictions;
 import io.globalgate.token.ExpirationPolicy;
 
 import java.time.Clock;
@@ -30,6 +34,12 @@ public final class InputValidator {
     public static final int PAGE_SIZE_MAX = 200;
     public static final int REVOKE_IDS_MAX = 1000;
     public static final Duration GRACE_MAX = Duration.ofDays(7);
+    /** Networks in one allowed list: far more than any real list, few enough for a page and a fast check. */
+    public static final int NETWORKS_MAX = 100;
+    public static final int PATH_PREFIXES_MAX = 20;
+    public static final int PATH_PREFIX_MAX = 200;
+    /** A path segment's characters as RFC 3986 allows them unencoded, without ';' (a path parameter the filter drops). */
+    private static final Pattern PATH_PREFIX = Pattern.compile("(/[A-Za-z0-9\\-._~!$&'()*+,=:@]+)+/?|/");
     /** DATETIME ends with the year 9999; Instant.parse reads far beyond it. */
     static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59.999Z");
 
@@ -227,6 +237,122 @@ public final class InputValidator {
         }
         errors.throwIfAny();
         return new PageRequest(p, s);
+    }
+
+    // ---- token restrictions
+
+    /**
+     * An allowed-networks list: at most {@link #NETWORKS_MAX} networks such as {@code 203.0.113.0/24}
+     * or {@code 2001:db8::/32}, each checked by the filter's own parser (no host names, no zone
+     * ids, no bits after the prefix). Overlapping networks are allowed: the list is their union.
+     * The empty list restricts nothing. Every bad entry is named in one message.
+     */
+    public NetworkList allowedNetworks(String key, List<String> raw, Errors errors) {
+        if (raw.size() > NETWORKS_MAX) {
+            errors.add(key, "lists " + raw.size() + " networks; at most " + NETWORKS_MAX + " are allowed (write wider networks,"
+                    + " such as 203.0.113.0/24, instead of single addresses)");
+            return null;
+        }
+        List<Cidr> networks = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String entry = raw.get(i);
+            if (entry == null || isBlank(entry)) {
+                problems.add("entry " + (i + 1) + " is empty");
+                continue;
+            }
+            try {
+                networks.add(Cidr.parse(entry));
+            } catch (IllegalArgumentException e) {
+                problems.add("entry " + (i + 1) + ": " + e.getMessage());
+            }
+            if (problems.size() == 5) {
+                problems.add("…");
+                break;
+            }
+        }
+        if (!problems.isEmpty()) {
+            errors.add(key, "must be networks such as 203.0.113.0/24 or 2001:db8::/32: " + String.join("; ", problems));
+            return null;
+        }
+        return NetworkList.of(networks);
+    }
+
+    public TokenRestrictions.Scope scope(String key, String raw, Errors errors) {
+        TokenRestrictions.Scope scope = raw == null ? null : TokenRestrictions.Scope.fromCode(raw.strip());
+        if (scope == null) {
+            errors.add(key, "must be read-write or read-only");
+        }
+        return scope;
+    }
+
+    /**
+     * Path prefixes: at most {@link #PATH_PREFIXES_MAX}, each a path that starts with {@code /},
+     * written as the filter compares it (decoded, without {@code .} or {@code ..} segments, empty
+     * segments or {@code %} escapes), at most {@link #PATH_PREFIX_MAX} characters.
+     */
+    public List<String> pathPrefixes(String key, List<String> raw, Errors errors) {
+        if (raw.size() > PATH_PREFIXES_MAX) {
+            errors.add(key, "lists " + raw.size() + " prefixes; at most " + PATH_PREFIXES_MAX + " are allowed");
+            return null;
+        }
+        List<String> prefixes = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String entry = raw.get(i) == null ? "" : raw.get(i).strip();
+            String problem = pathPrefixProblem(entry);
+            if (problem != null) {
+                errors.add(key, "entry " + (i + 1) + " " + problem);
+                return null;
+            }
+            prefixes.add(entry);
+        }
+        return prefixes;
+    }
+
+    private static String pathPrefixProblem(String prefix) {
+        if (prefix.isEmpty()) {
+            return "is empty; a path prefix starts with /, such as /api/global/v1/orders/";
+        }
+        if (prefix.length() > PATH_PREFIX_MAX) {
+            return "is longer than " + PATH_PREFIX_MAX + " characters";
+        }
+        if (prefix.charAt(0) != '/') {
+            return "must start with /, such as /api/global/v1/orders/";
+        }
+        for (String segment : prefix.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return "must not contain . or .. segments: requests are compared after theirs are resolved, so write the path they lead to";
+            }
+        }
+        if (prefix.contains("//")) {
+            return "must not contain an empty segment (//)";
+        }
+        if (prefix.indexOf('%') >= 0) {
+            return "must be written decoded, without % escapes (requests are compared after decoding)";
+        }
+        if (!PATH_PREFIX.matcher(prefix).matches()) {
+            return "may contain only letters, digits and - . _ ~ ! $ & ' ( ) * + , = : @ between its slashes (no ;, ?, #, \\, spaces or"
+                    + " control characters)";
+        }
+        return null;
+    }
+
+    /** A rate limit: 1 to {@code FilterOptions.MAX_RATE} requests per minute, and a burst as large (default: the same). */
+    public TokenRestrictions.RateLimit rateLimit(String key, Long requestsPerMinute, Long burst, Errors errors) {
+        int max = FilterOptions.MAX_RATE;
+        boolean ok = true;
+        if (requestsPerMinute == null || requestsPerMinute < 1 || requestsPerMinute > max) {
+            errors.add(key + ".requestsPerMinute", "must be a whole number from 1 to " + max);
+            ok = false;
+        }
+        if (burst != null && (burst < 1 || burst > max)) {
+            errors.add(key + ".burst", "must be a whole number from 1 to " + max + " (unset: the same as requestsPerMinute)");
+            ok = false;
+        }
+        if (!ok) {
+            return null;
+        }
+        return new TokenRestrictions.RateLimit(requestsPerMinute.intValue(), burst == null ? requestsPerMinute.intValue() : burst.intValue());
     }
 
     // ---- helpers

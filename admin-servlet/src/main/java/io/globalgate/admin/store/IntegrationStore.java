@@ -1,7 +1,9 @@
 package io.globalgate.admin.store;
 
+import io.globalgate.net.NetworkList;
 import io.globalgate.store.ChangeEvent;
 import io.globalgate.store.Database;
+import io.globalgate.store.TokenRestrictions.RateLimit;
 import io.globalgate.validation.InputValidator;
 import io.globalgate.validation.ValidationException;
 
@@ -15,12 +17,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /** The {@code integration} table. Every change is one {@link Action}: its row, audit row, change event and message together. */
 public final class IntegrationStore {
 
     private static final String COLUMNS =
-            "i.id, i.name, i.description, i.notification_email, i.active, i.created_at, i.created_by, i.updated_at, "
+            "i.id, i.name, i.description, i.notification_email, i.active, i.created_at, i.created_by, i.updated_at,"
+                    + " i.allowed_networks, i.rate_limit_per_minute, i.rate_limit_burst, "
                     + "(SELECT COUNT(*) FROM access_token t WHERE t.integration_id = i.id AND t.revoked_at IS NULL"
                     + " AND (t.expires_at IS NULL OR t.expires_at > ?)) AS active_tokens";
 
@@ -36,10 +40,28 @@ public final class IntegrationStore {
         this.actions = actions;
     }
 
-    /** What an operator submits for a new integration or an edit; null fields are left as they are. */
-    public record Input(String name, String description, String notificationEmail, Boolean active) {
+    /**
+     * What an operator submits for a new integration or an edit; null fields are left as they are.
+     * {@code allowedNetworks} as written ({@code []} = from anywhere); {@code rateLimit} a new limit
+     * or {@link RateLimitInput#DEPLOYMENT_DEFAULT}.
+     */
+    public record Input(String name, String description, String notificationEmail, Boolean active, List<String> allowedNetworks,
+                        RateLimitInput rateLimit) {
+        public Input(String name, String description, String notificationEmail, Boolean active) {
+            this(name, description, notificationEmail, active, null, null);
+        }
+
         public static Input of(String name, String description, String notificationEmail) {
             return new Input(name, description, notificationEmail, null);
+        }
+    }
+
+    /** A rate limit as submitted, checked by the validator; both null = the deployment's default. */
+    public record RateLimitInput(Long requestsPerMinute, Long burst) {
+        public static final RateLimitInput DEPLOYMENT_DEFAULT = new RateLimitInput(null, null);
+
+        boolean isDeploymentDefault() {
+            return requestsPerMinute == null && burst == null;
         }
     }
 
@@ -64,15 +86,25 @@ public final class IntegrationStore {
         String name = input.name() == null ? null : validator.name("name", input.name(), errors);
         String description = input.description() == null ? null : validator.description("description", input.description(), errors);
         String email = input.notificationEmail() == null ? null : validator.email("notificationEmail", input.notificationEmail(), errors);
+        NetworkList networks = input.allowedNetworks() == null ? null : validator.allowedNetworks("allowedNetworks", input.allowedNetworks(), errors);
+        RateLimit limit = input.rateLimit() == null || input.rateLimit().isDeploymentDefault() ? null
+                : validator.rateLimit("rateLimit", input.rateLimit().requestsPerMinute(), input.rateLimit().burst(), errors);
         errors.throwIfAny();
         actions.run(actor, action -> {
             Integration current = lock(action.connection(), id);
             Edit edit = new Edit(current, name != null ? name : current.name(), description != null ? description : current.description(),
-                    email != null ? email : current.notificationEmail(), input.active() != null ? input.active() : current.active());
+                    email != null ? email : current.notificationEmail(), input.active() != null ? input.active() : current.active(),
+                    networks != null ? networks : current.allowedNetworks(), input.rateLimit() != null ? limit : current.rateLimit());
             if (edit.changesNothing()) {
                 return null;
             }
             write(action, edit);
+            if (edit.restricts()) {
+                String restrictions = edit.restrictionsText();
+                action.audit("integration.restrictions_changed", id, null, restrictions);
+                action.notifyOwner(NotificationOutbox.Kind.RESTRICTIONS_CHANGED, id, List.of(), clip(restrictions));
+                action.tellEveryNode(ChangeEvent.Kind.INTEGRATION_UPDATED, id, null, null); // the decisions carry the restrictions
+            }
             if (!edit.changedFields().isEmpty()) {
                 action.audit("integration.updated", id, null, String.join(", ", edit.changedFields()));
             }
@@ -92,7 +124,20 @@ public final class IntegrationStore {
     }
 
     /** An integration as it is and as an edit leaves it. */
-    private record Edit(Integration current, String name, String description, String notificationEmail, boolean active) {
+    private record Edit(Integration current, String name, String description, String notificationEmail, boolean active,
+                        NetworkList allowedNetworks, RateLimit rateLimit) {
+
+        /** Whether the allowed networks or the rate limit change. */
+        boolean restricts() {
+            return !allowedNetworks.equals(current.allowedNetworks()) || !Objects.equals(rateLimit, current.rateLimit());
+        }
+
+        /** The restrictions as the audit log and the owner's message give them. */
+        String restrictionsText() {
+            return "allowedNetworks=" + (allowedNetworks.isEmpty() ? "any" : allowedNetworks)
+                    + ", rateLimit=" + (rateLimit == null ? "deployment default"
+                    : rateLimit.requestsPerMinute() + "/min, burst " + rateLimit.burst());
+        }
 
         /** The fields the audit row names (the description only by name: it may be long). */
         List<String> changedFields() {
@@ -118,7 +163,7 @@ public final class IntegrationStore {
         }
 
         boolean changesNothing() {
-            return changedFields().isEmpty() && !switchesActive();
+            return changedFields().isEmpty() && !switchesActive() && !restricts();
         }
     }
 
@@ -147,14 +192,18 @@ public final class IntegrationStore {
 
     private void write(Action action, Edit edit) {
         try (PreparedStatement ps = action.connection().prepareStatement(
-                "UPDATE integration SET name = ?, name_key = ?, description = ?, notification_email = ?, active = ?, updated_at = ? WHERE id = ?")) {
+                "UPDATE integration SET name = ?, name_key = ?, description = ?, notification_email = ?, active = ?, updated_at = ?,"
+                        + " allowed_networks = ?, rate_limit_per_minute = ?, rate_limit_burst = ? WHERE id = ?")) {
             ps.setString(1, edit.name());
             ps.setString(2, nameKey(edit.name()));
             ps.setString(3, edit.description());
             ps.setString(4, edit.notificationEmail());
             ps.setBoolean(5, edit.active());
             Database.setInstant(ps, 6, clock.instant());
-            ps.setLong(7, edit.current().id());
+            ps.setString(7, networksText(edit.allowedNetworks()));
+            ps.setObject(8, edit.rateLimit() == null ? null : edit.rateLimit().requestsPerMinute());
+            ps.setObject(9, edit.rateLimit() == null ? null : edit.rateLimit().burst());
+            ps.setLong(10, edit.current().id());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw uniqueNameOr(e);
@@ -242,8 +291,21 @@ public final class IntegrationStore {
     }
 
     private static Integration map(ResultSet rs) throws SQLException {
+        int perMinute = rs.getInt("rate_limit_per_minute");
+        RateLimit limit = rs.wasNull() ? null : new RateLimit(perMinute, rs.getInt("rate_limit_burst"));
         return new Integration(rs.getLong("id"), rs.getString("name"), rs.getString("description"),
                 rs.getString("notification_email"), rs.getBoolean("active"), Database.getInstant(rs, "created_at"),
-                rs.getString("created_by"), Database.getInstant(rs, "updated_at"), rs.getLong("active_tokens"));
+                rs.getString("created_by"), Database.getInstant(rs, "updated_at"), rs.getLong("active_tokens"),
+                NetworkList.parse(rs.getString("allowed_networks")), limit);
+    }
+
+    /** A network list as stored: the filter reads it back with {@link NetworkList#parse}; null for none. */
+    static String networksText(NetworkList networks) {
+        return networks.isEmpty() ? null : networks.toString();
+    }
+
+    /** The owner's message keeps a short detail; the audit row has the whole text. */
+    static String clip(String detail) {
+        return detail.length() <= 255 ? detail : detail.substring(0, 254) + "…";
     }
 }

@@ -35,7 +35,7 @@ public final class ManagementStore {
         this.notifications = new NotificationOutbox(db, shared.clock());
         Actions actions = new Actions(db, validator, audit, shared.changes(), notifications);
         this.integrations = new IntegrationStore(db, shared.clock(), validator, actions);
-        this.tokens = new TokenStore(db, shared.clock(), validator, actions);
+        this.tokens = new TokenStore(db, shared.clock(), validator, actions, shared.usage());
     }
 
     /**

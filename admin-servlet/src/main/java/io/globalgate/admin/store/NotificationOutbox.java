@@ -24,7 +24,9 @@ public final class NotificationOutbox {
     /** What happened; the code is stored. */
     public enum Kind {
         TOKEN_CREATED, TOKENS_REVOKED, TOKEN_REGENERATED, INTEGRATION_DEACTIVATED, INTEGRATION_ACTIVATED,
-        TOKEN_EXPIRING, TOKEN_EXPIRED, TEST;
+        TOKEN_EXPIRING, TOKEN_EXPIRED, TEST,
+        /** A token's or the integration's restrictions changed (detail: what they are now). */
+        RESTRICTIONS_CHANGED;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);

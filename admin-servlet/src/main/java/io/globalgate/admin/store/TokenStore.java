@@ -1,7 +1,10 @@
 package io.globalgate.admin.store;
 
+import io.globalgate.net.NetworkList;
 import io.globalgate.store.ChangeEvent;
 import io.globalgate.store.Database;
+import io.globalgate.store.TokenRestrictions;
+import io.globalgate.store.UsageStore;
 import io.globalgate.token.ExpirationPolicy;
 import io.globalgate.token.TokenFormat;
 import io.globalgate.token.TokenHash;
@@ -24,7 +27,7 @@ import java.util.List;
 public final class TokenStore {
 
     private static final String COLUMNS = "id, integration_id, name, hint, expiration, expires_at, created_at, created_by,"
-            + " revoked_at, revoked_by, replaced_by, last_used_at, last_used_ip";
+            + " revoked_at, revoked_by, replaced_by, last_used_at, last_used_ip, allowed_networks, scope, path_prefixes";
     /** The same columns of {@code access_token t}, for the paged list's join. */
     private static final String PAGE_COLUMNS = "t." + COLUMNS.replace(", ", ", t.");
 
@@ -32,12 +35,51 @@ public final class TokenStore {
     private final Clock clock;
     private final InputValidator validator;
     private final Actions actions;
+    private final UsageStore usage;
 
-    TokenStore(Database db, Clock clock, InputValidator validator, Actions actions) {
+    TokenStore(Database db, Clock clock, InputValidator validator, Actions actions, UsageStore usage) {
         this.db = db;
+        this.usage = usage;
         this.clock = clock;
         this.validator = validator;
         this.actions = actions;
+    }
+
+    /**
+     * A token's restrictions as submitted; null fields are left as they are (on a new token: none,
+     * read-write). Lists as written: {@code []} lifts the restriction.
+     */
+    public record RestrictionsInput(List<String> allowedNetworks, String scope, List<String> pathPrefixes) {
+        public static final RestrictionsInput UNCHANGED = new RestrictionsInput(null, null, null);
+
+        boolean isEmpty() {
+            return allowedNetworks == null && scope == null && pathPrefixes == null;
+        }
+    }
+
+    /** A token's restrictions, checked. */
+    private record Restrictions(NetworkList allowedNetworks, TokenRestrictions.Scope scope, List<String> pathPrefixes) {
+        static final Restrictions NONE = new Restrictions(NetworkList.empty(), TokenRestrictions.Scope.READ_WRITE, List.of());
+
+        static Restrictions of(AccessToken t) {
+            return new Restrictions(t.allowedNetworks(), t.scope(), t.pathPrefixes());
+        }
+
+        /** As the audit log and the owner's message give them. */
+        String text() {
+            return "allowedNetworks=" + (allowedNetworks.isEmpty() ? "any" : allowedNetworks) + ", scope=" + scope.code()
+                    + ", pathPrefixes=" + (pathPrefixes.isEmpty() ? "any" : String.join(" ", pathPrefixes));
+        }
+    }
+
+    /** The checked restrictions {@code input} gives {@code base}; errors recorded. */
+    private Restrictions restrictions(RestrictionsInput input, Restrictions base, InputValidator.Errors errors) {
+        NetworkList networks = input.allowedNetworks() == null ? base.allowedNetworks()
+                : validator.allowedNetworks("allowedNetworks", input.allowedNetworks(), errors);
+        TokenRestrictions.Scope scope = input.scope() == null ? base.scope() : validator.scope("scope", input.scope(), errors);
+        List<String> prefixes = input.pathPrefixes() == null ? base.pathPrefixes()
+                : validator.pathPrefixes("pathPrefixes", input.pathPrefixes(), errors);
+        return networks == null || scope == null || prefixes == null ? null : new Restrictions(networks, scope, prefixes);
     }
 
     /**
@@ -47,15 +89,23 @@ public final class TokenStore {
      * @param expiresAt  an ISO-8601 instant for a custom expiry, or null
      */
     public IssuedToken create(String actor, long integrationId, String name, String expiration, String expiresAt) {
+        return create(actor, integrationId, name, expiration, expiresAt, RestrictionsInput.UNCHANGED);
+    }
+
+    /** Issues a token with restrictions. */
+    public IssuedToken create(String actor, long integrationId, String name, String expiration, String expiresAt,
+                              RestrictionsInput restrictionsInput) {
         InputValidator.Errors errors = new InputValidator.Errors();
         String tokenName = validator.name("name", name, errors);
         ExpirationPolicy policy = validator.expiration(expiration, expiresAt, errors);
+        Restrictions restrictions = restrictions(restrictionsInput, Restrictions.NONE, errors);
         errors.throwIfAny();
         return actions.run(actor, action -> {
             requireIntegration(action.connection(), integrationId);
-            IssuedToken issued = issue(action, integrationId, tokenName, policy, null);
+            IssuedToken issued = issue(action, integrationId, tokenName, policy, null, restrictions);
             action.audit("token.created", integrationId, issued.token().id(),
-                    "name=" + tokenName + ", expiration=" + policy.code() + ", hint=" + issued.token().hint());
+                    "name=" + tokenName + ", expiration=" + policy.code() + ", hint=" + issued.token().hint()
+                            + (restrictions.equals(Restrictions.NONE) ? "" : ", " + restrictions.text()));
             action.notifyOwner(NotificationOutbox.Kind.TOKEN_CREATED, integrationId, List.of(fact(issued.token())), null);
             return issued;
         });
@@ -136,6 +186,47 @@ public final class TokenStore {
         });
     }
 
+    /**
+     * Changes a token's restrictions: one transaction with its audit row, its change event (every
+     * node drops the cached decision) and the message to the integration's owner.
+     */
+    public AccessToken restrict(String actor, long id, RestrictionsInput input) {
+        InputValidator.Errors errors = new InputValidator.Errors();
+        AccessToken before = get(id);
+        restrictions(input, Restrictions.of(before), errors); // every field's errors before anything is locked
+        errors.throwIfAny();
+        actions.run(actor, action -> {
+            Locked token = lockToken(action.connection(), id);
+            Restrictions current = Restrictions.of(token.row);
+            InputValidator.Errors none = new InputValidator.Errors();
+            Restrictions next = restrictions(input, current, none);
+            none.throwIfAny();
+            if (next.equals(current)) {
+                return null;
+            }
+            try (PreparedStatement ps = action.connection().prepareStatement(
+                    "UPDATE access_token SET allowed_networks = ?, scope = ?, path_prefixes = ? WHERE id = ?")) {
+                ps.setString(1, IntegrationStore.networksText(next.allowedNetworks()));
+                ps.setString(2, next.scope().code());
+                ps.setString(3, TokenRestrictions.joinPrefixes(next.pathPrefixes()));
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+            action.audit("token.restrictions_changed", token.row.integrationId(), id, "hint=" + token.row.hint() + ", " + next.text());
+            action.notifyOwner(NotificationOutbox.Kind.RESTRICTIONS_CHANGED, token.row.integrationId(), List.of(fact(token.row)),
+                    IntegrationStore.clip(next.text()));
+            action.tellEveryNode(ChangeEvent.Kind.TOKEN_RESTRICTIONS_CHANGED, token.row.integrationId(), id, token.hash);
+            return null;
+        });
+        return get(id);
+    }
+
+    /** The client addresses the token was used from lately, latest first: a starting list of allowed networks. */
+    public List<String> recentClientAddresses(long id, int limit) {
+        get(id);
+        return usage.recentClientAddresses(id, limit);
+    }
+
     /** Revokes one token now. Revoking a revoked token is a {@link ConflictException}. */
     public AccessToken revoke(String actor, long id) {
         actions.run(actor, action -> {
@@ -199,7 +290,7 @@ public final class TokenStore {
             InputValidator.Errors errors = new InputValidator.Errors();
             validator.withinMaxLifetime(policy, "expiration", errors);
             errors.throwIfAny();
-            IssuedToken fresh = issue(action, old.row.integrationId(), old.row.name(), policy, id);
+            IssuedToken fresh = issue(action, old.row.integrationId(), old.row.name(), policy, id, Restrictions.of(old.row));
             retire(action, old, fresh.token().id(), gracePeriod);
             action.audit("token.regenerated", old.row.integrationId(), id, "replaced by token " + fresh.token().id()
                     + " (" + fresh.token().hint() + ")"
@@ -275,15 +366,16 @@ public final class TokenStore {
     }
 
     /** A new token's row; its value leaves this method once, in the {@link IssuedToken}, and is stored only as its hash. */
-    private IssuedToken issue(Action action, long integrationId, String name, ExpirationPolicy policy, Long replaces) throws SQLException {
+    private IssuedToken issue(Action action, long integrationId, String name, ExpirationPolicy policy, Long replaces,
+                              Restrictions restrictions) throws SQLException {
         Instant now = Database.truncate(clock.instant());
         Instant expiresAt = Database.truncate(policy.expiresAt(now));
         String value = TokenFormat.generate();
         String hint = TokenFormat.hint(value);
         long id;
         try (PreparedStatement ps = action.connection().prepareStatement(
-                "INSERT INTO access_token (integration_id, name, token_hash, hint, expiration, expires_at, created_at, created_by)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                "INSERT INTO access_token (integration_id, name, token_hash, hint, expiration, expires_at, created_at, created_by,"
+                        + " allowed_networks, scope, path_prefixes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, integrationId);
             ps.setString(2, name);
             ps.setBytes(3, TokenHash.of(value).toBytes());
@@ -292,6 +384,9 @@ public final class TokenStore {
             Database.setInstant(ps, 6, expiresAt);
             Database.setInstant(ps, 7, now);
             ps.setString(8, action.actor());
+            ps.setString(9, IntegrationStore.networksText(restrictions.allowedNetworks()));
+            ps.setString(10, restrictions.scope().code());
+            ps.setString(11, TokenRestrictions.joinPrefixes(restrictions.pathPrefixes()));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -299,7 +394,7 @@ public final class TokenStore {
             }
         }
         AccessToken token = new AccessToken(id, integrationId, name, hint, policy.code(), expiresAt, now, action.actor(),
-                null, null, null, null, null);
+                null, null, null, null, null, restrictions.allowedNetworks(), restrictions.scope(), restrictions.pathPrefixes());
         return new IssuedToken(token, value, replaces);
     }
 
@@ -351,6 +446,8 @@ public final class TokenStore {
         return new AccessToken(rs.getLong("id"), rs.getLong("integration_id"), rs.getString("name"), rs.getString("hint"),
                 rs.getString("expiration"), Database.getInstant(rs, "expires_at"), Database.getInstant(rs, "created_at"),
                 rs.getString("created_by"), Database.getInstant(rs, "revoked_at"), rs.getString("revoked_by"),
-                Database.getLongOrNull(rs, "replaced_by"), Database.getInstant(rs, "last_used_at"), rs.getString("last_used_ip"));
+                Database.getLongOrNull(rs, "replaced_by"), Database.getInstant(rs, "last_used_at"), rs.getString("last_used_ip"),
+                NetworkList.parse(rs.getString("allowed_networks")), TokenRestrictions.Scope.fromCode(rs.getString("scope")),
+                TokenRestrictions.splitPrefixes(rs.getString("path_prefixes")));
     }
 }

@@ -36,7 +36,7 @@ class OpenApiContractTest {
     private static final String TOKEN = "{\"id\":7,\"integrationId\":3,\"name\":\"production\",\"hint\":\"gat_\u2026Ab12\","
             + "\"expiration\":\"30d\",\"expiresAt\":\"2027-01-01T00:00:00.123456Z\",\"createdAt\":\"2026-12-02T00:51:00Z\","
             + "\"createdBy\":\"admin\",\"revokedAt\":null,\"revokedBy\":null,\"replacedBy\":null,\"lastUsedAt\":null,"
-            + "\"lastUsedIp\":null,\"status\":\"active\"}";
+            + "\"lastUsedIp\":null,\"status\":\"active\",\"allowedNetworks\":[],\"scope\":\"read-write\",\"pathPrefixes\":[]}";
 
     private static HikariDataSource dataSource;
     private static AdminTestServer server;
@@ -91,7 +91,7 @@ class OpenApiContractTest {
                 "/integrations/{id}", List.of("get", "patch"),
                 "/integrations/{id}/tokens", List.of("get", "post"),
                 "/integrations/{id}/tokens/revoke", List.of("post"),
-                "/tokens/{id}", List.of("get"),
+                "/tokens/{id}", List.of("get", "patch"),
                 "/tokens/{id}/revoke", List.of("post"),
                 "/tokens/{id}/regenerate", List.of("post"),
                 "/audit", List.of("get"),

@@ -20,10 +20,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class ApiShapes {
 
     public static final Set<String> INTEGRATION = Set.of("id", "name", "description", "notificationEmail", "active",
-            "createdAt", "updatedAt", "activeTokens");
+            "createdAt", "updatedAt", "activeTokens", "allowedNetworks", "rateLimit");
     /** The fields of a Token (docs/API.md, "Tokens"). */
     public static final Set<String> TOKEN = Set.of("id", "integrationId", "name", "hint", "expiration", "expiresAt",
-            "createdAt", "createdBy", "revokedAt", "revokedBy", "lastUsedAt", "lastUsedIp", "status", "replacedBy");
+            "createdAt", "createdBy", "revokedAt", "revokedBy", "lastUsedAt", "lastUsedIp", "status", "replacedBy",
+            "allowedNetworks", "scope", "pathPrefixes");
 
     private ApiShapes() {
     }
@@ -51,6 +52,8 @@ public final class ApiShapes {
         assertTime(n, "createdAt", false);
         assertTime(n, "updatedAt", false);
         assertTrue(n.get("activeTokens").isIntegralNumber());
+        assertTrue(n.get("allowedNetworks").isArray(), n.toString());
+        assertTrue(n.get("rateLimit").isNull() || n.get("rateLimit").isObject(), n.toString());
     }
 
     /** A Token object; {@code extra} are the fields only an issuing answer has ({@code token}, {@code replaces}). */
@@ -72,6 +75,8 @@ public final class ApiShapes {
         assertTrue(n.get("lastUsedIp").isTextual() || n.get("lastUsedIp").isNull());
         assertTrue(List.of("active", "expired", "revoked").contains(n.get("status").asText()), n.toString());
         assertTrue(n.get("replacedBy").isNull() || n.get("replacedBy").isIntegralNumber(), n.toString());
+        assertTrue(n.get("allowedNetworks").isArray() && n.get("pathPrefixes").isArray(), n.toString());
+        assertTrue(List.of("read-write", "read-only").contains(n.get("scope").asText()), n.toString());
         assertEquals(n.get("revokedAt").isNull(), n.get("revokedBy").isNull());
         if (n.has("token")) {
             assertTrue(n.get("token").asText().matches("^gat_[0-9A-Za-z]{38}$"), n.toString());
