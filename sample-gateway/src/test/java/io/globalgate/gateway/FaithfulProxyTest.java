@@ -386,6 +386,39 @@ class FaithfulProxyTest {
     }
 
     @Test
+    void aSlowUploadThatKeepsMovingIsNotCutByTheUpstreamTimeout() throws Exception {
+        // 12 pieces of 4 KB, 300 ms apart: 3.3 s in all against a 1 s timeout of silence (and well above the minimum data rate)
+        byte[] upload = new byte[12 * 4096];
+        new Random(3).nextBytes(upload);
+        RawClient.Answer answer;
+        try (RawClient client = new RawClient(gateway.uri())) {
+            client.send("PUT " + API + "/slow-upload HTTP/1.1\r\nHost: gateway.test\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + upload.length + "\r\n\r\n");
+            for (int i = 0; i < 12; i++) {
+                Thread.sleep(300);
+                client.send(java.util.Arrays.copyOfRange(upload, i * 4096, (i + 1) * 4096));
+            }
+            answer = client.answer();
+        }
+
+        assertEquals(200, answer.status(), answer::toString);
+        assertEquals(RawClient.sha256(upload), RawClient.sha256(upstream.next().body()));
+    }
+
+    @Test
+    void aKeptAliveClientConnectionCarriesRequestAfterRequest() throws Exception {
+        try (RawClient client = new RawClient(gateway.uri())) {
+            for (int i = 0; i < 3; i++) {
+                client.send(get(API + "/again/" + i));
+                RawClient.Answer answer = client.answer();
+                assertEquals(200, answer.status(), answer::toString);
+                assertEquals("ok", answer.text());
+                assertEquals(API + "/again/" + i, upstream.next().target());
+            }
+        }
+    }
+
+    @Test
     void anUpstreamSilentBeforeItsHeadIsA504() throws Exception {
         upstream.script((request, exchange) -> exchange.peerClosedWithin(20_000) && false);
 
