@@ -15,7 +15,8 @@
 #        against an optional bound),
 #        answers (valid sides all 2xx, flood sides all refused, no socket errors),
 #        decisions (cold side a: lookups per request, mean decision time under load),
-#        verify (in-server timing rows of side a: p50, p99 with target p99_max)
+#        verify (in-server timing rows of side a: p50, p99 with target p99_max),
+#        lookup-rate (store lookups per second of side a in each round, against an optional bound on the highest)
 
 function fmt(v,   a) {
   a = v < 0 ? -v : v
@@ -92,6 +93,12 @@ END {
     v = total " in all runs incl. warm-up (per measured round " spread(vals, n) ")"
     if (bound != "") row("store lookups caused by " a (bound_text != "" ? "; bound: " bound_text : ""), v, "<= " bound, (total <= bound + 0) ? "PASS" : "MISS")
     else row("store lookups caused by " a, v, "", "")
+  } else if (kind == "lookup-rate") {
+    n = 0
+    for (r = 1; r <= maxround; r++) if (((a, r) in rps) && requests[a, r] > 0) { n++; per[n] = lookups[a, r] * rps[a, r] / requests[a, r] }
+    v = spread(per, n)
+    if (bound != "") row("store lookups per second, " a (bound_text != "" ? "; bound: " bound_text : "") what, v, "<= " bound, (MAX <= bound + 0) ? "PASS" : "MISS")
+    else row("store lookups per second, " a what, v, "", "")
   } else if (kind == "answers") {
     bad = 0; detail = ""
     nv = split(valid, vlist, " "); nr = split(refused, rlist, " ")

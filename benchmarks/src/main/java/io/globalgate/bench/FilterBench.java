@@ -77,6 +77,10 @@ final class FilterBench {
         if (o.values().containsKey("negative-ttl")) {
             config.set(TokenFilterConfig.NEGATIVE_CACHE_TTL, o.get("negative-ttl", ""));
         }
+        if (o.values().containsKey("lookups-per-address")) {
+            // scenario 8's flood "from many addresses": wrk has one source address, so the per-address budget is lifted
+            config.set(TokenFilterConfig.UNKNOWN_TOKEN_LOOKUPS_PER_ADDRESS, o.get("lookups-per-address", ""));
+        }
         TokenFilterConfig filterConfig = config.build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         GlobalTokenFilter filter = new GlobalTokenFilter(filterConfig);
@@ -98,6 +102,8 @@ final class FilterBench {
         ready.put("badsum-file", badFile);
         ready.put("unknown", unknown.size());
         ready.put("negative-ttl-s", filterConfig.negativeCacheTtl().toSeconds());
+        ready.put("lookup-budget", filterConfig.unknownTokenLookups());
+        ready.put("lookup-budget-per-address", filterConfig.unknownTokenLookupsPerAddress());
         BenchServer.ready(ready);
         BenchServer.serveForever();
     }

@@ -37,7 +37,8 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
         NETWORK("rejected", "network"),
         SCOPE("rejected", "scope"),
         RATE_LIMITED("rejected", "rate_limited"),
-        STORE_ERROR("unavailable", "store_error");
+        STORE_ERROR("unavailable", "store_error"),
+        LOOKUP_LIMIT("unavailable", "lookup_limit");
 
         final String outcome;
         final String reason;
@@ -105,6 +106,15 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
         cacheMeters(registry, "unknown", verifier.unknownCache());
         keep(FunctionCounter.builder("globalgate.store.lookups", verifier, TokenVerifier::storeLookups)
                 .description("Token lookups the verifier made in the store (cache misses)").register(registry));
+        TokenLookupBudget budget = verifier.lookupBudget();
+        if (budget != null) {
+            keep(Gauge.builder("globalgate.lookup.budget.listed", budget, TokenLookupBudget::listedCount)
+                    .description("Tokens this node knows to exist, always looked up (64-bit prefixes of their hashes)").register(registry));
+            keep(FunctionCounter.builder("globalgate.lookup.budget.used", budget, TokenLookupBudget::unlistedLookups)
+                    .description("Lookups of tokens this node did not know to exist, made within the budget").register(registry));
+            keep(FunctionCounter.builder("globalgate.lookup.budget.refused", budget, TokenLookupBudget::refused)
+                    .description("Requests answered 503 because the budget of lookups of unknown tokens was spent").register(registry));
+        }
         keep(Gauge.builder("globalgate.changefeed.lag", verifier, TokenVerifier::secondsSinceFresh)
                 .description("Seconds since the change feed was last read successfully").baseUnit("seconds").register(registry));
         keep(Gauge.builder("globalgate.changefeed.max.staleness", verifier, v -> v.maxStaleness().toNanos() / 1e9)

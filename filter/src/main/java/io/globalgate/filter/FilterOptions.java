@@ -63,6 +63,13 @@ public final class FilterOptions {
             "database user, with replicaJdbcUrl");
     public static final Option<String> REPLICA_JDBC_PASSWORD = Option.secret("replicaJdbcPassword", Parsers.text(),
             "database password, with replicaJdbcUrl");
+    public static final Option<Integer> UNKNOWN_TOKEN_LOOKUPS = Option.of("unknownTokenLookups", "100",
+            Parsers.wholeNumber(1, 1_000_000, "must be a whole number from 1 to 1000000"),
+            "lookups per second of tokens this node does not know to exist (forged ones, or created elsewhere a moment ago),"
+                    + " all clients together; beyond it 503 with Retry-After");
+    public static final Option<Integer> UNKNOWN_TOKEN_LOOKUPS_PER_ADDRESS = Option.of("unknownTokenLookupsPerAddress", "10",
+            Parsers.wholeNumber(1, 1_000_000, "must be a whole number from 1 to 1000000"),
+            "the same per client address (IPv6 by its /64)");
     public static final Option<Boolean> MIGRATE = Option.of("migrate", "true", Parsers.bool(),
             "run the Flyway migrations at start-up");
 
@@ -101,7 +108,7 @@ public final class FilterOptions {
             StoreOptions.DATA_SOURCE, StoreOptions.JDBC_URL, StoreOptions.JDBC_USER, StoreOptions.JDBC_PASSWORD,
             REALM, HEADER_NAME, HIDE_CREDENTIALS, CACHE_MAX_ENTRIES, NEGATIVE_CACHE_TTL, CACHE_TTL, CHANGE_POLL_INTERVAL,
             MAX_STALENESS, USAGE_FLUSH_INTERVAL, StoreOptions.CONNECTION_TIMEOUT, RETRY_AFTER, INTEGRATION_METRICS, TRUSTED_PROXIES,
-            RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST, MIGRATE, REPLICA_DATA_SOURCE, REPLICA_JDBC_URL, REPLICA_JDBC_USER, REPLICA_JDBC_PASSWORD),
+            RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST, UNKNOWN_TOKEN_LOOKUPS, UNKNOWN_TOKEN_LOOKUPS_PER_ADDRESS, MIGRATE, REPLICA_DATA_SOURCE, REPLICA_JDBC_URL, REPLICA_JDBC_USER, REPLICA_JDBC_PASSWORD),
             List.of(StoreOptions.ONE_DATABASE, ONE_REPLICA, STALENESS_OUTLASTS_TWO_POLLS, BURST_NEEDS_A_RATE));
 
     private FilterOptions() {

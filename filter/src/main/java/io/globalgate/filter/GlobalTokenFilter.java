@@ -46,6 +46,7 @@ public class GlobalTokenFilter implements Filter {
     private TokenFilterConfig config;
     private BearerTokenResolver resolver;
     private TokenVerifier verifier;
+    private TokenLookupBudget budget;
     private AuthErrorWriter errors;
     private ClientAddress clientAddress;
     private UsageRecorder usage;
@@ -98,12 +99,17 @@ public class GlobalTokenFilter implements Filter {
             if (reads != null) {
                 verifier.lookupsReadReplica();
             }
-            listener = verifier::apply;
+            budget = new TokenLookupBudget(config.unknownTokenLookups(), config.unknownTokenLookupsPerAddress());
+            verifier.lookupBudget(budget);
+            listener = event -> {
+                budget.heard(event);
+                verifier.apply(event);
+            };
             store.addChangeListener(listener);
             usage = new UsageRecorder(store.usage()::record);
             metrics = new FilterMetrics(verifier);
             metrics.bindTo(registry);
-            housekeeper = new Housekeeper("globalgate-filter-" + filterConfig.getFilterName(), store, reads, verifier, usage, metrics);
+            housekeeper = new Housekeeper("globalgate-filter-" + filterConfig.getFilterName(), store, reads, verifier, budget, usage, metrics);
             housekeeper.start(config.migrate(), config.changePollInterval(), config.usageFlushInterval());
             LOG.info("Globalgate filter '{}' ready: store {}{}, {}", filterConfig.getFilterName(), obtained.description(),
                     replica != null ? ", reading from replica " + replica.description() : "", config);
@@ -124,7 +130,7 @@ public class GlobalTokenFilter implements Filter {
         long started = System.nanoTime();
         BearerTokenResolver.Resolution resolution = resolver.resolve(request);
         if (resolution instanceof BearerTokenResolver.Candidate candidate) {
-            Verdict verdict = verifier.verify(candidate.token());
+            Verdict verdict = verifier.verify(candidate.token(), request.getRemoteAddr());
             if (verdict instanceof Verdict.Accepted accepted && accepted.restrictions() != RequestRestrictions.NONE) {
                 verdict = accepted.restrictions().check(request, response, clientAddress);
                 if (verdict == null) {
@@ -152,8 +158,10 @@ public class GlobalTokenFilter implements Filter {
                 metrics.record(FilterMetrics.Outcome.RATE_LIMITED, System.nanoTime() - started, limited.counter());
                 errors.rateLimited(response, limited.message(), limited.retryAfterSeconds(), limited.policy(), limited.state());
             } else {
-                metrics.record(FilterMetrics.Outcome.STORE_ERROR, System.nanoTime() - started);
-                errors.unavailable(response, ((Verdict.Unavailable) verdict).message());
+                Verdict.Unavailable unavailable = (Verdict.Unavailable) verdict;
+                metrics.record(unavailable.overLookupBudget() ? FilterMetrics.Outcome.LOOKUP_LIMIT : FilterMetrics.Outcome.STORE_ERROR,
+                        System.nanoTime() - started);
+                errors.unavailable(response, unavailable.message());
             }
         } else if (resolution instanceof BearerTokenResolver.Missing missing) {
             metrics.record(FilterMetrics.Outcome.MISSING, System.nanoTime() - started);

@@ -40,6 +40,7 @@ final class Housekeeper implements AutoCloseable {
 
     private final GlobalgateStore store;
     private final TokenVerifier verifier;
+    private final TokenLookupBudget budget;
     private final UsageRecorder usage;
     private final FilterMetrics metrics;
     private final ChangeFeedPoller poller;
@@ -53,15 +54,21 @@ final class Housekeeper implements AutoCloseable {
     private boolean heartbeatFailing;
     private boolean replicaFailing;
 
-    Housekeeper(String threadName, GlobalgateStore store, ReplicaReads replica, TokenVerifier verifier, UsageRecorder usage,
-                FilterMetrics metrics) {
+    Housekeeper(String threadName, GlobalgateStore store, ReplicaReads replica, TokenVerifier verifier, TokenLookupBudget budget,
+                UsageRecorder usage, FilterMetrics metrics) {
         this.store = store;
         this.replica = replica;
         this.verifier = verifier;
+        this.budget = budget;
         this.usage = usage;
         this.metrics = metrics;
-        this.poller = new ChangeFeedPoller(replica != null ? replica.changes() : store.changes(), verifier::apply,
-                () -> verifier.markFresh(behindNanos), verifier::invalidateAll);
+        this.poller = new ChangeFeedPoller(replica != null ? replica.changes() : store.changes(), event -> {
+            budget.heard(event);
+            verifier.apply(event);
+        }, this::fresh, () -> {
+            verifier.invalidateAll();
+            budget.markOutdated();
+        });
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -189,6 +196,25 @@ final class Housekeeper implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Cannot read the replication heartbeat at start-up: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * After a successful poll. The list of tokens is loaded after the feed's position was taken
+     * (its start) or after the feed went unread too long: a token created before that position is
+     * in the table, one created after it comes as an event.
+     */
+    private void fresh() {
+        if (!verifier.isFresh()) {
+            budget.markOutdated();
+        }
+        verifier.markFresh(behindNanos);
+        if (!budget.isCurrent()) {
+            try {
+                budget.listAll((replica != null ? replica.tokens() : store.tokens()).unrevokedTokenHashes());
+            } catch (RuntimeException e) {
+                LOG.debug("The tokens to list could not be read; tried again after the next poll", e);
+            }
         }
     }
 

@@ -58,6 +58,10 @@ public final class TokenFilterConfig {
     public static final String RATE_LIMIT_PER_MINUTE = FilterOptions.RATE_LIMIT_PER_MINUTE.name();
     /** The most requests that default allows at once; default {@code 0} = as many as {@link #RATE_LIMIT_PER_MINUTE}. */
     public static final String RATE_LIMIT_BURST = FilterOptions.RATE_LIMIT_BURST.name();
+    /** Lookups per second of tokens this node does not know to exist, all clients together; default {@code 100}. */
+    public static final String UNKNOWN_TOKEN_LOOKUPS = FilterOptions.UNKNOWN_TOKEN_LOOKUPS.name();
+    /** Lookups per second of tokens this node does not know to exist, per client address; default {@code 10}. */
+    public static final String UNKNOWN_TOKEN_LOOKUPS_PER_ADDRESS = FilterOptions.UNKNOWN_TOKEN_LOOKUPS_PER_ADDRESS.name();
     /** Whether the Flyway migrations run at start-up; default {@code true}. */
     public static final String MIGRATE = FilterOptions.MIGRATE.name();
 
@@ -307,6 +311,24 @@ public final class TokenFilterConfig {
         int perMinute = get(FilterOptions.RATE_LIMIT_PER_MINUTE);
         int burst = get(FilterOptions.RATE_LIMIT_BURST);
         return perMinute == 0 ? null : new TokenRestrictions.RateLimit(perMinute, burst == 0 ? perMinute : burst);
+    }
+
+    /**
+     * Option {@code unknownTokenLookups}.
+     *
+     * @return lookups per second of tokens this node does not know to exist, all clients together
+     */
+    public int unknownTokenLookups() {
+        return get(FilterOptions.UNKNOWN_TOKEN_LOOKUPS);
+    }
+
+    /**
+     * Option {@code unknownTokenLookupsPerAddress}.
+     *
+     * @return lookups per second of tokens this node does not know to exist, per client address
+     */
+    public int unknownTokenLookupsPerAddress() {
+        return get(FilterOptions.UNKNOWN_TOKEN_LOOKUPS_PER_ADDRESS);
     }
 
     /**

@@ -61,6 +61,8 @@ public final class TokenVerifier {
     private volatile boolean ready;
     /** Set when lookups read a replica: what they read is as old as the feed, so past maxStaleness it is not read at all. */
     private volatile boolean lookupsAsStaleAsFeed;
+    /** Null: every miss is looked up. */
+    private volatile TokenLookupBudget budget;
 
     public TokenVerifier(DecisionSource source, Clock clock, int maxEntries, Duration ttl, Duration negativeTtl, Duration maxStaleness) {
         this(source, clock, maxEntries, ttl, negativeTtl, maxStaleness, new IntegrationMeters(0));
@@ -115,6 +117,7 @@ public final class TokenVerifier {
     private static final Verdict INACTIVE = new Verdict.Rejected(Verdict.Reason.INACTIVE, "The integration of this token is inactive");
     private static final Verdict NOT_READY = new Verdict.Unavailable("Token store is not ready yet");
     private static final Verdict STORE_DOWN = new Verdict.Unavailable("Token store unavailable; try again shortly");
+    private static final Verdict LOOKUP_LIMIT = new Verdict.Unavailable("Too many unknown tokens; try again shortly", true);
     private static final Map<TokenFormat.Problem, Verdict> MALFORMED = new EnumMap<>(TokenFormat.Problem.class);
 
     static {
@@ -162,6 +165,14 @@ public final class TokenVerifier {
     }
 
     public Verdict verify(String token) {
+        return verify(token, null);
+    }
+
+    /**
+     * The same, a token this node does not know to exist being looked up only within the
+     * {@link TokenLookupBudget} of {@code clientAddress} and of the node.
+     */
+    public Verdict verify(String token, String clientAddress) {
         TokenFormat.Problem problem = TokenFormat.problemOf(token);
         if (problem != null) {
             return MALFORMED.get(problem);
@@ -186,6 +197,10 @@ public final class TokenVerifier {
         }
         if (lookupsAsStaleAsFeed && !isFresh()) {
             return STORE_DOWN; // a replica this far behind may still show a revoked token as live
+        }
+        TokenLookupBudget lookupBudget = budget;
+        if (cached == null && lookupBudget != null && !lookupBudget.admit(hash, clientAddress)) {
+            return LOOKUP_LIMIT;
         }
         Optional<TokenDecision> loaded;
         try {
@@ -325,6 +340,15 @@ public final class TokenVerifier {
 
     void setReady(boolean ready) {
         this.ready = ready;
+    }
+
+    /** Bounds the lookups of tokens this node does not know to exist; null = none. */
+    void lookupBudget(TokenLookupBudget budget) {
+        this.budget = budget;
+    }
+
+    TokenLookupBudget lookupBudget() {
+        return budget;
     }
 
     /** Lookups made in the store since start: what a flood of bad tokens costs the database. */

@@ -59,7 +59,14 @@ public sealed interface Verdict {
         }
     }
 
-    /** The store could not answer and the cache could not decide: {@code 503}, never {@code 401}. */
-    record Unavailable(String message) implements Verdict {
+    /**
+     * The store could not answer and the cache could not decide: {@code 503}, never {@code 401}.
+     * {@code overLookupBudget}: the store was not asked, the token being unknown to this node and
+     * its budget of such lookups spent ({@link TokenLookupBudget}).
+     */
+    record Unavailable(String message, boolean overLookupBudget) implements Verdict {
+        public Unavailable(String message) {
+            this(message, false);
+        }
     }
 }

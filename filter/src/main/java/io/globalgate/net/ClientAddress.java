@@ -87,6 +87,23 @@ public final class ClientAddress {
         return last;
     }
 
+    /**
+     * The address as a per-address limit counts it: an IPv4 address whole, an IPv6 address by its
+     * /64, the block one subscriber gets.
+     *
+     * @param address an address in the form {@link #canonical} returns ({@code 2001:db8:0:0:0:0:0:1})
+     * @return the address, or its /64 as {@code 2001:db8:0:0::/64}
+     */
+    public static String perSubscriber(String address) {
+        if (address.indexOf(':') >= 0) {
+            String[] groups = address.split(":", -1);
+            if (groups.length == 8) {
+                return String.join(":", groups[0], groups[1], groups[2], groups[3]) + "::/64";
+            }
+        }
+        return address;
+    }
+
     /** The address text as {@link #of} returns it; text that is no address comes back as it was. */
     public static String canonical(String address) {
         InetAddress parsed = hop(address);

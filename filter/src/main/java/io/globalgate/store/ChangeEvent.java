@@ -11,6 +11,7 @@ import io.globalgate.token.TokenHash;
 public record ChangeEvent(long id, Kind kind, long integrationId, Long tokenId, TokenHash tokenHash) {
 
     public enum Kind {
+        TOKEN_CREATED("token.created"),
         TOKEN_REVOKED("token.revoked"),
         TOKEN_EXPIRY_CHANGED("token.expiry_changed"),
         /** The token's allowed networks, scope or path prefixes changed. */

@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** What the filter reads of the {@code access_token} table: the decision on one token, and the counts for the gauges. */
@@ -91,6 +93,24 @@ public final class TokenLookup {
                     rs.getLong("id"), e.getMessage());
             throw new StoreUnavailableException("Globalgate store holds restrictions the filter cannot read", null);
         }
+    }
+
+    /**
+     * The hashes of every token that is not revoked (expired ones included: an expiry can be
+     * moved). What a node lists so that a flood of forged tokens cannot crowd real ones out of its
+     * lookup budget ({@code io.globalgate.filter.TokenLookupBudget}).
+     */
+    public List<TokenHash> unrevokedTokenHashes() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT token_hash FROM access_token WHERE revoked_at IS NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                List<TokenHash> hashes = new ArrayList<>();
+                while (rs.next()) {
+                    hashes.add(TokenHash.fromBytes(rs.getBytes(1)));
+                }
+                return hashes;
+            }
+        });
     }
 
     /** Counts for the metrics: tokens neither revoked nor expired, and those of them expiring within {@code window}. */

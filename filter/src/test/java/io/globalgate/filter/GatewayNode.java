@@ -1,6 +1,7 @@
 package io.globalgate.filter;
 
 import io.globalgate.store.GlobalgateStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContextEvent;
@@ -40,11 +41,27 @@ public final class GatewayNode implements AutoCloseable {
     private final String name;
     private final AutoCloseable server;
     private final URI base;
+    private final MeterRegistry registry;
 
-    private GatewayNode(String name, AutoCloseable server, URI base) {
+    private GatewayNode(String name, AutoCloseable server, URI base, MeterRegistry registry) {
         this.name = name;
         this.server = server;
         this.base = base;
+        this.registry = registry;
+    }
+
+    public URI uri() {
+        return base;
+    }
+
+    /** The sum of the node's counters of this name (and tag, when given): what a Prometheus scrape would read. */
+    public double meter(String name, String... tag) {
+        var search = registry.find(name);
+        if (tag.length == 2) {
+            search = search.tag(tag[0], tag[1]);
+        }
+        return search.functionCounters().stream().mapToDouble(c -> c.count()).sum()
+                + search.counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     public static GatewayNode start(String name, TokenFilterConfig config, GlobalgateStore store) throws Exception {
@@ -87,6 +104,7 @@ public final class GatewayNode implements AutoCloseable {
     private static final class Jetty {
 
         static GatewayNode start(String name, TokenFilterConfig config, GlobalgateStore store) throws Exception {
+            MeterRegistry registry = new SimpleMeterRegistry();
             Server server = new Server();
             ServerConnector connector = new ServerConnector(server);
             connector.setHost("127.0.0.1");
@@ -97,7 +115,7 @@ public final class GatewayNode implements AutoCloseable {
             context.addEventListener(new ServletContextListener() {
                 @Override
                 public void contextInitialized(ServletContextEvent event) {
-                    event.getServletContext().setAttribute(ContextAttributes.METER_REGISTRY, new SimpleMeterRegistry());
+                    event.getServletContext().setAttribute(ContextAttributes.METER_REGISTRY, registry);
                     if (store != null) {
                         event.getServletContext().setAttribute(ContextAttributes.STORE, store);
                     }
@@ -117,7 +135,7 @@ public final class GatewayNode implements AutoCloseable {
                 server.stop();
                 throw new IllegalStateException("gateway node " + name + " did not start: its context is unavailable (see the log)");
             }
-            return new GatewayNode(name, server::stop, URI.create("http://127.0.0.1:" + connector.getLocalPort()));
+            return new GatewayNode(name, server::stop, URI.create("http://127.0.0.1:" + connector.getLocalPort()), registry);
         }
     }
 }

@@ -81,7 +81,11 @@ public final class Seed {
         if (policy == null) {
             throw new IllegalArgumentException("no such policy: " + expiration);
         }
-        return store.database().inTransaction(tx -> insertToken(tx.connection(), integrationId, name, policy));
+        return store.database().inTransaction(tx -> {
+            Issued issued = insertToken(tx.connection(), integrationId, name, policy);
+            store.changes().append(tx, ChangeEvent.Kind.TOKEN_CREATED, integrationId, issued.token().id(), TokenHash.of(issued.value()));
+            return issued;
+        });
     }
 
     /** Revokes the tokens now, in one transaction, one change event each. */
@@ -131,6 +135,7 @@ public final class Seed {
                 }
             }
             Issued fresh = insertToken(c, integrationId, name, ExpirationPolicy.NEVER);
+            store.changes().append(tx, ChangeEvent.Kind.TOKEN_CREATED, integrationId, fresh.token().id(), TokenHash.of(fresh.value()));
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE access_token SET revoked_at = ?, revoked_by = ?, replaced_by = ? WHERE id = ?")) {
                 Database.setInstant(ps, 1, store.clock().instant());

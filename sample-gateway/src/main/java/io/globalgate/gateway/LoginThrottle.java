@@ -1,5 +1,7 @@
 package io.globalgate.gateway;
 
+import io.globalgate.net.ClientAddress;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -179,13 +181,8 @@ final class LoginThrottle {
      * {@link io.globalgate.net.ClientAddress}'s canonical form ({@code 2001:db8:0:0:0:0:0:1}).
      */
     static String key(String address) {
-        if (address.indexOf(':') >= 0) {
-            String[] groups = address.split(":", -1);
-            if (groups.length == 8) {
-                return String.join(":", groups[0], groups[1], groups[2], groups[3]) + "::/64";
-            }
-        }
-        return address.length() > MAX_NAME ? address.substring(0, MAX_NAME) : address;
+        String counted = ClientAddress.perSubscriber(address);
+        return counted.length() > MAX_NAME ? counted.substring(0, MAX_NAME) : counted;
     }
 
     private static <V> Map<String, V> lru(int max) {

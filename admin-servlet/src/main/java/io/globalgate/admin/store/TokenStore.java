@@ -393,6 +393,8 @@ public final class TokenStore {
                 id = keys.getLong(1);
             }
         }
+        // Every node lists the new token at its next poll, so a flood of forged tokens cannot crowd it out of the lookup budget.
+        action.tellEveryNode(ChangeEvent.Kind.TOKEN_CREATED, integrationId, id, TokenHash.of(value));
         AccessToken token = new AccessToken(id, integrationId, name, hint, policy.code(), expiresAt, now, action.actor(),
                 null, null, null, null, null, restrictions.allowedNetworks(), restrictions.scope(), restrictions.pathPrefixes());
         return new IssuedToken(token, value, replaces);

@@ -835,9 +835,13 @@ abstract class ManagementStoreContract {
         IssuedToken now = newToken(integration, "30d");
         IssuedToken later = newToken(integration, "30d");
         long mark = store.shared().changes().latestId();
-        store.tokens().regenerate(ADMIN, now.token().id(), Duration.ZERO);
-        store.tokens().regenerate(ADMIN, later.token().id(), Duration.ofMinutes(1));
-        List<ChangeEvent> events = changesAfter(mark);
+        IssuedToken nowsSuccessor = store.tokens().regenerate(ADMIN, now.token().id(), Duration.ZERO);
+        IssuedToken latersSuccessor = store.tokens().regenerate(ADMIN, later.token().id(), Duration.ofMinutes(1));
+        List<ChangeEvent> all = changesAfter(mark);
+        assertEquals(List.of(TokenHash.of(nowsSuccessor.value()), TokenHash.of(latersSuccessor.value())),
+                all.stream().filter(e -> e.kind() == ChangeEvent.Kind.TOKEN_CREATED).map(ChangeEvent::tokenHash).toList(),
+                "each new token is a token.created event");
+        List<ChangeEvent> events = all.stream().filter(e -> e.kind() != ChangeEvent.Kind.TOKEN_CREATED).toList();
         assertEquals(List.of(ChangeEvent.Kind.TOKEN_REVOKED, ChangeEvent.Kind.TOKEN_EXPIRY_CHANGED),
                 events.stream().map(ChangeEvent::kind).toList());
         assertEquals(List.of(now.token().id(), later.token().id()), events.stream().map(ChangeEvent::tokenId).toList());
@@ -866,9 +870,20 @@ abstract class ManagementStoreContract {
     void changesThatCannotAlterADecisionWriteNoChangeEvent() {
         long mark = store.shared().changes().latestId();
         Integration integration = newIntegration();
-        newToken(integration, "30d");
         store.integrations().update(ADMIN, integration.id(), new Input(null, "only the description", "new@example.com", null));
         assertEquals(List.of(), changesAfter(mark));
+    }
+
+    @Test
+    void aNewTokenIsOneChangeEventCarryingItsHashSoEveryNodeListsIt() {
+        Integration integration = newIntegration();
+        long mark = store.shared().changes().latestId();
+        IssuedToken issued = newToken(integration, "30d");
+        List<ChangeEvent> events = changesAfter(mark);
+        assertEquals(1, events.size());
+        assertEquals(ChangeEvent.Kind.TOKEN_CREATED, events.get(0).kind());
+        assertEquals(issued.token().id(), events.get(0).tokenId());
+        assertEquals(TokenHash.of(issued.value()), events.get(0).tokenHash());
     }
 
     @Test
@@ -949,7 +964,7 @@ abstract class ManagementStoreContract {
             faultyStore.integrations().setActive(ADMIN, integration.id(), false);
         });
         assertEquals(changesAfter(mark), heard);
-        assertEquals(5, heard.size());
+        assertEquals(6, heard.size(), "three revocations, the regenerated token's, its successor's creation, the deactivation");
     }
 
     @Test
@@ -1211,7 +1226,10 @@ abstract class ManagementStoreContract {
         assertEquals(List.of(winner.token().id(), old.token().id()), ids(tokens));
         assertEquals(winner.token().id(), store.tokens().get(old.token().id()).replacedBy());
         assertEquals(1, rows.count("SELECT COUNT(*) FROM access_token WHERE replaced_by = ?", winner.token().id()));
-        assertEquals(1, changesAfter(mark).size());
+        List<ChangeEvent> events = changesAfter(mark);
+        assertEquals(2, events.size(), "the winner's creation and the old token's end only: " + events);
+        assertEquals(java.util.Set.of(winner.token().id(), old.token().id()),
+                events.stream().map(ChangeEvent::tokenId).collect(java.util.stream.Collectors.toSet()));
         assertEquals(1, store.audit().list(integration.id(), ALL).items().stream()
                 .filter(e -> e.action().equals("token.regenerated")).count());
     }

@@ -421,6 +421,7 @@ public abstract class FilterBehaviourContract {
         expected.put("rejected/scope", 0.0);
         expected.put("rejected/rate_limited", 0.0);
         expected.put("unavailable/store_error", 0.0);
+        expected.put("unavailable/lookup_limit", 0.0);
         Map<String, Double> after = requestCounts();
         Map<String, Double> delta = new LinkedHashMap<>();
         after.forEach((key, value) -> delta.put(key, value - before.getOrDefault(key, 0.0)));
