@@ -165,6 +165,33 @@ class BearerTokenResolverTest {
     }
 
     @Test
+    void aHeaderOfExactlyTheMaximumLengthIsReadAndOneCharacterMoreIsNot() {
+        String longest = "Bearer " + "a".repeat(BearerTokenResolver.MAX_VALUE_LENGTH - "Bearer ".length());
+
+        assertEquals(new BearerTokenResolver.Candidate(longest.substring(7)), resolve(authorization(longest)));
+        assertEquals("The Authorization header is too long to hold a Global API access token",
+                message(resolve(authorization(longest + "a"))));
+    }
+
+    @Test
+    void aCommaAtTheStartOfTheTokenIsASecondCredentialToo() {
+        BearerTokenResolver.Resolution resolution = resolve(authorization("Bearer ," + TOKEN));
+
+        assertInstanceOf(BearerTokenResolver.InvalidRequest.class, resolution);
+        assertEquals("Found multiple bearer tokens in the Authorization header", message(resolution));
+    }
+
+    @Test
+    void anAccessTokenParameterIsFoundWhereverItStandsInTheQuery() {
+        // after an empty first parameter, and without a value after another parameter
+        for (String query : List.of("&access_token=" + TOKEN, "page=2&access_token", "a=1&&access_token=")) {
+            BearerTokenResolver.Resolution resolution = resolver.resolve(request(query));
+
+            assertEquals("Tokens in the URL are not accepted; send the header Authorization: Bearer <token>", message(resolution), query);
+        }
+    }
+
+    @Test
     void configuredHeaderNameIsTheOnlyOneRead() {
         BearerTokenResolver custom = new BearerTokenResolver("X-Global-Token");
 

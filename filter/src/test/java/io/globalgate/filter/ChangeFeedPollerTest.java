@@ -146,10 +146,10 @@ class ChangeFeedPollerTest {
         poller.poll();
         assertEquals(1, poller.gaps().size());
 
-        ticker.advance(Duration.ofNanos(ChangeFeedPoller.GAP_TIMEOUT_NANOS).minusMillis(1));
+        ticker.advance(Duration.ofNanos(ChangeFeedPoller.GAP_TIMEOUT_NANOS));
         poller.poll();
-        assertEquals(1, poller.gaps().size(), "still waiting for id 2 just before the timeout");
-        ticker.advance(Duration.ofMillis(2));
+        assertEquals(1, poller.gaps().size(), "still waiting for id 2 at exactly the timeout");
+        ticker.advance(Duration.ofNanos(1));
         poller.poll();
 
         assertTrue(poller.gaps().isEmpty(), "a rolled-back id is given up on");

@@ -183,6 +183,45 @@ class TokenFormatTest {
     }
 
     @Test
+    void sixBitValuesOutsideTheAlphabetAreSkippedNotWrappedOrCut() {
+        // 62 and 63 have no character: skipped; 61 is 'z' and 0 is '0'; only the low six bits count
+        byte[] bytes = {62, 63, 61, (byte) 0xC0, 62, 1, (byte) 0xFF};
+        java.security.SecureRandom scripted = new java.security.SecureRandom() {
+            @Override
+            public void nextBytes(byte[] buffer) {
+                for (int i = 0; i < buffer.length; i++) {
+                    buffer[i] = bytes[i % bytes.length];
+                }
+            }
+        };
+
+        String token = TokenFormat.generate(scripted);
+
+        // each round of seven bytes gives z, 0, 1: 32 characters from eleven rounds
+        assertEquals("z01".repeat(11).substring(0, 32), token.substring(4, 36));
+        assertNull(TokenFormat.problemOf(token));
+    }
+
+    @Test
+    void theFirstCharacterBeyondAsciiIsABadCharacterNotAnError() {
+        String token = TokenFormat.generate();
+        assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(replaceAt(token, 4, '\u0080')));
+        assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(replaceAt(token, 41, '\u0080')), "in the checksum");
+        assertEquals(Problem.BAD_CHARACTER, TokenFormat.problemOf(replaceAt(token, 4, '\u007F')));
+        assertEquals(-1, TokenFormat.digit('\u0080'));
+        assertEquals(-1, TokenFormat.digit('\u007F'));
+    }
+
+    @Test
+    void aStringAsLongAsThePrefixIsJudgedByItsPrefix() {
+        assertEquals(Problem.WRONG_PREFIX, TokenFormat.problemOf("ghp_"));
+        assertEquals(Problem.WRONG_LENGTH, TokenFormat.problemOf("gat_"));
+        assertEquals(Problem.WRONG_LENGTH, TokenFormat.problemOf("gh_"), "shorter than the prefix: its length is what is wrong");
+        assertFalse(TokenFormat.isValid("ghp_"));
+        assertFalse(TokenFormat.isValid(KNOWN_TOKEN.substring(0, 41) + (KNOWN_TOKEN.charAt(41) == 'a' ? 'b' : 'a')));
+    }
+
+    @Test
     void theProblemsCarryTheirMessages() {
         assertEquals("token contains a character outside 0-9A-Za-z", Problem.BAD_CHARACTER.message());
         assertEquals("token checksum does not match", Problem.BAD_CHECKSUM.message());
