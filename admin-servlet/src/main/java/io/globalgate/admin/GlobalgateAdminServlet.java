@@ -3,6 +3,7 @@ package io.globalgate.admin;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.filter.BasicSignIn;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.StoreProvider;
 import io.globalgate.notify.NotificationService;

@@ -15,9 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The README's Tomcat section quotes the example's files verbatim: each fenced block after a
- * {@code <!-- quoted from PATH -->} line must appear as it is in that file, so what a new user
- * copies is what the standalone Tomcat tests deploy.
+ * The README's Tomcat and Jetty sections quote the example's files verbatim: each fenced block
+ * after a {@code <!-- quoted from PATH -->} line must appear as it is in that file, so what a new
+ * user copies is what the standalone Tomcat and Jetty tests deploy; and the modules, the database
+ * privileges the README states are the ones those tests use.
  */
 class ReadmeQuotesTheExampleTest {
 
@@ -35,15 +36,29 @@ class ReadmeQuotesTheExampleTest {
             quoted.add(m.group(1));
         }
         assertEquals(List.of("example-webapp/src/main/webapp/META-INF/context.xml", "example-webapp/src/main/webapp/WEB-INF/web.xml",
-                "example-webapp/src/main/variants/form/web.xml", "example-webapp/pom.xml"), quoted);
+                "example-webapp/src/main/variants/form/web.xml", "example-webapp/src/main/variants/form/web.xml", "example-webapp/pom.xml",
+                "example-webapp/src/main/webapp/WEB-INF/jetty-ee10-env.xml", "example-webapp/src/main/jetty-base/modules/globalgate-realm.mod",
+                "example-webapp/src/main/jetty-base/etc/globalgate-realm.xml"), quoted);
     }
 
     @Test
     void theContextXmlAndTheWebXmlAreQuotedWhole() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
-        for (String path : List.of("example-webapp/src/main/webapp/META-INF/context.xml", "example-webapp/src/main/webapp/WEB-INF/web.xml")) {
+        for (String path : List.of("example-webapp/src/main/webapp/META-INF/context.xml", "example-webapp/src/main/webapp/WEB-INF/web.xml",
+                "example-webapp/src/main/webapp/WEB-INF/jetty-ee10-env.xml", "example-webapp/src/main/jetty-base/etc/globalgate-realm.xml")) {
             String whole = Files.readString(ROOT.resolve(path), StandardCharsets.UTF_8).stripTrailing();
             assertTrue(readme.contains("<!-- quoted from " + path + " -->\n```xml\n" + whole + "\n```"), path + " is quoted whole");
         }
+        String module = "example-webapp/src/main/jetty-base/modules/globalgate-realm.mod";
+        String whole = Files.readString(ROOT.resolve(module), StandardCharsets.UTF_8).stripTrailing();
+        assertTrue(readme.contains("<!-- quoted from " + module + " -->\n```\n" + whole + "\n```"), module + " is quoted whole");
+    }
+
+    @Test
+    void theJettyModulesAndTheDatabasePrivilegesAreTheOnesTheStandaloneTestsUse() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+        assertTrue(readme.contains("java -jar $JETTY_HOME/start.jar --add-modules=" + StandaloneJetty.MODULES + "\n"), "the Jetty modules");
+        assertTrue(readme.contains("`" + StandaloneContainerContract.MIGRATING_NODE_PRIVILEGES + "`"), "the privileges of a migrating node");
+        assertTrue(readme.contains("GRANT " + StandaloneContainerContract.MIGRATING_NODE_PRIVILEGES + " ON globalgate.* TO"), "the GRANT");
     }
 }

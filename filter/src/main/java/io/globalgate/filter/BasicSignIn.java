@@ -1,4 +1,4 @@
-package io.globalgate.admin;
+package io.globalgate.filter;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,19 +10,20 @@ import java.util.Collections;
 /**
  * Signs a script in with its HTTP Basic credentials, checked by the container's own realm
  * ({@link HttpServletRequest#login}). With FORM login for the pages, {@code web.xml} leaves the
- * JSON API without a constraint so the container never answers a script with its login page;
- * the admin servlet signs the script in here, or answers {@code 401} in the API's JSON shape.
+ * JSON API and the metrics scrape without a constraint so the container never answers a script
+ * with its login page; the admin servlet and the scrape servlet sign the script in here, or answer
+ * {@code 401}.
  */
-final class BasicSignIn {
+public final class BasicSignIn {
 
     /** Longer than any name and password pair a realm accepts; longer headers are refused unread. */
-    static final int MAX_HEADER_LENGTH = 1024;
+    public static final int MAX_HEADER_LENGTH = 1024;
 
     private BasicSignIn() {
     }
 
     /** True when the request carried one Basic credential and the container's realm accepted it. */
-    static boolean signIn(HttpServletRequest req) {
+    public static boolean signIn(HttpServletRequest req) {
         var headers = Collections.list(req.getHeaders("Authorization"));
         if (headers.size() != 1) {
             return false;
