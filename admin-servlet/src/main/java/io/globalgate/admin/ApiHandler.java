@@ -69,15 +69,7 @@ final class ApiHandler {
 
     ApiHandler(ManagementStore store) {
         this.store = store;
-        // Jackson's default buffer pool keeps a ThreadLocal in every container thread that wrote
-        // JSON: after an undeploy Tomcat reports it, and it holds the application's class loader.
-        this.mapper = JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
-        this.mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(32).maxNumberLength(40).maxStringLength(MAX_BODY_BYTES).build());
+        this.mapper = strictMapper(MAX_BODY_BYTES);
         this.views = new ApiViews(mapper);
         routes.path("/integrations").on("GET", this::listIntegrations).on("POST", this::createIntegration);
         routes.path("/integrations/{id}").on("GET", this::getIntegration).on("PATCH", this::updateIntegration);
@@ -89,6 +81,23 @@ final class ApiHandler {
         routes.path("/audit").on("GET", this::listAudit);
         routes.path("/openapi.json").on("GET", this::openApiDocument);
         this.openApi = readOpenApiDocument();
+    }
+
+    /**
+     * The JSON mapper of every request body from outside: duplicate keys, NaN and trailing tokens
+     * refused, nesting and number lengths bounded, no string longer than {@code maxString}.
+     */
+    static ObjectMapper strictMapper(int maxString) {
+        // Jackson's default buffer pool keeps a ThreadLocal in every container thread that wrote
+        // JSON: after an undeploy Tomcat reports it, and it holds the application's class loader.
+        ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(32).maxNumberLength(40).maxStringLength(maxString).build());
+        return mapper;
     }
 
     /** The OpenAPI document of this API, as kept in the repository (admin-servlet resources). */
@@ -131,7 +140,7 @@ final class ApiHandler {
      * the answer; a body over {@link #MAX_DISCARD_BYTES} still closes the connection afterwards,
      * and one over the swallow limit closes it at once.
      */
-    private static void discardUnread(HttpServletRequest req, HttpServletResponse res) {
+    static void discardUnread(HttpServletRequest req, HttpServletResponse res) {
         if (req.getContentLengthLong() > SWALLOW_BYTES) {
             res.setHeader("Connection", "close");
             return;
@@ -335,7 +344,11 @@ final class ApiHandler {
         return null;
     }
 
-    private JsonNode body(HttpServletRequest req, Set<String> fields) throws IOException {
+    /**
+     * The raw bytes of a JSON request body: {@code application/json}, UTF-8 (no other charset
+     * named, and valid), at most {@code maxBytes}; anything else an {@link ApiException}.
+     */
+    static byte[] jsonBytes(HttpServletRequest req, int maxBytes) throws IOException {
         // The raw header, not getContentType(): Jetty's throws for a charset it does not know
         // (charset=x-bogus), which would be a 500 in any container without the gateway's guard.
         String type = req.getHeader("Content-Type");
@@ -348,14 +361,14 @@ final class ApiHandler {
         if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
             throw new ApiException(415, "validation", "Request bodies must be UTF-8 (the charset was " + clip(charset) + ")");
         }
-        if (req.getContentLengthLong() > MAX_BODY_BYTES) {
-            throw new ApiException(413, "validation", "Request body is larger than " + MAX_BODY_BYTES + " bytes");
+        if (req.getContentLengthLong() > maxBytes) {
+            throw new ApiException(413, "validation", "Request body is larger than " + maxBytes + " bytes");
         }
         // Not closed: the container owns the stream, and Tomcat answers a request whose input was
         // closed with Connection: close (discarding the unread rest then fails).
-        byte[] bytes = req.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "validation", "Request body is larger than " + MAX_BODY_BYTES + " bytes");
+        byte[] bytes = req.getInputStream().readNBytes(maxBytes + 1);
+        if (bytes.length > maxBytes) {
+            throw new ApiException(413, "validation", "Request body is larger than " + maxBytes + " bytes");
         }
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -363,12 +376,22 @@ final class ApiHandler {
         } catch (CharacterCodingException e) {
             throw new ApiException(400, "validation", "Request body is not valid UTF-8");
         }
-        JsonNode node;
+        return bytes;
+    }
+
+    /** The JSON of a body read by {@link #jsonBytes}; null when it is empty. */
+    static JsonNode parse(ObjectMapper mapper, byte[] bytes) {
         try {
-            node = bytes.length == 0 ? null : mapper.readTree(bytes);
+            return bytes.length == 0 ? null : mapper.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "validation", "Request body is not valid JSON: " + clip(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new ApiException(400, "validation", "Request body cannot be read");
         }
+    }
+
+    private JsonNode body(HttpServletRequest req, Set<String> fields) throws IOException {
+        JsonNode node = parse(mapper, jsonBytes(req, MAX_BODY_BYTES));
         if (node == null || !node.isObject()) {
             throw new ApiException(400, "validation", "Request body must be a JSON object");
         }
@@ -500,7 +523,13 @@ final class ApiHandler {
     }
 
     void error(HttpServletResponse res, int status, String type, String message, List<FieldError> details) throws IOException {
-        ObjectNode root = views.object();
+        writeError(mapper, res, status, type, message, details);
+    }
+
+    /** Every error of the API and of the public endpoints, in the one error shape. */
+    static void writeError(ObjectMapper mapper, HttpServletResponse res, int status, String type, String message, List<FieldError> details)
+            throws IOException {
+        ObjectNode root = mapper.createObjectNode();
         ObjectNode error = root.putArray("errors").addObject();
         error.put("type", type);
         error.put("message", message);
@@ -510,10 +539,12 @@ final class ApiHandler {
                 array.addObject().put("key", d.key()).put("message", d.message());
             }
         }
-        send(res, status, root);
+        res.setStatus(status);
+        res.setContentType("application/json");
+        res.getOutputStream().write(mapper.writeValueAsBytes(root));
     }
 
-    private static String clip(String text) {
+    static String clip(String text) {
         if (text == null) {
             return "";
         }

@@ -53,6 +53,7 @@ final class ApiViews {
         n.put("createdBy", t.createdBy());
         n.put("revokedAt", time(t.revokedAt()));
         n.put("revokedBy", t.revokedBy());
+        n.put("revokedReason", t.revokedAt() == null ? null : t.revokedReason());
         if (t.replacedBy() == null) {
             n.putNull("replacedBy");
         } else {
@@ -60,6 +61,8 @@ final class ApiViews {
         }
         n.put("lastUsedAt", time(t.lastUsedAt()));
         n.put("lastUsedIp", t.lastUsedIp());
+        n.put("lastRefusedAt", time(t.lastRefusedAt()));
+        n.put("lastRefusedIp", t.lastRefusedIp());
         n.put("status", t.status(now).code());
         networks(n, t.allowedNetworks());
         n.put("scope", t.scope().code());

@@ -86,13 +86,31 @@ final class MessageRenderer {
                 advice = "Requests outside them are refused: 403 from an address outside the allowed networks or outside the scope,"
                         + " 429 over the rate limit. If this is unexpected, ask your Globalgate administrators.";
             }
+            case TOKEN_LEAKED -> {
+                subject = "Global API access token " + first + " of " + integrationName + " leaked and revoked";
+                what = "The Global API access token " + first + " of " + integrationName + " was found in public by a secret scanner, at "
+                        + m.detail() + ". Anyone who read it there could have used it, so it was revoked at once. It no longer works.";
+                advice = "Remove the token from where it was found (and from the history of that repository or file), create a new token, "
+                        + "put it into the applications that used this one, and check the integration's recent usage and the audit log "
+                        + "for requests you do not recognise.";
+            }
+            case TOKENS_REVOKED_BY_VALUE -> {
+                subject = (tokens.size() == 1 ? "Global API access token revoked" : tokens.size() + " Global API access tokens revoked")
+                        + " on request of someone who held " + (tokens.size() == 1 ? "it" : "them") + ", for " + integrationName;
+                what = (tokens.size() == 1 ? "A Global API access token of " : tokens.size() + " Global API access tokens of ")
+                        + integrationName + (tokens.size() == 1 ? " was" : " were") + " sent to the revocation endpoint from the address "
+                        + m.detail() + " and revoked. Whoever sent " + (tokens.size() == 1 ? "it" : "them") + " held the value: "
+                        + (tokens.size() == 1 ? "it" : "they") + " may have leaked.";
+                advice = "Create a new token, put it into the applications that used the revoked one, and find out how the value left "
+                        + "your hands.";
+            }
             default -> {
                 subject = "Test e-mail for " + integrationName;
                 what = "This is a test of the notification e-mails of the integration " + integrationName + ". They reach this address.";
                 advice = "No action is needed.";
             }
         }
-        String when = TIME.format(m.occurredAt()) + (m.actor() == null ? "" : " by " + m.actor());
+        String when = TIME.format(m.occurredAt()) + (m.actor() == null || m.kind() == Kind.TOKENS_REVOKED_BY_VALUE ? "" : " by " + m.actor());
         String link = adminBaseUrl == null ? null
                 : adminBaseUrl + (tokens.size() == 1 && m.kind() != Kind.TOKEN_REGENERATED ? "/tokens/" + tokens.get(0).id()
                 : "/integrations/" + m.integrationId());

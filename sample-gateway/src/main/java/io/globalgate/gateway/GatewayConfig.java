@@ -50,7 +50,8 @@ public record GatewayConfig(
         String secureCookies,
         int maxThreads,
         Duration idleTimeout,
-        int minRequestDataRate) {
+        int minRequestDataRate,
+        Path secretScanningKeys) {
 
     public static final Option<String> CONFIG = Option.of("config", "", text -> {
         if (text.isEmpty()) {
@@ -121,6 +122,9 @@ public record GatewayConfig(
     public static final Option<Integer> MIN_REQUEST_DATA_RATE = Option.of("minRequestDataRate", "1024",
             Parsers.wholeNumber(0, 100_000_000, "must be a number of bytes per second from 0 to 100000000"),
             "bytes per second a request body must average from its first byte, else 408 and the connection closed (0 = no minimum)");
+    public static final Option<String> SECRET_SCANNING_KEYS = Option.of("secretScanningKeys", "", GatewayConfig::readableFile,
+            "GitHub's secret scanning public keys (a copy of api.github.com/meta/public_keys/secret_scanning), read again when"
+                    + " changed; unset = POST /public/v1/secret-scanning/github answers 404");
 
     public static final Option<Duration> MAX_TOKEN_LIFETIME = AdminOptions.MAX_TOKEN_LIFETIME
             .describedAs("longest lifetime a new token may be given, e.g. 90d; unset = no limit");
@@ -137,7 +141,7 @@ public record GatewayConfig(
             UPSTREAM_TIMEOUT, ADMIN_USER, ADMIN_PASSWORD,
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
             AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES, MANAGEMENT_HOST, MANAGEMENT_PORT, ADMIN_PASSWORD_FILE, JDBC_PASSWORD_FILE,
-            SMTP_PASSWORD_FILE, SECURE_COOKIES, MAX_THREADS, IDLE_TIMEOUT, MIN_REQUEST_DATA_RATE);
+            SMTP_PASSWORD_FILE, SECURE_COOKIES, MAX_THREADS, IDLE_TIMEOUT, MIN_REQUEST_DATA_RATE, SECRET_SCANNING_KEYS);
 
     /** A password is given on the command line (or in the environment) or in a file, not both. */
     private static final Rule ONE_PASSWORD_SOURCE = (settings, problems) -> {
@@ -269,7 +273,8 @@ public record GatewayConfig(
                 s.get(UPSTREAM_URL), s.get(UPSTREAM_TIMEOUT), s.get(ADMIN_USER), adminPassword,
                 s.get(MAX_TOKEN_LIFETIME), Map.copyOf(admin),
                 s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty(), s.get(MANAGEMENT_HOST), s.get(MANAGEMENT_PORT), s.get(SECURE_COOKIES),
-                s.get(MAX_THREADS), s.get(IDLE_TIMEOUT), s.get(MIN_REQUEST_DATA_RATE));
+                s.get(MAX_THREADS), s.get(IDLE_TIMEOUT), s.get(MIN_REQUEST_DATA_RATE),
+                s.isSet(SECRET_SCANNING_KEYS) ? Path.of(s.get(SECRET_SCANNING_KEYS)).toAbsolutePath().normalize() : null);
     }
 
     private static String readableFile(String text) {

@@ -34,10 +34,11 @@ final class GatewayErrorHandler extends ErrorHandler {
 
     private static final String GLOBAL_API_PREFIX = "/api/global/";
 
-    private final String apiPrefix;
+    private final java.util.List<String> apiPrefixes;
 
-    GatewayErrorHandler(String apiPrefix) {
-        this.apiPrefix = apiPrefix;
+    /** {@code apiPrefixes}: the paths whose errors are JSON in the API's error shape (the admin API, the public endpoints). */
+    GatewayErrorHandler(String... apiPrefixes) {
+        this.apiPrefixes = java.util.List.of(apiPrefixes);
     }
 
     /**
@@ -85,7 +86,7 @@ final class GatewayErrorHandler extends ErrorHandler {
     }
 
     private boolean isApi(Request request) {
-        return pathStartsWith(request, apiPrefix);
+        return apiPrefixes.stream().anyMatch(prefix -> pathStartsWith(request, prefix));
     }
 
     private static boolean isGlobalApi(Request request) {

@@ -3,6 +3,7 @@ package io.globalgate.gateway;
 import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.admin.AdminConfig;
 import io.globalgate.admin.GlobalgateAdminServlet;
+import io.globalgate.admin.PublicLeakServlet;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.GlobalTokenFilter;
 import io.globalgate.filter.TokenFilterConfig;
@@ -65,6 +66,7 @@ public final class GatewayServer {
     private static final String ADMIN_API_PREFIX = "/admin/api/";
     /** The largest request head (request line and headers) the public connector reads: Jetty's default. */
     static final int REQUEST_HEADER_SIZE = 8 * 1024;
+    private static final String PUBLIC_PREFIX = "/public/";
     private static final String PUBLIC_CONNECTOR = "public";
     private static final String MANAGEMENT_CONNECTOR = "management";
 
@@ -132,7 +134,7 @@ public final class GatewayServer {
         management.setPort(config.managementPort());
         management.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(management);
-        server.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX));
+        server.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX, PUBLIC_PREFIX));
         server.setStopAtShutdown(true);
         server.setStopTimeout(Duration.ofSeconds(15).toMillis());
 
@@ -181,7 +183,7 @@ public final class GatewayServer {
         security.setAuthenticator(new BasicOrFormAuthenticator("/login", "/login?error=1", ADMIN_API_PREFIX, throttle,
                 new ClientAddress(config.trustedProxies())));
         // A refused Basic login (and any other error Jetty writes) on the JSON API in its error shape.
-        context.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX));
+        context.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX, PUBLIC_PREFIX));
         security.addConstraintMapping(mapping("/admin/*", Constraint.from(ADMIN_ROLE)));
         security.addConstraintMapping(mapping("/admin/static/*", Constraint.ALLOWED));
         security.addConstraintMapping(mapping("/login", Constraint.ALLOWED));
@@ -199,6 +201,10 @@ public final class GatewayServer {
         ServletHolder admin = new ServletHolder("admin", new GlobalgateAdminServlet(AdminConfig.fromMap(config.adminParams())));
         admin.setInitOrder(1);
         context.addServlet(admin, "/admin/*");
+        // Without an admin sign-in: GitHub's signed leak reports and revocation by value.
+        ServletHolder publicLeaks = new ServletHolder("public-leaks", new PublicLeakServlet(config.secretScanningKeys(), config.trustedProxies()));
+        publicLeaks.setInitOrder(3);
+        context.addServlet(publicLeaks, PUBLIC_PREFIX + "v1/*");
         context.addServlet(new ServletHolder("login", new LoginPageServlet()), "/login");
         // The public port keeps /health for a load balancer; /metrics only on the management listener.
         context.addServlet(new ServletHolder("health", new HealthServlet(store.database())), "/health");
@@ -206,7 +212,7 @@ public final class GatewayServer {
         ServletContextHandler managementContext = new ServletContextHandler();
         managementContext.setContextPath("/");
         managementContext.setVirtualHosts(List.of("@" + MANAGEMENT_CONNECTOR));
-        managementContext.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX));
+        managementContext.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX, PUBLIC_PREFIX));
         managementContext.addServlet(new ServletHolder("metrics", new MetricsServlet(registry)), "/metrics");
         managementContext.addServlet(new ServletHolder("health", new HealthServlet(store.database())), "/health");
 

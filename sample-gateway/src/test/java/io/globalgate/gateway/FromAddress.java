@@ -63,7 +63,12 @@ final class FromAddress {
     }
 
     Reply send(String method, String path, List<String> headers, String body) {
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        return sendBytes(method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same with the body's bytes as they are (null: no body). */
+    Reply sendBytes(String method, String path, List<String> headers, byte[] body) {
+        byte[] bytes = body == null ? new byte[0] : body;
         StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + base.getRawAuthority()
                 + "\r\nConnection: close\r\n");
         for (int i = 0; i < headers.size(); i += 2) {

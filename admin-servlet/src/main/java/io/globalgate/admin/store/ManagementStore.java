@@ -18,6 +18,7 @@ public final class ManagementStore {
     private final InputValidator validator;
     private final IntegrationStore integrations;
     private final TokenStore tokens;
+    private final LeakStore leaks;
     private final AuditLog audit;
     private final NotificationOutbox notifications;
 
@@ -36,6 +37,7 @@ public final class ManagementStore {
         Actions actions = new Actions(db, validator, audit, shared.changes(), notifications);
         this.integrations = new IntegrationStore(db, shared.clock(), validator, actions);
         this.tokens = new TokenStore(db, shared.clock(), validator, actions, shared.usage());
+        this.leaks = new LeakStore(shared.clock(), actions);
     }
 
     /**
@@ -90,6 +92,15 @@ public final class ManagementStore {
      */
     public TokenStore tokens() {
         return tokens;
+    }
+
+    /**
+     * Revocations by value: leaks reported by a secret scanner, and tokens sent to be revoked.
+     *
+     * @return revocations by value
+     */
+    public LeakStore leaks() {
+        return leaks;
     }
 
     /**

@@ -26,7 +26,11 @@ public final class NotificationOutbox {
         TOKEN_CREATED, TOKENS_REVOKED, TOKEN_REGENERATED, INTEGRATION_DEACTIVATED, INTEGRATION_ACTIVATED,
         TOKEN_EXPIRING, TOKEN_EXPIRED, TEST,
         /** A token's or the integration's restrictions changed (detail: what they are now). */
-        RESTRICTIONS_CHANGED;
+        RESTRICTIONS_CHANGED,
+        /** A secret scanner reported a token found in public; it was revoked (detail: where). */
+        TOKEN_LEAKED,
+        /** Someone who held tokens sent them to be revoked (detail: the client address). */
+        TOKENS_REVOKED_BY_VALUE;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);

@@ -27,7 +27,8 @@ import java.util.List;
 public final class TokenStore {
 
     private static final String COLUMNS = "id, integration_id, name, hint, expiration, expires_at, created_at, created_by,"
-            + " revoked_at, revoked_by, replaced_by, last_used_at, last_used_ip, allowed_networks, scope, path_prefixes";
+            + " revoked_at, revoked_by, replaced_by, last_used_at, last_used_ip, allowed_networks, scope, path_prefixes,"
+            + " revoked_reason, revoked_detail, last_refused_at, last_refused_ip";
     /** The same columns of {@code access_token t}, for the paged list's join. */
     private static final String PAGE_COLUMNS = "t." + COLUMNS.replace(", ", ", t.");
 
@@ -313,11 +314,12 @@ public final class TokenStore {
         Instant now = clock.instant();
         if (grace.isZero()) {
             try (PreparedStatement ps = action.connection().prepareStatement(
-                    "UPDATE access_token SET revoked_at = ?, revoked_by = ?, replaced_by = ? WHERE id = ?")) {
+                    "UPDATE access_token SET revoked_at = ?, revoked_by = ?, replaced_by = ?, revoked_reason = ? WHERE id = ?")) {
                 Database.setInstant(ps, 1, now);
                 ps.setString(2, action.actor());
                 ps.setLong(3, successorId);
-                ps.setLong(4, old.row.id());
+                ps.setString(4, RevokedReason.REGENERATED.code());
+                ps.setLong(5, old.row.id());
                 ps.executeUpdate();
             }
             action.tellEveryNode(ChangeEvent.Kind.TOKEN_REVOKED, old.row.integrationId(), old.row.id(), old.hash);
@@ -361,7 +363,7 @@ public final class TokenStore {
     private record Locked(AccessToken row, TokenHash hash) {
     }
 
-    private static NotificationOutbox.TokenFact fact(AccessToken token) {
+    static NotificationOutbox.TokenFact fact(AccessToken token) {
         return new NotificationOutbox.TokenFact(token.id(), token.name(), token.hint(), token.expiresAt());
     }
 
@@ -396,18 +398,20 @@ public final class TokenStore {
         // Every node lists the new token at its next poll, so a flood of forged tokens cannot crowd it out of the lookup budget.
         action.tellEveryNode(ChangeEvent.Kind.TOKEN_CREATED, integrationId, id, TokenHash.of(value));
         AccessToken token = new AccessToken(id, integrationId, name, hint, policy.code(), expiresAt, now, action.actor(),
-                null, null, null, null, null, restrictions.allowedNetworks(), restrictions.scope(), restrictions.pathPrefixes());
+                null, null, null, null, null, restrictions.allowedNetworks(), restrictions.scope(), restrictions.pathPrefixes(),
+                null, null, null, null);
         return new IssuedToken(token, value, replaces);
     }
 
     /** Marks the tokens revoked now by the actor; returns how many were not revoked yet. */
     private int revokeRows(Action action, List<Long> ids) throws SQLException {
-        try (PreparedStatement ps = action.connection().prepareStatement("UPDATE access_token SET revoked_at = ?, revoked_by = ?"
-                + " WHERE revoked_at IS NULL AND id IN (" + placeholders(ids.size()) + ")")) {
+        try (PreparedStatement ps = action.connection().prepareStatement("UPDATE access_token SET revoked_at = ?, revoked_by = ?,"
+                + " revoked_reason = ? WHERE revoked_at IS NULL AND id IN (" + placeholders(ids.size()) + ")")) {
             Database.setInstant(ps, 1, clock.instant());
             ps.setString(2, action.actor());
+            ps.setString(3, RevokedReason.MANUAL.code());
             for (int i = 0; i < ids.size(); i++) {
-                ps.setLong(i + 3, ids.get(i));
+                ps.setLong(i + 4, ids.get(i));
             }
             return ps.executeUpdate();
         }
@@ -440,7 +444,7 @@ public final class TokenStore {
         return new NotFoundException("token " + id + " does not exist");
     }
 
-    private static String placeholders(int n) {
+    static String placeholders(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));
     }
 
@@ -450,6 +454,8 @@ public final class TokenStore {
                 rs.getString("created_by"), Database.getInstant(rs, "revoked_at"), rs.getString("revoked_by"),
                 Database.getLongOrNull(rs, "replaced_by"), Database.getInstant(rs, "last_used_at"), rs.getString("last_used_ip"),
                 NetworkList.parse(rs.getString("allowed_networks")), TokenRestrictions.Scope.fromCode(rs.getString("scope")),
-                TokenRestrictions.splitPrefixes(rs.getString("path_prefixes")));
+                TokenRestrictions.splitPrefixes(rs.getString("path_prefixes")),
+                rs.getString("revoked_reason"), rs.getString("revoked_detail"), Database.getInstant(rs, "last_refused_at"),
+                rs.getString("last_refused_ip"));
     }
 }

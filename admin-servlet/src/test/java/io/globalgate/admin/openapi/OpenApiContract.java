@@ -45,6 +45,8 @@ public final class OpenApiContract {
     public static final String RESOURCE = "/io/globalgate/admin/openapi.json";
     /** Where every test server mounts the admin servlet's API; what follows it is a path of the document. */
     public static final String BASE = "/admin/api/v1";
+    /** Where the sample gateway mounts the public endpoints (PublicLeakServlet); the document lists them by their whole path. */
+    public static final String PUBLIC_BASE = "/public/v1/";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static OpenApiContract repositoryDocument;
@@ -101,9 +103,12 @@ public final class OpenApiContract {
 
     /**
      * The path of the document that {@code requestPath} (the whole path, e.g.
-     * {@code /admin/api/v1/tokens/3}) names, or null when it is not under the API.
+     * {@code /admin/api/v1/tokens/3}, {@code /public/v1/tokens/revoke}) names, or null when it is not under the API.
      */
     public static String apiPath(String requestPath) {
+        if (requestPath.startsWith(PUBLIC_BASE)) {
+            return requestPath; // the public endpoints are listed under their whole path, with a server of their own
+        }
         if (requestPath.startsWith(BASE + "/")) {
             return requestPath.substring(BASE.length());
         }

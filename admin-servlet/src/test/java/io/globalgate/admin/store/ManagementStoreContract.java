@@ -536,6 +536,81 @@ abstract class ManagementStoreContract {
     }
 
     @Test
+    void eachRevokedTokenSaysHowItEnded() {
+        Integration integration = newIntegration();
+        IssuedToken manual = newToken(integration, "30d");
+        IssuedToken mass = newToken(integration, "30d");
+        IssuedToken regenerated = newToken(integration, "30d");
+        store.tokens().revoke("carol", manual.token().id());
+        store.tokens().revokeMany("carol", integration.id(), List.of(mass.token().id()));
+        store.tokens().regenerate("carol", regenerated.token().id(), Duration.ZERO);
+        assertEquals("manual", store.tokens().get(manual.token().id()).revokedReason());
+        assertEquals("manual", store.tokens().get(mass.token().id()).revokedReason());
+        assertEquals("regenerated", store.tokens().get(regenerated.token().id()).revokedReason());
+    }
+
+    @Test
+    void aLeakReportRevokesTheLiveTokensAmongItOnceAndKnowsEveryTokenOfThisDeployment() {
+        Integration integration = newIntegration();
+        IssuedToken live = newToken(integration, "30d");
+        IssuedToken revokedBefore = newToken(integration, "30d");
+        IssuedToken expired = newToken(integration, "7d");
+        store.tokens().revoke("carol", revokedBefore.token().id());
+        clock.advance(Duration.ofDays(8));
+        IssuedToken liveNow = newToken(integration, "30d");
+        String unknown = TokenFormat.generate();
+        List<LeakStore.Report> report = List.of(
+                new LeakStore.Report(live.value(), "https://github.com/o/r/blob/1/a.env", "commit"),
+                new LeakStore.Report(liveNow.value(), "https://github.com/o/r/blob/1/b.env\n<script>", "content"),
+                new LeakStore.Report(revokedBefore.value(), "https://github.com/o/r/blob/1/c.env", "commit"),
+                new LeakStore.Report(expired.value(), "https://github.com/o/r/blob/1/d.env", "commit"),
+                new LeakStore.Report(unknown, "https://github.com/o/r/blob/1/e.env", "commit"),
+                new LeakStore.Report("gat_" + ROCKET, null, null));
+        long auditBefore = rows.count("SELECT COUNT(*) FROM audit_event");
+
+        java.util.Set<TokenHash> known = store.leaks().reportLeaked("github-secret-scanning", report);
+
+        assertEquals(java.util.Set.of(TokenHash.of(live.value()), TokenHash.of(liveNow.value()), TokenHash.of(revokedBefore.value()),
+                TokenHash.of(expired.value())), known);
+        AccessToken leaked = store.tokens().get(live.token().id());
+        assertEquals("leak_reported", leaked.revokedReason());
+        assertEquals("github-secret-scanning", leaked.revokedBy());
+        assertEquals(clock.instant(), leaked.revokedAt());
+        assertEquals("reported by github-secret-scanning at https://github.com/o/r/blob/1/a.env (source: commit)", leaked.revokedDetail());
+        assertEquals("reported by github-secret-scanning at https://github.com/o/r/blob/1/b.env?<script> (source: content)",
+                store.tokens().get(liveNow.token().id()).revokedDetail(), "control characters from outside are not kept");
+        assertEquals("manual", store.tokens().get(revokedBefore.token().id()).revokedReason());
+        assertNull(store.tokens().get(expired.token().id()).revokedAt(), "an expired token is dead already");
+        assertTrue(store.shared().tokens().findDecision(TokenHash.of(live.value())).orElseThrow().revokedAt() != null);
+        assertEquals(auditBefore + 2, rows.count("SELECT COUNT(*) FROM audit_event"));
+        assertEquals(2, rows.count("SELECT COUNT(*) FROM notification_outbox WHERE kind = 'token_leaked' AND integration_id = ?", integration.id()));
+
+        Map<String, Long> before = rows.counts();
+        assertEquals(known, store.leaks().reportLeaked("github-secret-scanning", report));
+        assertEquals(before, rows.counts(), "the same report again changes nothing");
+    }
+
+    @Test
+    void aRevocationByValueRevokesOnlyLiveTokensAndNamesTheSender() {
+        Integration integration = newIntegration();
+        IssuedToken live = newToken(integration, "30d");
+        IssuedToken other = newToken(integration, "30d");
+        store.leaks().revokeByValue("203.0.113.9", List.of(live.value(), TokenFormat.generate(), "gat_x", ""));
+        AccessToken revoked = store.tokens().get(live.token().id());
+        assertEquals("revoked_by_value", revoked.revokedReason());
+        assertEquals("revocation-by-value", revoked.revokedBy());
+        assertEquals("sent by 203.0.113.9", revoked.revokedDetail());
+        assertNull(store.tokens().get(other.token().id()).revokedAt());
+        assertEquals(1, rows.count("SELECT COUNT(*) FROM notification_outbox WHERE kind = 'tokens_revoked_by_value' AND integration_id = ?",
+                integration.id()));
+        Map<String, Long> before = rows.counts();
+        store.leaks().revokeByValue("203.0.113.9", List.of(live.value()));
+        assertEquals(before, rows.counts());
+        assertThrows(IllegalArgumentException.class, () -> store.leaks().revokeByValue("203.0.113.9",
+                Collections.nCopies(LeakStore.MAX_TOKENS + 1, live.value())));
+    }
+
+    @Test
     void aMassRevokeCountsTheTokensOfThatIntegrationItRevoked() {
         Integration mine = newIntegration();
         Integration theirs = newIntegration();

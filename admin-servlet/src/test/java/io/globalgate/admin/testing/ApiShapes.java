@@ -23,8 +23,8 @@ public final class ApiShapes {
             "createdAt", "updatedAt", "activeTokens", "allowedNetworks", "rateLimit");
     /** The fields of a Token (docs/API.md, "Tokens"). */
     public static final Set<String> TOKEN = Set.of("id", "integrationId", "name", "hint", "expiration", "expiresAt",
-            "createdAt", "createdBy", "revokedAt", "revokedBy", "lastUsedAt", "lastUsedIp", "status", "replacedBy",
-            "allowedNetworks", "scope", "pathPrefixes");
+            "createdAt", "createdBy", "revokedAt", "revokedBy", "revokedReason", "lastUsedAt", "lastUsedIp", "lastRefusedAt", "lastRefusedIp",
+            "status", "replacedBy", "allowedNetworks", "scope", "pathPrefixes");
 
     private ApiShapes() {
     }
@@ -78,6 +78,9 @@ public final class ApiShapes {
         assertTrue(n.get("allowedNetworks").isArray() && n.get("pathPrefixes").isArray(), n.toString());
         assertTrue(List.of("read-write", "read-only").contains(n.get("scope").asText()), n.toString());
         assertEquals(n.get("revokedAt").isNull(), n.get("revokedBy").isNull());
+        assertEquals(n.get("revokedAt").isNull(), n.get("revokedReason").isNull(), "a revoked token says how it ended: " + n);
+        assertTime(n, "lastRefusedAt", true);
+        assertTrue(n.get("lastRefusedIp").isTextual() || n.get("lastRefusedIp").isNull());
         if (n.has("token")) {
             assertTrue(n.get("token").asText().matches("^gat_[0-9A-Za-z]{38}$"), n.toString());
         }

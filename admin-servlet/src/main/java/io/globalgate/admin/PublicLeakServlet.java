@@ -1,0 +1,255 @@
+package io.globalgate.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.globalgate.admin.store.LeakStore;
+import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.filter.ContextAttributes;
+import io.globalgate.filter.StoreProvider;
+import io.globalgate.leak.AddressRateLimit;
+import io.globalgate.leak.SecretScanningKeys;
+import io.globalgate.net.ClientAddress;
+import io.globalgate.net.NetworkList;
+import io.globalgate.store.StoreUnavailableException;
+import io.globalgate.token.TokenHash;
+import io.globalgate.validation.FieldError;
+import io.globalgate.validation.InputValidator;
+import io.globalgate.validation.ValidationException;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The endpoints anyone may call, without an admin sign-in, mounted at {@code /public/v1/*}:
+ * {@code POST /secret-scanning/github}, the partner endpoint of GitHub's secret scanning (a report
+ * counts only when signed by one of GitHub's keys), and {@code POST /tokens/revoke}, revocation by
+ * value (whoever holds a token may have it revoked; rate-limited per client address). Neither
+ * keeps anything of a request in memory beyond the rate limit's bounded buckets, and neither
+ * answer says anything of tokens other than those sent.
+ */
+public class PublicLeakServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PublicLeakServlet.class);
+
+    /** GitHub sends up to 1,000 tokens a report, each with its URL. */
+    static final int MAX_REPORT_BYTES = 1024 * 1024;
+    /** 1,000 tokens of 42 characters and the JSON around them. */
+    static final int MAX_REVOKE_BYTES = 128 * 1024;
+    static final String KEY_IDENTIFIER = "Github-Public-Key-Identifier";
+    static final String KEY_SIGNATURE = "Github-Public-Key-Signature";
+    /** Who the audit log and the revoked tokens name as having reported a leak. */
+    static final String GITHUB_REPORTER = "github-secret-scanning";
+    /** Revocation by value: a burst of this many requests per address, then one every {@link #REVOKE_INTERVAL}. */
+    static final int REVOKE_BURST = 10;
+    static final Duration REVOKE_INTERVAL = Duration.ofSeconds(6);
+
+    /** GitHub's public keys file; null when reports are not accepted. */
+    private final transient Path keysFile;
+    /** Proxies whose forwarding headers name the client. */
+    private final transient NetworkList trustedProxies;
+    private transient SecretScanningKeys keys;
+    private transient ClientAddress clientAddress;
+    private transient AddressRateLimit revokeLimit;
+    private transient ManagementStore store;
+    private transient ObjectMapper mapper;
+    private transient jakarta.servlet.ServletContext storeContext;
+
+    /**
+     * The public endpoints.
+     *
+     * @param secretScanningKeys GitHub's public keys file, or null to answer {@code 404} for secret scanning reports
+     * @param trustedProxies     proxies whose forwarding headers name the client (for the rate limit and the audit log)
+     */
+    public PublicLeakServlet(Path secretScanningKeys, NetworkList trustedProxies) {
+        this.keysFile = secretScanningKeys;
+        this.trustedProxies = trustedProxies;
+    }
+
+    @Override
+    public void init(ServletConfig servletConfig) throws ServletException {
+        super.init(servletConfig);
+        var context = servletConfig.getServletContext();
+        Clock clock = context.getAttribute(ContextAttributes.CLOCK) instanceof Clock c ? c : Clock.systemUTC();
+        try {
+            keys = keysFile == null ? null : new SecretScanningKeys(keysFile, clock);
+            StoreProvider.Obtained obtained = StoreProvider.obtain(context, null, null, null, null, Duration.ofSeconds(5), clock);
+            storeContext = context;
+            store = new ManagementStore(obtained.store(), new InputValidator(clock, null));
+        } catch (IllegalArgumentException e) {
+            destroy();
+            throw new ServletException(e.getMessage(), e);
+        }
+        clientAddress = new ClientAddress(trustedProxies);
+        revokeLimit = new AddressRateLimit(clock, REVOKE_BURST, REVOKE_INTERVAL);
+        mapper = ApiHandler.strictMapper(MAX_REPORT_BYTES);
+        LOG.info("Globalgate public endpoints ready: revocation by value; secret scanning reports {}",
+                keys == null ? "not configured (404)" : "with " + keys.size() + " GitHub public key(s) from " + keysFile);
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        res.setHeader("Cache-Control", "no-store");
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        try {
+            switch (path) {
+                case "/secret-scanning/github" -> {
+                    requirePost(req, res);
+                    secretScanningReport(req, res);
+                }
+                case "/tokens/revoke" -> {
+                    requirePost(req, res);
+                    revokeByValue(req, res);
+                }
+                default -> throw new ApiException(404, "not_found", "No such path: " + ApiHandler.clip(path));
+            }
+        } catch (ValidationException e) {
+            ApiHandler.writeError(mapper, res, 400, "validation", e.getMessage(), e.errors());
+        } catch (ApiException e) {
+            ApiHandler.writeError(mapper, res, e.status, e.type, e.getMessage(), e.details);
+        } catch (StoreUnavailableException e) {
+            LOG.warn("Public endpoint {}: store unavailable: {}", path, e.getMessage());
+            res.setHeader("Retry-After", "5");
+            ApiHandler.writeError(mapper, res, 503, "unavailable", "The token store is unavailable; try again shortly", List.of());
+        } finally {
+            ApiHandler.discardUnread(req, res);
+        }
+    }
+
+    private static void requirePost(HttpServletRequest req, HttpServletResponse res) {
+        if (!req.getMethod().equals("POST")) {
+            res.setHeader("Allow", "POST");
+            throw new ApiException(405, "validation", "Method " + ApiHandler.clip(req.getMethod()) + " is not allowed here; use POST");
+        }
+    }
+
+    /**
+     * GitHub's report: the signature is checked on the raw body before anything else is done
+     * with it; then each token is looked up, revoked if live, and labelled for GitHub's feedback.
+     */
+    private void secretScanningReport(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        if (keys == null) {
+            throw new ApiException(404, "not_found", "Secret scanning reports are not accepted here: no GitHub public keys are configured");
+        }
+        String identifier = single(req, KEY_IDENTIFIER);
+        String signature = single(req, KEY_SIGNATURE);
+        if (identifier == null || signature == null) {
+            throw new ApiException(401, "authentication", "A secret scanning report must carry one " + KEY_IDENTIFIER + " and one "
+                    + KEY_SIGNATURE + " header");
+        }
+        byte[] body = ApiHandler.jsonBytes(req, MAX_REPORT_BYTES);
+        if (!keys.verify(identifier, signature, body)) {
+            throw new ApiException(401, "authentication", "The report's signature does not verify with the GitHub public key "
+                    + KEY_IDENTIFIER + " names");
+        }
+        JsonNode root = ApiHandler.parse(mapper, body);
+        if (root == null || !root.isArray()) {
+            throw new ApiException(400, "validation", "A secret scanning report must be a JSON array of {token, type, url, source}");
+        }
+        if (root.size() > LeakStore.MAX_TOKENS) {
+            throw new ApiException(413, "validation", "A report may hold at most " + LeakStore.MAX_TOKENS + " tokens (this one has "
+                    + root.size() + ")");
+        }
+        List<LeakStore.Report> reports = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        List<FieldError> problems = new ArrayList<>();
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode match = root.get(i);
+            JsonNode token = match.isObject() ? match.get("token") : null;
+            if (token == null || !token.isTextual()) {
+                problems.add(new FieldError("[" + i + "].token", "must be a string"));
+                continue;
+            }
+            reports.add(new LeakStore.Report(token.textValue(), optionalText(match, "url"), optionalText(match, "source")));
+            types.add(optionalText(match, "type"));
+        }
+        if (!problems.isEmpty()) {
+            throw new ValidationException(problems.size() > 20 ? problems.subList(0, 20) : problems);
+        }
+        Set<TokenHash> known = store.leaks().reportLeaked(GITHUB_REPORTER, reports);
+        ArrayNode feedback = mapper.createArrayNode();
+        for (int i = 0; i < reports.size(); i++) {
+            TokenHash hash = TokenHash.of(reports.get(i).token());
+            feedback.addObject().put("token_hash", hash.toHex()).put("token_type", types.get(i) == null ? "" : types.get(i))
+                    .put("label", known.contains(hash) ? "true_positive" : "false_positive");
+        }
+        send(res, 200, feedback);
+    }
+
+    /** Revocation by value: {@code {"tokens":[...]}}, answered {@code 202} whatever the tokens were. */
+    private void revokeByValue(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        String address = clientAddress.of(req);
+        long wait = revokeLimit.acquire(address);
+        if (wait > 0) {
+            res.setHeader("Retry-After", Long.toString(wait));
+            throw new ApiException(429, "rate_limit", "Too many revocation requests from this address; try again in " + wait + " s");
+        }
+        JsonNode root = ApiHandler.parse(mapper, ApiHandler.jsonBytes(req, MAX_REVOKE_BYTES));
+        if (root == null || !root.isObject()) {
+            throw new ApiException(400, "validation", "The body must be a JSON object {\"tokens\":[\"gat_...\"]}");
+        }
+        List<FieldError> unknown = new ArrayList<>();
+        root.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("tokens")) {
+                unknown.add(new FieldError(ApiHandler.clip(name), "is not a field of this request (fields: tokens)"));
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new ValidationException(unknown);
+        }
+        JsonNode tokens = root.get("tokens");
+        if (tokens == null || !tokens.isArray() || tokens.isEmpty() || tokens.size() > LeakStore.MAX_TOKENS) {
+            throw new ValidationException("tokens", "must be an array of 1 to " + LeakStore.MAX_TOKENS + " tokens");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode token : tokens) {
+            if (!token.isTextual()) {
+                throw new ValidationException("tokens", "must contain only strings");
+            }
+            values.add(token.textValue());
+        }
+        store.leaks().revokeByValue(address, values);
+        var answer = mapper.createObjectNode();
+        answer.put("received", values.size());
+        send(res, 202, answer);
+    }
+
+    private static String single(HttpServletRequest req, String header) {
+        List<String> values = Collections.list(req.getHeaders(header));
+        return values.size() == 1 && !values.get(0).isBlank() ? values.get(0) : null;
+    }
+
+    private static String optionalText(JsonNode match, String field) {
+        JsonNode n = match.get(field);
+        return n != null && n.isTextual() ? n.textValue() : null;
+    }
+
+    private void send(HttpServletResponse res, int status, JsonNode body) throws IOException {
+        res.setStatus(status);
+        res.setContentType("application/json");
+        res.getOutputStream().write(mapper.writeValueAsBytes(body));
+    }
+
+    @Override
+    public void destroy() {
+        if (storeContext != null) {
+            StoreProvider.release(storeContext);
+            storeContext = null;
+        }
+    }
+}
