@@ -265,9 +265,10 @@ final class ApiHandler {
     }
 
     private void regenerateToken(Routes.Call call) throws IOException {
-        JsonNode body = optionalBody(call.request(), Set.of("graceSeconds"));
+        JsonNode body = optionalBody(call.request(), Set.of("graceSeconds", "expiration", "expiresAt"));
         Long grace = longValue(body, "graceSeconds");
-        IssuedToken issued = store.tokens().regenerate(call.actor(), call.id(), grace == null ? null : Duration.ofSeconds(grace));
+        IssuedToken issued = store.tokens().regenerate(call.actor(), call.id(), grace == null ? null : Duration.ofSeconds(grace),
+                text(body, "expiration"), text(body, "expiresAt"));
         sendIssued(call.request(), call.response(), issued);
     }
 

@@ -63,10 +63,13 @@ final class PageHandler {
     private final ManagementStore store;
     private final TemplateEngine templates;
     private final Routes routes = new Routes();
+    /** How long before expiry reminders go out, as the token form says. */
+    private final List<Duration> reminders;
 
-    PageHandler(ManagementStore store, TemplateEngine templates) {
+    PageHandler(ManagementStore store, TemplateEngine templates, List<Duration> reminders) {
         this.store = store;
         this.templates = templates;
+        this.reminders = List.copyOf(reminders);
         // GET also serves HEAD. A POST is answered with a redirect (or the form again, with its errors).
         routes.path("").on("GET", this::integrationsPage);
         routes.path("/").on("GET", this::integrationsPage);
@@ -170,8 +173,9 @@ final class PageHandler {
         AccessToken token = store.tokens().get(call.id());
         Integration i = store.integrations().get(token.integrationId());
         IssuedToken issued = takeIssued(call.request(), token.id());
+        AccessToken replaced = issued == null || issued.replaces() == null ? null : store.tokens().get(issued.replaces());
         render(call.response(), "token-created", new TokenCreatedPage(layout(call.request(), "Token " + token.name()), i, token,
-                issued == null ? null : issued.value(), issued == null ? null : issued.replaces()));
+                issued == null ? null : issued.value(), replaced, store.clock().instant()));
     }
 
     private void tokenPage(Routes.Call call) throws IOException {
@@ -179,7 +183,7 @@ final class PageHandler {
         Integration i = store.integrations().get(token.integrationId());
         AccessToken successor = token.replacedBy() == null ? null : store.tokens().get(token.replacedBy());
         render(call.response(), "token", new TokenPage(layout(call.request(), token.name()), i, token,
-                store.tokens().predecessors(token.id()), successor, store.clock().instant()));
+                store.tokens().predecessors(token.id()), successor, store.clock().instant(), policies()));
     }
 
     private void auditPage(Routes.Call call) throws IOException {
@@ -251,7 +255,15 @@ final class PageHandler {
         try {
             String expiresAt = null;
             if (ExpirationPolicy.CUSTOM.equals(expiration)) {
-                expiresAt = customInstant(expiresAtField);
+                try {
+                    expiresAt = customInstant(expiresAtField);
+                } catch (ValidationException badDate) {
+                    // Every field in error is marked, not only the date: the name is checked too.
+                    InputValidator.Errors errors = new InputValidator.Errors();
+                    store.validator().name("name", name, errors);
+                    badDate.errors().forEach(error -> errors.add(error.key(), error.message()));
+                    errors.throwIfAny();
+                }
                 expiration = null;
             }
             IssuedToken issued = store.tokens().create(call.actor(), i.id(), name, expiration, expiresAt);
@@ -327,7 +339,12 @@ final class PageHandler {
         if (grace != null && !grace.matches("\\d{1,7}")) {
             throw new ValidationException("grace", "must be one of the offered periods");
         }
-        IssuedToken issued = store.tokens().regenerate(call.actor(), call.id(), grace == null ? null : Duration.ofSeconds(Long.parseLong(grace)));
+        String expiration = form(call.request(), "expiration");
+        if (expiration != null && !expiration.isEmpty() && !policies().contains(expiration)) {
+            throw new ValidationException("expiration", "must be one of the offered expirations");
+        }
+        IssuedToken issued = store.tokens().regenerate(call.actor(), call.id(), grace == null ? null : Duration.ofSeconds(Long.parseLong(grace)),
+                expiration, null);
         keepIssued(call.request(), issued);
         redirect(call.request(), call.response(), "/tokens/" + issued.token().id() + "/created");
     }
@@ -336,14 +353,30 @@ final class PageHandler {
 
     private TokenFormPage tokenForm(HttpServletRequest req, Integration i, String name, String expiration, String expiresAt,
                                     Map<String, String> errors) {
+        List<String> policies = new ArrayList<>(policies());
+        policies.add(ExpirationPolicy.CUSTOM);
+        Duration max = store.validator().maxLifetime();
+        return new TokenFormPage(layout(req, "New token for " + i.name()), i, name, expiration == null ? defaultPolicy() : expiration,
+                expiresAt, policies, max == null ? null : InputValidator.describe(max), errors, remindersNote(i));
+    }
+
+    /** The fixed expiration policies a form offers. */
+    private static List<String> policies() {
         List<String> policies = new ArrayList<>();
         for (ExpirationPolicy p : ExpirationPolicy.FIXED) {
             policies.add(p.code());
         }
-        policies.add(ExpirationPolicy.CUSTOM);
-        Duration max = store.validator().maxLifetime();
-        return new TokenFormPage(layout(req, "New token for " + i.name()), i, name, expiration == null ? defaultPolicy() : expiration,
-                expiresAt, policies, max == null ? null : InputValidator.describe(max), errors);
+        return policies;
+    }
+
+    private String remindersNote(Integration i) {
+        if (reminders.isEmpty()) {
+            return "No reminder is sent before a token expires; an e-mail to " + i.notificationEmail() + " says when it has expired.";
+        }
+        List<String> when = reminders.stream().map(InputValidator::describe).toList();
+        String list = when.size() == 1 ? when.get(0)
+                : String.join(", ", when.subList(0, when.size() - 1)) + " and " + when.get(when.size() - 1);
+        return "Reminders go to " + i.notificationEmail() + " " + list + " before the token expires.";
     }
 
     private String defaultPolicy() {

@@ -103,6 +103,10 @@ class AdminApiHostileInputTest {
                 {regenerate, "POST", "{\"graceSeconds\":-1}", "graceSeconds", "must be between 0 and 604800 (7 days)"},
                 {regenerate, "POST", "{\"graceSeconds\":604801}", "graceSeconds", "must be between 0 and 604800 (7 days)"},
                 {regenerate, "POST", "{\"graceSeconds\":9223372036854775807}", "graceSeconds", "must be between 0 and 604800 (7 days)"},
+                {regenerate, "POST", "{\"expiration\":30}", "expiration", "must be a string"},
+                {regenerate, "POST", "{\"expiresAt\":1893456000}", "expiresAt", "must be a string"},
+                {regenerate, "POST", "{\"expiration\":\"7d\",\"expiresAt\":\"2030-01-01T00:00:00Z\"}", "expiration",
+                        "give either expiration or expiresAt, not both"},
         };
         for (Object[] c : cases) {
             Reply reply = api.json((String) c[1], (String) c[0], (String) c[2]);

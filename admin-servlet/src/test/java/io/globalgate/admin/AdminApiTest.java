@@ -377,6 +377,29 @@ class AdminApiTest {
         assertEquals(201, explicitZero.status(), explicitZero.toString());
     }
 
+    @Test
+    void regeneratingCanGiveTheNewTokenAnotherExpiration() {
+        Integration i = integration("API new expiration");
+        IssuedToken old = token(i, "expiring differently");
+        Map<String, Long> snapshot = StoreState.snapshot(store);
+        assertValidation(api.json("POST", API + "/tokens/" + old.token().id() + "/regenerate", "{\"expiration\":\"5d\"}"), "expiration");
+        assertValidation(api.json("POST", API + "/tokens/" + old.token().id() + "/regenerate",
+                "{\"expiresAt\":\"2001-01-01T00:00:00Z\"}"), "expiresAt");
+        assertEquals(snapshot, StoreState.snapshot(store), "a refused regeneration changes nothing");
+
+        Reply never = api.json("POST", API + "/tokens/" + old.token().id() + "/regenerate", "{\"expiration\":\"never\"}");
+        assertEquals(201, never.status(), never.toString());
+        assertEquals("never", never.json().get("expiration").asText());
+        assertTrue(never.json().get("expiresAt").isNull(), never.toString());
+
+        Instant at = Instant.now().plus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        Reply custom = api.json("POST", API + "/tokens/" + never.json().get("id").asLong() + "/regenerate",
+                "{\"expiresAt\":\"" + at + "\"}");
+        assertEquals(201, custom.status(), custom.toString());
+        assertEquals("custom", custom.json().get("expiration").asText());
+        assertEquals(at, Instant.parse(custom.json().get("expiresAt").asText()));
+    }
+
     // ---- audit
 
     @Test

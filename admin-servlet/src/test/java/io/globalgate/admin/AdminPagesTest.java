@@ -368,7 +368,7 @@ class AdminPagesTest {
         assertNotNull(page.selectFirst("input#expiresAt[type=datetime-local]"));
         assertTrue(page.selectFirst("p.warning").text().contains("root credential"));
         assertEquals(i.name(), page.select("p.crumbs a").get(1).text());
-        assertNull(page.selectFirst("p.hint"), "no maximum lifetime is configured");
+        assertNull(page.selectFirst("p.hint#expiration-hint"), "no maximum lifetime is configured");
     }
 
     @Test
@@ -652,6 +652,11 @@ class AdminPagesTest {
             Reply refused = admin.submit("/admin/tokens/" + t.token().id() + "/regenerate", "grace", grace);
             assertEquals(400, refused.status(), grace + ": " + refused);
             PageChecks.assertHtml(refused);
+        }
+        for (String expiration : List.of("custom", "5d", "<script>alert(1)</script>", "never ", "x".repeat(20_000))) {
+            Reply refused = admin.submit("/admin/tokens/" + t.token().id() + "/regenerate", "grace", "0", "expiration", expiration);
+            assertEquals(400, refused.status(), expiration + ": " + refused);
+            assertTrue(PageChecks.assertHtml(refused).selectFirst("#error-message").text().contains("offered expirations"), refused.toString());
         }
         Reply conflict = admin.submit("/admin/tokens/" + revoked.token().id() + "/regenerate", "grace", "0");
         assertEquals(409, conflict.status(), conflict.toString());

@@ -212,13 +212,17 @@ class BrowserOperatorFlowTest {
         markPage();
         driver.findElement(By.cssSelector("#regenerate-form button[type=submit]")).click();
         Alert regenerate = new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
-        assertTrue(regenerate.getText().startsWith("Regenerate this token?"), regenerate.getText());
+        assertEquals("Regenerate “ERP staging”? A new token is shown once. The old token is revoked now: applications still using it"
+                + " lose access at once.", regenerate.getText());
         regenerate.accept();
         waitForNewPage();
         assertTrue(CREATED.matcher(driver.getCurrentUrl()).matches(), driver.getCurrentUrl());
         String thirdValue = driver.findElement(By.id("token-value")).getAttribute("value");
         assertTrue(TokenFormat.isValid(thirdValue), thirdValue);
-        assertTrue(driver.findElement(By.cssSelector("main")).getText().contains("This token replaces token " + second));
+        assertTrue(driver.findElement(By.cssSelector("#replaces")).getText().startsWith("This token replaces ERP staging (gat_…"),
+                driver.findElement(By.cssSelector("#replaces")).getText());
+        assertTrue(driver.findElement(By.cssSelector("#replaces")).getText().endsWith("which was revoked now: applications still using it"
+                + " are refused."), driver.findElement(By.cssSelector("#replaces")).getText());
         assertEquals(200, GlobalApi.status(server.uri(), thirdValue), "the new token works");
         assertEquals(401, GlobalApi.status(server.uri(), secondValue), "the old one is refused at once");
         assertEquals(TokenStatus.REVOKED, store.tokens().get(second).status(Instant.now()));

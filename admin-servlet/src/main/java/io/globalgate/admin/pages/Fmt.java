@@ -3,6 +3,7 @@ package io.globalgate.admin.pages;
 import io.globalgate.admin.store.AccessToken;
 import io.globalgate.admin.store.Integration;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,6 +12,8 @@ import java.time.format.DateTimeFormatter;
 public final class Fmt {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private static final Duration SOON = Duration.ofDays(7);
 
     private Fmt() {
     }
@@ -54,6 +57,44 @@ public final class Fmt {
             return Long.toString(integration.activeTokens());
         }
         return "0 (" + integration.activeTokens() + " refused: integration inactive)";
+    }
+
+    /** {@code at} relative to {@code now} in words: "in 6 days", "3 hours ago", "just now". */
+    public static String relative(Instant at, Instant now) {
+        Duration d = Duration.between(now, at);
+        boolean future = !d.isNegative();
+        long s = d.abs().getSeconds();
+        if (s < 60) {
+            return future ? "in less than a minute" : "just now";
+        }
+        // Rounded to the nearest unit: a 7-day token issued a second ago expires "in 7 days".
+        String amount;
+        if (s < 3_570) {
+            amount = plural(rounded(s, 60), "minute");
+        } else if (s < 2 * 86_400 - 1_800) {
+            amount = plural(rounded(s, 3_600), "hour");
+        } else if (s < 60 * 86_400) {
+            amount = plural(rounded(s, 86_400), "day");
+        } else if (s < 730 * 86_400L) {
+            amount = plural(rounded(s, 30 * 86_400), "month");
+        } else {
+            amount = plural(rounded(s, 365 * 86_400), "year");
+        }
+        return future ? "in " + amount : amount + " ago";
+    }
+
+    /** A token that works now and stops within 7 days. */
+    public static boolean expiringSoon(AccessToken token, Instant now) {
+        return token.revokedAt() == null && token.expiresAt() != null && token.expiresAt().isAfter(now)
+                && !token.expiresAt().isAfter(now.plus(SOON));
+    }
+
+    private static long rounded(long seconds, long unit) {
+        return (seconds + unit / 2) / unit;
+    }
+
+    private static String plural(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
     }
 
     public static String yesNo(boolean value) {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** The new-token form; values are what the user typed. */
 public record TokenFormPage(Layout layout, Integration integration, String name, String expiration, String expiresAt,
-                            List<String> policies, String maxLifetime, Map<String, String> errors) {
+                            List<String> policies, String maxLifetime, Map<String, String> errors, String remindersNote) {
 
     private static final Map<String, String> LABELS = Map.of("name", "Name", "expiration", "Expiration", "expiresAt", "Custom expiry");
 
@@ -23,7 +23,7 @@ public record TokenFormPage(Layout layout, Integration integration, String name,
 
     /** The same form under another title (an error's). */
     public TokenFormPage withTitle(String title) {
-        return new TokenFormPage(layout.withTitle(title), integration, name, expiration, expiresAt, policies, maxLifetime, errors);
+        return new TokenFormPage(layout.withTitle(title), integration, name, expiration, expiresAt, policies, maxLifetime, errors, remindersNote);
     }
 
     public String error(String field) {

@@ -6,7 +6,10 @@ import io.globalgate.admin.store.Integration;
 import java.time.Instant;
 import java.util.List;
 
-/** One token: its fields, its predecessors and successor, and the Revoke and Regenerate actions. */
+/**
+ * One token: its fields, its predecessors and successor, and the Revoke and Regenerate actions
+ * ({@code policies}: the expirations a regenerated token may get).
+ */
 public record TokenPage(Layout layout, Integration integration, AccessToken token, List<AccessToken> replaced,
-                        AccessToken replacedBy, Instant now) {
+                        AccessToken replacedBy, Instant now, List<String> policies) {
 }

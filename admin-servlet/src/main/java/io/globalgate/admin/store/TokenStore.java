@@ -277,7 +277,24 @@ public final class TokenStore {
      * what the loser of two concurrent regenerations gets.
      */
     public IssuedToken regenerate(String actor, long id, Duration grace) {
+        return regenerate(actor, id, grace, null, null);
+    }
+
+    /**
+     * As {@link #regenerate(String, long, Duration)}, with the new token's expiration chosen: a
+     * fixed policy code or a custom {@code expiresAt} as for {@link #create}; both null keep the
+     * old token's policy (a custom one: the same lifetime, counted from now).
+     */
+    public IssuedToken regenerate(String actor, long id, Duration grace, String expiration, String expiresAt) {
         Duration gracePeriod = validator.gracePeriod(grace);
+        boolean chosen = (expiration != null && !expiration.isBlank()) || (expiresAt != null && !expiresAt.isBlank());
+        ExpirationPolicy chosenPolicy = null;
+        if (chosen) {
+            InputValidator.Errors errors = new InputValidator.Errors();
+            chosenPolicy = validator.expiration(expiration, expiresAt, errors);
+            errors.throwIfAny();
+        }
+        ExpirationPolicy newPolicy = chosenPolicy;
         return actions.run(actor, action -> {
             Locked old = lockToken(action.connection(), id);
             if (old.row.revokedAt() != null) {
@@ -286,8 +303,8 @@ public final class TokenStore {
             if (old.row.replacedBy() != null) {
                 throw new ConflictException("token " + id + " was already regenerated (replaced by token " + old.row.replacedBy() + ")");
             }
-            ExpirationPolicy policy = ExpirationPolicy.forReplacement(old.row.expiration(), old.row.createdAt(), old.row.expiresAt(),
-                    clock.instant());
+            ExpirationPolicy policy = newPolicy != null ? newPolicy
+                    : ExpirationPolicy.forReplacement(old.row.expiration(), old.row.createdAt(), old.row.expiresAt(), clock.instant());
             InputValidator.Errors errors = new InputValidator.Errors();
             validator.withinMaxLifetime(policy, "expiration", errors);
             errors.throwIfAny();

@@ -68,9 +68,13 @@ document.addEventListener('DOMContentLoaded', function () {
   });
 
   // Forms that change access ask first.
+  // {grace} in a question is what the chosen grace period means for the old token.
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (event) {
-      if (!window.confirm(form.getAttribute('data-confirm'))) {
+      var grace = form.querySelector('select[name="grace"]');
+      var chosen = grace ? grace.options[grace.selectedIndex] : form.querySelector('input[name="grace"]');
+      var consequence = chosen ? chosen.getAttribute('data-consequence') || '' : '';
+      if (!window.confirm(form.getAttribute('data-confirm').replace('{grace}', consequence).trim())) {
         event.preventDefault();
       }
     });
@@ -112,7 +116,13 @@ document.addEventListener('DOMContentLoaded', function () {
   var expiration = document.getElementById('expiration');
   var custom = document.getElementById('custom-date');
   if (expiration && custom) {
-    var toggle = function () { custom.hidden = expiration.value !== 'custom'; };
+    var never = document.getElementById('never-warning');
+    var toggle = function () {
+      custom.hidden = expiration.value !== 'custom';
+      if (never) {
+        never.hidden = expiration.value !== 'never';
+      }
+    };
     expiration.addEventListener('change', toggle);
     toggle();
   }

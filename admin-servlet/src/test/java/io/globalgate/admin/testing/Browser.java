@@ -171,7 +171,7 @@ public final class Browser implements AutoCloseable {
     /** Names the elements that stick out on the right, to say what to fix. */
     private static final String WIDEST = "var w = document.documentElement.clientWidth, out = [];"
             + "document.querySelectorAll('body *').forEach(function (el) { var r = el.getBoundingClientRect();"
-            + " if (r.right > w + 0.5) out.push(el.tagName + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : '')"
+            + " if (r.right > w + 0.5 || el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible') out.push(el.tagName + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : '')"
             + " + ' ' + Math.round(r.right)); });"
             + "return out.slice(0, 8).join(', ');";
 

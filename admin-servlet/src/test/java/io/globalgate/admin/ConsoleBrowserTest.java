@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Clock;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * consequence; Back and Forward never bring a shown-once token back, whether Chromium restores the
  * page from its back-forward cache or asks the server again; Copy says "Copied" only when it did.
  */
-class ConsoleTruthBrowserTest {
+class ConsoleBrowserTest {
 
     private static final Pattern CREATED = Pattern.compile(".*/admin/tokens/(\\d+)/created$");
 
@@ -204,6 +205,169 @@ class ConsoleTruthBrowserTest {
             browser.driver().findElement(By.id("copy-token")).click();
             assertEquals("Copied to the clipboard.", browser.text("#copy-status"));
         }
+    }
+
+    @Test
+    void everyPageFitsAPhoneAndHasNoSeriousAccessibilityViolation() throws Exception {
+        Integration i = store.integrations().create("seed", IntegrationStore.Input.of("W".repeat(90) + "0123456789",
+                "A name of 100 characters without a space, and a description that goes on for a while to fill a line or two",
+                "a.very.long.notification.address.for.the.operations.team@warehouse-systems.example.com"));
+        IssuedToken active = store.tokens().create("seed", i.id(), "ERP sync (production) with a long name to wrap", "30d", null);
+        IssuedToken old = store.tokens().create("seed", i.id(), "staging", "90d", null);
+        store.tokens().regenerate("seed", old.token().id(), Duration.ofHours(1));
+        IssuedToken gone = store.tokens().create("seed", i.id(), "retired", "7d", null);
+        store.tokens().revoke("seed", gone.token().id());
+        Map<String, String> pages = new java.util.LinkedHashMap<>();
+        pages.put("integrations", "/");
+        pages.put("integrations-search", "/?q=nothing-matches");
+        pages.put("integration-new", "/integrations/new");
+        pages.put("integration", "/integrations/" + i.id());
+        pages.put("integration-edit", "/integrations/" + i.id() + "/edit");
+        pages.put("token-new", "/integrations/" + i.id() + "/tokens/new");
+        pages.put("token", "/tokens/" + active.token().id());
+        pages.put("token-replaced", "/tokens/" + old.token().id());
+        pages.put("token-revoked", "/tokens/" + gone.token().id());
+        pages.put("token-created-already-shown", "/tokens/" + active.token().id() + "/created");
+        pages.put("audit", "/audit");
+        pages.put("audit-of-integration", "/audit?integrationId=" + i.id());
+        pages.put("error-not-found", "/integrations/999999999");
+        for (Viewport viewport : Viewport.values()) {
+            browser.viewport(viewport);
+            for (Map.Entry<String, String> page : pages.entrySet()) {
+                browser.open(page.getKey().equals("integrations") ? "/" : page.getValue());
+                checkPage(page.getKey(), viewport);
+            }
+            // The shown-once page, and the forms shown again with their errors.
+            browser.open("/integrations/" + i.id() + "/tokens/new");
+            browser.driver().findElement(By.id("name")).sendKeys("shown at " + viewport.label());
+            browser.clickAndWaitForPage(By.cssSelector("form.form button[type=submit]"));
+            assertTrue(browser.present("#token-value"));
+            checkPage("token-created", viewport);
+
+            browser.open("/integrations/new");
+            browser.clickAndWaitForPage(By.cssSelector("form.form button[type=submit]"));
+            assertFormErrors(List.of("name", "notificationEmail"), "New Integration");
+            checkPage("integration-new-errors", viewport);
+
+            browser.open("/integrations/" + i.id() + "/tokens/new");
+            new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("expiration"))).selectByValue("custom");
+            browser.clickAndWaitForPage(By.cssSelector("form.form button[type=submit]"));
+            assertFormErrors(List.of("name", "expiresAt"), "New token for");
+            checkPage("token-new-errors", viewport);
+
+            // The skip link is the first stop of the keyboard, shown when it has focus, and leads to the content.
+            browser.open("/integrations/" + i.id());
+            browser.driver().findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+            assertEquals("Skip to content", browser.driver().switchTo().activeElement().getText());
+            assertTrue(browser.driver().switchTo().activeElement().getRect().getX() >= 0, "the focused skip link is on screen");
+            browser.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
+            assertEquals("main", browser.driver().switchTo().activeElement().getAttribute("id"));
+        }
+    }
+
+    @Test
+    void regenerateSaysWhatHappensInWordsAndTimesAreRelative() throws Exception {
+        Integration i = store.integrations().create("seed", IntegrationStore.Input.of("Rotation", "", "rotation@example.com"));
+        for (Viewport viewport : Viewport.values()) {
+            browser.viewport(viewport);
+            IssuedToken old = store.tokens().create("seed", i.id(), "rotating " + viewport.label(), "7d", null);
+
+            // Expiry and last use relative to now, the exact time at hand; within 7 days it is highlighted.
+            browser.open("/integrations/" + i.id());
+            String row = "tr[data-token-id='" + old.token().id() + "']";
+            assertEquals("expiring-soon", browser.driver().findElement(By.cssSelector(row)).getAttribute("class"));
+            assertTrue(browser.text(row + " td[data-label=Expires]").startsWith("in 7 days"), browser.text(row + " td[data-label=Expires]"));
+            assertTrue(browser.text(row + " td[data-label=Expires] small.exact").matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC"));
+            assertEquals("expires soon", browser.text(row + " .badge.soon"));
+            assertEquals("Never used", browser.text(row + " td[data-label='Last used']"));
+
+            // The token form: a warning for Never, and when reminders go out.
+            browser.open("/integrations/" + i.id() + "/tokens/new");
+            assertEquals("Reminders go to rotation@example.com 7 days and 1 day before the token expires.", browser.text("#reminders-note"));
+            assertFalse(browser.driver().findElement(By.id("never-warning")).isDisplayed());
+            new Select(browser.driver().findElement(By.id("expiration"))).selectByValue("never");
+            assertTrue(browser.driver().findElement(By.id("never-warning")).isDisplayed());
+            assertTrue(browser.text("#never-warning").startsWith("A token that never expires works until someone revokes it"));
+            browser.screenshot("time-token-form-never-" + viewport.label());
+            new Select(browser.driver().findElement(By.id("expiration"))).selectByValue("30d");
+            assertFalse(browser.driver().findElement(By.id("never-warning")).isDisplayed());
+
+            // Regenerate with a grace period and a new expiration: the question and the result say what happens.
+            browser.open("/tokens/" + old.token().id());
+            new Select(browser.driver().findElement(By.id("grace"))).selectByValue("3600");
+            new Select(browser.driver().findElement(By.id("regenerate-expiration"))).selectByValue("30d");
+            String question = browser.clickAndAnswer(By.cssSelector("#regenerate-form button[type=submit]"), true);
+            assertEquals("Regenerate “rotating " + viewport.label() + "”? A new token is shown once. The old token keeps working for"
+                    + " 1 hour, then stops.", question);
+            Matcher created = CREATED.matcher(browser.driver().getCurrentUrl());
+            assertTrue(created.matches(), browser.driver().getCurrentUrl());
+            String replaces = browser.text("#replaces");
+            assertTrue(replaces.startsWith("This token replaces rotating " + viewport.label() + " (" + old.token().hint() + "), which keeps"
+                    + " working until "), replaces);
+            assertTrue(replaces.endsWith(" UTC (in 1 hour), then stops."), replaces);
+            browser.screenshot("regenerate-result-" + viewport.label());
+            long fresh = Long.parseLong(created.group(1));
+            assertEquals("30d", store.tokens().get(fresh).expiration(), "the new token has the chosen expiration");
+            assertEquals(200, GlobalApi.status(server.uri(), old.value()), "the old token works during its grace period");
+
+            // The old token's page: the deadline in words; it can be revoked early, not regenerated again.
+            browser.open("/tokens/" + old.token().id());
+            String banner = browser.text("#replaced-banner");
+            assertTrue(banner.startsWith("Regenerated: this token keeps working until "), banner);
+            assertTrue(banner.contains(" UTC (in 1 hour), then stops."), banner);
+            assertTrue(banner.contains("Its replacement is rotating " + viewport.label()), banner);
+            assertTrue(browser.present("#revoke-form"));
+            assertFalse(browser.present("#regenerate-form"));
+            browser.screenshot("regenerate-old-in-grace-" + viewport.label());
+
+            // An expired token offers no Revoke, and Regenerate without a grace period.
+            IssuedToken expired = store.tokens().create("seed", i.id(), "expired " + viewport.label(), "7d", null);
+            try (var c = dataSource.getConnection(); var ps = c.prepareStatement("UPDATE access_token SET expires_at = ? WHERE id = ?")) {
+                io.globalgate.store.Database.setInstant(ps, 1, java.time.Instant.now().minus(Duration.ofDays(2)));
+                ps.setLong(2, expired.token().id());
+                ps.executeUpdate();
+            }
+            browser.open("/tokens/" + expired.token().id());
+            assertEquals("expired", browser.text("#token-status").toLowerCase());
+            assertTrue(browser.text("#expires").startsWith("2 days ago"), browser.text("#expires"));
+            assertFalse(browser.present("#revoke-form"), "revoking an expired token changes nothing");
+            assertTrue(browser.present("#regenerate-form"));
+            assertFalse(browser.present("#grace"), "no grace period for a token that works no more");
+            checkPage("token-expired", viewport);
+        }
+    }
+
+    /** The form was shown again with these fields in error: summary focused, title, each field marked and described. */
+    private static void assertFormErrors(List<String> fields, String title) {
+        assertTrue(browser.driver().getTitle().startsWith("Error: " + title), browser.driver().getTitle());
+        assertEquals("error-summary", browser.driver().switchTo().activeElement().getAttribute("id"), "focus is on the error summary");
+        List<String> links = new java.util.ArrayList<>();
+        for (var link : browser.driver().findElements(By.cssSelector("#error-summary a"))) {
+            links.add(link.getAttribute("href").replaceAll(".*#", ""));
+        }
+        assertEquals(fields, links, "the summary links to each field in error");
+        for (String field : fields) {
+            var input = browser.driver().findElement(By.id(field));
+            assertEquals("true", input.getAttribute("aria-invalid"), field);
+            String describedBy = input.getAttribute("aria-describedby");
+            assertTrue(describedBy != null && List.of(describedBy.split(" ")).contains(field + "-error"), field + ": " + describedBy);
+            assertFalse(browser.text("#" + field + "-error").isBlank());
+        }
+        // A link of the summary takes the keyboard to its field.
+        browser.driver().findElement(By.cssSelector("#error-summary a")).click();
+        assertEquals(fields.get(0), browser.driver().switchTo().activeElement().getAttribute("id"));
+    }
+
+    /**
+     * No sideways scroll and a screenshot at each viewport; axe-core at the phone's (a run takes
+     * seconds: once a page keeps the suite's time), and at the desktop's for the three main pages.
+     */
+    private static void checkPage(String name, Viewport viewport) throws java.io.IOException {
+        browser.assertNoSidewaysScroll(name + " at " + viewport.label());
+        if (viewport == Viewport.PHONE || List.of("integrations", "integration", "token").contains(name)) {
+            browser.assertAccessible(name + " at " + viewport.label());
+        }
+        browser.screenshot("page-" + name + "-" + viewport.label());
     }
 
     private static void assertTokenGone(String value, String how) {

@@ -1,0 +1,36 @@
+package io.globalgate.admin.pages;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class FmtTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+
+    private static String in(Duration d) {
+        return Fmt.relative(NOW.plus(d), NOW);
+    }
+
+    @Test
+    void timesAreSaidRelativeToNowRoundedToTheNearestUnit() {
+        assertEquals("just now", in(Duration.ofSeconds(-59)));
+        assertEquals("in less than a minute", in(Duration.ofSeconds(30)));
+        assertEquals("in 1 minute", in(Duration.ofSeconds(60)));
+        assertEquals("3 minutes ago", in(Duration.ofSeconds(-170)));
+        assertEquals("in 1 hour", in(Duration.ofMinutes(59).plusSeconds(40)));
+        assertEquals("3 hours ago", in(Duration.ofHours(-3).plusMinutes(-10)));
+        assertEquals("in 47 hours", in(Duration.ofHours(47)));
+        assertEquals("in 2 days", in(Duration.ofHours(47).plusMinutes(40)));
+        assertEquals("in 7 days", in(Duration.ofDays(7).minusSeconds(1)), "a 7-day token issued a second ago");
+        assertEquals("in 6 days", in(Duration.ofDays(6).plusHours(3)));
+        assertEquals("24 hours ago", in(Duration.ofDays(-1)));
+        assertEquals("3 days ago", in(Duration.ofDays(-3)));
+        assertEquals("in 3 months", in(Duration.ofDays(90)));
+        assertEquals("in 12 months", in(Duration.ofDays(365)));
+        assertEquals("in 3 years", in(Duration.ofDays(3 * 365)));
+    }
+}
