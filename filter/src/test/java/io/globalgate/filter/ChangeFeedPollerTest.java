@@ -157,6 +157,18 @@ class ChangeFeedPollerTest {
     }
 
     @Test
+    void aGapOfMoreIdsThanItTracksKeepsTheLowestTenThousand() {
+        poller.poll();
+        insertEvents(1, 10_003); // 10,001 ids missing between them
+
+        assertEquals(2, poller.poll());
+
+        assertEquals(10_000, poller.gaps().size());
+        assertEquals(2L, poller.gaps().keySet().iterator().next());
+        assertEquals(10_001L, new java.util.TreeMap<>(poller.gaps()).lastKey());
+    }
+
+    @Test
     void moreEventsThanOneBatchAreAllAppliedInOnePoll() {
         poller.poll();
         insertEvents(LongStream.rangeClosed(1, 2500).toArray());
