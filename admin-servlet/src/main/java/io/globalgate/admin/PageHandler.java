@@ -5,6 +5,7 @@ import gg.jte.output.Utf8ByteOutput;
 import io.globalgate.admin.pages.AuditPage;
 import io.globalgate.admin.pages.ErrorPage;
 import io.globalgate.admin.pages.IntegrationFormPage;
+import io.globalgate.admin.pages.RestrictionsPage;
 import io.globalgate.admin.pages.IntegrationPage;
 import io.globalgate.admin.pages.IntegrationsPage;
 import io.globalgate.admin.pages.Layout;
@@ -23,6 +24,7 @@ import io.globalgate.admin.store.NotFoundException;
 import io.globalgate.admin.store.Page;
 import io.globalgate.admin.store.PageRequest;
 import io.globalgate.admin.store.TokenStatus;
+import io.globalgate.admin.store.TokenStore;
 import io.globalgate.store.StoreUnavailableException;
 import io.globalgate.token.ExpirationPolicy;
 import io.globalgate.validation.FieldError;
@@ -85,6 +87,8 @@ final class PageHandler {
         routes.path("/tokens/{id}/created").on("GET", this::tokenCreatedPage);
         routes.path("/tokens/{id}/revoke").on("POST", this::revokeToken);
         routes.path("/tokens/{id}/regenerate").on("POST", this::regenerateToken);
+        routes.path("/tokens/{id}/restrictions").on("GET", this::tokenRestrictionsForm).on("POST", this::restrictToken);
+        routes.path("/integrations/{id}/restrictions").on("GET", this::integrationRestrictionsForm).on("POST", this::restrictIntegration);
         routes.path("/audit").on("GET", this::auditPage);
         routes.path("/logout").on("POST", this::signOut);
     }
@@ -347,6 +351,90 @@ final class PageHandler {
                 expiration, null);
         keepIssued(call.request(), issued);
         redirect(call.request(), call.response(), "/tokens/" + issued.token().id() + "/created");
+    }
+
+    // ---- restrictions
+
+    /** How many recent client addresses a token's restrictions form offers. */
+    private static final int RECENT_ADDRESSES = 20;
+
+    private void tokenRestrictionsForm(Routes.Call call) throws IOException {
+        AccessToken t = store.tokens().get(call.id());
+        render(call.response(), "restrictions", tokenRestrictions(call.request(), t, lines(t.allowedNetworks().networks().stream()
+                .map(Object::toString).toList()), t.scope().code(), lines(t.pathPrefixes()), Map.of()));
+    }
+
+    private void restrictToken(Routes.Call call) throws IOException {
+        HttpServletRequest req = call.request();
+        String networks = orEmpty(form(req, "allowedNetworks"));
+        String scope = form(req, "scope");
+        String prefixes = orEmpty(form(req, "pathPrefixes"));
+        try {
+            AccessToken t = store.tokens().restrict(call.actor(), call.id(), new TokenStore.RestrictionsInput(
+                    List.of(networks.split("[\\s,]+")).stream().filter(x -> !x.isEmpty()).toList(), scope,
+                    prefixes.lines().map(String::strip).filter(x -> !x.isEmpty()).toList()));
+            flash(req, "Restrictions of token “" + t.name() + "” saved.");
+            redirect(req, call.response(), "/tokens/" + t.id());
+        } catch (ValidationException e) {
+            call.response().setStatus(400);
+            render(call.response(), "restrictions", tokenRestrictions(req, store.tokens().get(call.id()), networks, orEmpty(scope), prefixes,
+                    errors(e)));
+        }
+    }
+
+    private RestrictionsPage tokenRestrictions(HttpServletRequest req, AccessToken t, String networks, String scope, String prefixes,
+                                               Map<String, String> errors) {
+        return new RestrictionsPage(layout(req, (errors.isEmpty() ? "" : "Error: ") + "Restrictions of " + t.name()),
+                store.integrations().get(t.integrationId()), t, networks, scope, prefixes, "", "",
+                store.tokens().recentClientAddresses(t.id(), RECENT_ADDRESSES), errors);
+    }
+
+    private void integrationRestrictionsForm(Routes.Call call) throws IOException {
+        Integration i = store.integrations().get(call.id());
+        render(call.response(), "restrictions", integrationRestrictions(call.request(), i,
+                lines(i.allowedNetworks().networks().stream().map(Object::toString).toList()),
+                i.rateLimit() == null ? "" : Integer.toString(i.rateLimit().requestsPerMinute()),
+                i.rateLimit() == null ? "" : Integer.toString(i.rateLimit().burst()), Map.of()));
+    }
+
+    private void restrictIntegration(Routes.Call call) throws IOException {
+        HttpServletRequest req = call.request();
+        String networks = orEmpty(form(req, "allowedNetworks"));
+        String perMinute = orEmpty(form(req, "requestsPerMinute")).strip();
+        String burst = orEmpty(form(req, "burst")).strip();
+        try {
+            IntegrationStore.RateLimitInput limit = perMinute.isEmpty() && burst.isEmpty() ? IntegrationStore.RateLimitInput.DEPLOYMENT_DEFAULT
+                    : new IntegrationStore.RateLimitInput(number(perMinute, "rateLimit.requestsPerMinute"), number(burst, "rateLimit.burst"));
+            Integration i = store.integrations().update(call.actor(), call.id(), new IntegrationStore.Input(null, null, null, null,
+                    List.of(networks.split("[\\s,]+")).stream().filter(x -> !x.isEmpty()).toList(), limit));
+            flash(req, "Restrictions of “" + i.name() + "” saved.");
+            redirect(req, call.response(), "/integrations/" + i.id());
+        } catch (ValidationException e) {
+            call.response().setStatus(400);
+            render(call.response(), "restrictions", integrationRestrictions(req, store.integrations().get(call.id()), networks, perMinute,
+                    burst, errors(e)));
+        }
+    }
+
+    private RestrictionsPage integrationRestrictions(HttpServletRequest req, Integration i, String networks, String perMinute, String burst,
+                                                     Map<String, String> errors) {
+        return new RestrictionsPage(layout(req, (errors.isEmpty() ? "" : "Error: ") + "Restrictions of " + i.name()), i, null,
+                networks, "", "", perMinute, burst, List.of(), errors);
+    }
+
+    /** A whole number typed into a form; null when empty. */
+    private static Long number(String text, String key) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        if (!text.matches("\\d{1,12}")) {
+            throw new ValidationException(key, "must be a whole number");
+        }
+        return Long.parseLong(text);
+    }
+
+    private static String lines(List<String> values) {
+        return String.join("\n", values);
     }
 
     // ---- forms
