@@ -106,9 +106,19 @@ public class GlobalgateAdminServlet extends HttpServlet {
         }
         boolean isApi = path.startsWith("/api/v1/") || path.equals("/api/v1");
         String user = remoteUser(req);
+        boolean hadSession = req.getSession(false) != null;
         if (user == null && isApi && BasicSignIn.signIn(req)) {
-            user = req.getRemoteUser();
+            try {
+                serve(req, res, path, true, req.getRemoteUser());
+            } finally {
+                BasicSignIn.endSessionMadeForSignIn(req, hadSession);
+            }
+            return;
         }
+        serve(req, res, path, isApi, user);
+    }
+
+    private void serve(HttpServletRequest req, HttpServletResponse res, String path, boolean isApi, String user) throws IOException {
         if (user == null) {
             // The container should have asked for a login before we were reached.
             if (isApi) {

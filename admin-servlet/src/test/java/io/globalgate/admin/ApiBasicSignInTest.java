@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
@@ -79,5 +80,24 @@ class ApiBasicSignInTest {
         Reply reply = AdminClient.anonymous(server).get("/admin/api/v1/integrations", "Authorization", huge);
         assertEquals(401, reply.status(), reply.toString());
         assertEquals("authentication", reply.json().get("errors").get(0).get("type").asText(), reply.toString());
+    }
+
+    /**
+     * Jetty's FORM login keeps a sign-in in a session, so {@code request.login} makes one: a script
+     * calling the API every few seconds must not leave a signed-in session behind each time.
+     */
+    @Test
+    void underJettysFormLoginAScriptsCallLeavesNoSignedInSessionBehind() throws Exception {
+        try (AdminTestServer form = AdminTestServer.startWithFormLoginAndTheApiUnconstrained(dataSource, Clock.systemUTC())) {
+            Reply reply = AdminClient.admin(form).get("/admin/api/v1/integrations");
+            assertEquals(200, reply.status(), reply.toString());
+            java.util.List<String> cookies = reply.headers("Set-Cookie");
+            assertFalse(cookies.isEmpty(), "Jetty's FORM login made a session for the script's sign-in: " + reply);
+            for (String cookie : cookies) {
+                Reply replay = AdminClient.anonymous(form).get("/admin/api/v1/integrations", "Cookie", cookie.split(";")[0]);
+                assertEquals(401, replay.status(), "the session cookie of a script's call signs nobody in: " + replay);
+                assertEquals("authentication", replay.json().get("errors").get(0).get("type").asText(), replay.toString());
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.globalgate.filter;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -47,6 +48,27 @@ public final class BasicSignIn {
             return req.getRemoteUser() != null;
         } catch (ServletException refused) {
             return false;
+        }
+    }
+
+    /**
+     * Ends the session that the container made for this request's sign-in alone: a container whose
+     * FORM login keeps a sign-in in a session (Jetty) makes one on {@link HttpServletRequest#login},
+     * and a script calling every few seconds must not leave one behind each time (nor hold a
+     * signed-in session it never asked for). Call it when the request is done, with whether a
+     * session existed before {@link #signIn}.
+     */
+    public static void endSessionMadeForSignIn(HttpServletRequest req, boolean hadSession) {
+        if (hadSession) {
+            return;
+        }
+        HttpSession session = req.getSession(false);
+        if (session != null) {
+            try {
+                session.invalidate();
+            } catch (IllegalStateException alreadyInvalid) {
+                // nothing left behind
+            }
         }
     }
 }

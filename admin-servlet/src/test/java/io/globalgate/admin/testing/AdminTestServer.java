@@ -22,6 +22,7 @@ import org.eclipse.jetty.security.Constraint;
 import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.UserStore;
 import org.eclipse.jetty.security.authentication.BasicAuthenticator;
+import org.eclipse.jetty.security.authentication.FormAuthenticator;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.security.Credential;
@@ -55,7 +56,7 @@ public final class AdminTestServer implements AutoCloseable {
     }
 
     public static AdminTestServer start(DataSource dataSource, Clock clock, Map<String, String> adminParams) throws Exception {
-        return start(dataSource, clock, adminParams, false);
+        return start(dataSource, clock, adminParams, false, false);
     }
 
     /**
@@ -63,11 +64,19 @@ public final class AdminTestServer implements AutoCloseable {
      * API under {@code /admin/api/*} left to the admin servlet, which signs scripts in itself.
      */
     public static AdminTestServer startWithTheApiUnconstrained(DataSource dataSource, Clock clock) throws Exception {
-        return start(dataSource, clock, Map.of(), true);
+        return start(dataSource, clock, Map.of(), true, false);
     }
 
-    private static AdminTestServer start(DataSource dataSource, Clock clock, Map<String, String> adminParams, boolean apiUnconstrained)
-            throws Exception {
+    /**
+     * The README's FORM variant as Jetty runs it: the pages behind Jetty's {@code FormAuthenticator},
+     * which keeps a sign-in in a session, and the JSON API left to the admin servlet's Basic sign-in.
+     */
+    public static AdminTestServer startWithFormLoginAndTheApiUnconstrained(DataSource dataSource, Clock clock) throws Exception {
+        return start(dataSource, clock, Map.of(), true, true);
+    }
+
+    private static AdminTestServer start(DataSource dataSource, Clock clock, Map<String, String> adminParams, boolean apiUnconstrained,
+            boolean formLogin) throws Exception {
         ManagementStore store = new ManagementStore(new GlobalgateStore(dataSource, clock).migrate(), new InputValidator(clock, null));
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -88,7 +97,7 @@ public final class AdminTestServer implements AutoCloseable {
         logins.setUserStore(users);
         ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
         security.setLoginService(logins);
-        security.setAuthenticator(new BasicAuthenticator());
+        security.setAuthenticator(formLogin ? new FormAuthenticator("/login", "/login?error=1", false) : new BasicAuthenticator());
         ConstraintMapping admin = new ConstraintMapping();
         admin.setPathSpec("/admin/*");
         admin.setConstraint(Constraint.ANY_USER);

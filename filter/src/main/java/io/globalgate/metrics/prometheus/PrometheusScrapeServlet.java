@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,13 +45,8 @@ public class PrometheusScrapeServlet extends HttpServlet {
                 scrape(res);
             }
         } finally {
-            if (signedIn && !hadSession) {
-                // a container whose FORM login keeps the sign-in in a session (Jetty) made one: a
-                // scrape every few seconds must not leave one behind each time
-                HttpSession session = req.getSession(false);
-                if (session != null) {
-                    session.invalidate();
-                }
+            if (signedIn) {
+                BasicSignIn.endSessionMadeForSignIn(req, hadSession);
             }
         }
     }
