@@ -99,14 +99,22 @@ public final class MariaDbReplication implements AutoCloseable {
         onReplica("START SLAVE");
     }
 
-    /** Waits until the replica has applied everything the primary has written (its GTID position caught up). */
+    /**
+     * Waits until the replica has applied everything the primary had written when this was called:
+     * its executed position in the primary's binary log has reached the primary's own.
+     */
     public void awaitCaughtUp(Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
-        String target = queryOne(primary, "SELECT @@gtid_binlog_pos");
-        while (!target.equals(queryOne(replica, "SELECT @@gtid_slave_pos"))) {
+        String[] target = position(primary, "SHOW MASTER STATUS", "File", "Position");
+        while (true) {
+            String[] applied = position(replica, "SHOW SLAVE STATUS", "Relay_Master_Log_File", "Exec_Master_Log_Pos");
+            if (applied[0].compareTo(target[0]) > 0
+                    || applied[0].equals(target[0]) && Long.parseLong(applied[1]) >= Long.parseLong(target[1])) {
+                return;
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the replica did not catch up with the primary within " + patience + " (primary at "
-                        + target + ", replica at " + queryOne(replica, "SELECT @@gtid_slave_pos") + "; " + replicaStatus() + ")");
+                        + String.join(":", target) + ", replica at " + String.join(":", applied) + "; " + replicaStatus() + ")");
             }
             try {
                 Thread.sleep(20);
@@ -114,6 +122,17 @@ public final class MariaDbReplication implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    private static String[] position(TestDatabases.MariaDbServer server, String sql, String file, String offset) {
+        try (Connection c = root(server); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new IllegalStateException(sql + " answered nothing");
+            }
+            return new String[] {rs.getString(file), rs.getString(offset)};
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + " failed", e);
         }
     }
 
@@ -136,15 +155,6 @@ public final class MariaDbReplication implements AutoCloseable {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + " failed on the replica", e);
-        }
-    }
-
-    private static String queryOne(TestDatabases.MariaDbServer server, String sql) {
-        try (Connection c = root(server); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return String.valueOf(rs.getString(1));
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + " failed", e);
         }
     }
 
