@@ -5,7 +5,8 @@
 # runs.tsv: scenario, side, round (0 = warm-up, never reported), req/s, p50, p90, p99, max (µs),
 # requests, status errors (answers >= 400), socket errors, store lookups during the run,
 # decisions during the run, nanoseconds spent deciding during the run, server CPU µs per request
-# (user + system time of the server JVM over the run / requests; -1 when not measured).
+# (user + system time of the server JVM over the run / requests; -1 when not measured), wall seconds
+# between the two reads of the server's stats.
 #
 # Each row printed: ROW, scenario label, measure, values, target, verdict (PASS/MISS on the median
 # of the rounds, "-" when there is no target). "min / median / max" are over the measured rounds.
@@ -16,7 +17,8 @@
 #        answers (valid sides all 2xx, flood sides all refused, no socket errors),
 #        decisions (cold side a: lookups per request, mean decision time under load),
 #        verify (in-server timing rows of side a: p50, p99 with target p99_max),
-#        lookup-rate (store lookups per second of side a in each round, against an optional bound on the highest)
+#        lookup-rate (store lookups per second of side a in each round, over the wall time between the two
+#        reads of the server's stats, against an optional bound on the highest)
 
 function fmt(v,   a) {
   a = v < 0 ? -v : v
@@ -50,7 +52,7 @@ $1 == scenario && $3 == 0 { warmup_lookups[$2] += $12 }
 $1 == scenario && $3 > 0 {
   s = $2; r = $3 + 0
   rps[s, r] = $4; p50[s, r] = $5; p99[s, r] = $7; requests[s, r] = $9; status[s, r] = $10; socket[s, r] = $11
-  lookups[s, r] = $12; decided[s, r] = $13; decide_ns[s, r] = $14; cpu[s, r] = ($15 == "" ? -1 : $15 + 0)
+  lookups[s, r] = $12; decided[s, r] = $13; decide_ns[s, r] = $14; cpu[s, r] = ($15 == "" ? -1 : $15 + 0); wall[s, r] = ($16 == "" ? 0 : $16 + 0)
   if (r > maxround) maxround = r
 }
 
@@ -95,7 +97,7 @@ END {
     else row("store lookups caused by " a, v, "", "")
   } else if (kind == "lookup-rate") {
     n = 0
-    for (r = 1; r <= maxround; r++) if (((a, r) in rps) && requests[a, r] > 0) { n++; per[n] = lookups[a, r] * rps[a, r] / requests[a, r] }
+    for (r = 1; r <= maxround; r++) if (((a, r) in rps) && wall[a, r] > 0) { n++; per[n] = lookups[a, r] / wall[a, r] }
     v = spread(per, n)
     if (bound != "") row("store lookups per second, " a (bound_text != "" ? "; bound: " bound_text : "") what, v, "<= " bound, (MAX <= bound + 0) ? "PASS" : "MISS")
     else row("store lookups per second, " a what, v, "", "")

@@ -133,8 +133,12 @@ public final class TokenLookupBudget {
         }
 
         synchronized boolean take(long now) {
-            left = Math.min(perSecond, left + (now - lastNanos) * perSecond / 1e9);
-            lastNanos = now;
+            // Threads read the time before they get here, so "now" may be behind lastNanos: the
+            // refill only ever moves forward, or a time counted once would be counted again.
+            if (now > lastNanos) {
+                left = Math.min(perSecond, left + (now - lastNanos) * perSecond / 1e9);
+                lastNanos = now;
+            }
             if (left >= 1) {
                 left -= 1;
                 return true;
