@@ -2,6 +2,7 @@ package io.globalgate.gateway;
 
 import io.globalgate.net.ClientAddress;
 import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 
@@ -31,7 +32,9 @@ final class Forwarding {
 
     static void add(HttpFields.Mutable headers, HttpServletRequest request, HttpFields client, boolean trustedPeer, ClientAddress rule) {
         String peer = ClientAddress.canonical(request.getRemoteAddr());
-        String scheme = request.getScheme();
+        // The scheme of this hop, the connection itself: a trusted proxy's X-Forwarded-Proto makes the
+        // request HTTPS for the gateway (TrustedProxyScheme), not the plain-HTTP hop from that proxy.
+        String scheme = ServletContextRequest.getServletContextRequest(request).getConnectionMetaData().isSecure() ? "https" : "http";
         String host = client.get("Host");
         String forPeer = peer.indexOf(':') >= 0 ? "\"[" + peer + "]\"" : peer;
         String element = "for=" + forPeer + (host == null ? "" : ";host=" + quotedIfNeeded(host)) + ";proto=" + scheme;

@@ -114,6 +114,8 @@ public final class GatewayServer {
         // No "Server: Jetty(12...)" nor X-Powered-By: the version tells an attacker which holes to try.
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Behind a TLS-terminating proxy of --trusted-proxies: HTTPS as the proxy says (Secure cookie, https origin).
+        http.addCustomizer(new TrustedProxyScheme(new ClientAddress(config.trustedProxies())));
         http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
         // Header values pass byte for byte: Jetty's parser would otherwise hand out its cached
         // "charset=utf-8" for a client's "charset=UTF-8".

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -110,6 +111,34 @@ class GatewayDisclosureTest {
             String cookie = signedIn.header("Set-Cookie");
             assertNotNull(cookie, signedIn.headers()::toString);
             assertTrue(cookie.toLowerCase(Locale.ROOT).contains("secure"), cookie);
+        } finally {
+            RunningGateway.delete(dir);
+        }
+    }
+
+    @Test
+    void secureCookiesAutoBelievesXForwardedProtoHttpsFromATrustedProxyOnly() throws Exception {
+        Path dir = RunningGateway.newDataDir();
+        try (RunningGateway behindProxy = RunningGateway.start(RunningGateway.config("--data-dir", dir.toString(),
+                "--trusted-proxies", "127.0.0.1", "--admin-password", "a-long-enough-password"))) {
+            String form = "j_username=admin&j_password=a-long-enough-password";
+            String authority = behindProxy.uri().getRawAuthority();
+            List<String> https = List.of("Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-Proto", "https",
+                    "Origin", "https://" + authority);
+            Reply viaProxy = FromAddress.of("127.0.0.1", behindProxy.uri()).send("POST", "/j_security_check", https, form);
+            assertEquals(303, viaProxy.status(), "the browser's https origin is the gateway's own behind the proxy: " + viaProxy);
+            assertNotNull(viaProxy.header("Set-Cookie"), viaProxy::toString);
+            assertTrue(viaProxy.header("Set-Cookie").toLowerCase(Locale.ROOT).contains("secure"), viaProxy.header("Set-Cookie"));
+
+            List<String> plain = List.of("Content-Type", "application/x-www-form-urlencoded");
+            Reply plainViaProxy = FromAddress.of("127.0.0.1", behindProxy.uri()).send("POST", "/j_security_check", plain, form);
+            assertFalse(plainViaProxy.header("Set-Cookie").toLowerCase(Locale.ROOT).contains("secure"), plainViaProxy::toString);
+
+            List<String> claimed = List.of("Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-Proto", "https");
+            Reply spoofed = FromAddress.of("127.0.0.2", behindProxy.uri()).send("POST", "/j_security_check", claimed, form);
+            assertEquals(303, spoofed.status(), spoofed::toString);
+            assertFalse(spoofed.header("Set-Cookie").toLowerCase(Locale.ROOT).contains("secure"),
+                    "a client that is no trusted proxy cannot make its plain-HTTP request look secure: " + spoofed);
         } finally {
             RunningGateway.delete(dir);
         }
