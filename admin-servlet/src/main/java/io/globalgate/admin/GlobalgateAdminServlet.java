@@ -77,7 +77,7 @@ public class GlobalgateAdminServlet extends HttpServlet {
             ManagementStore store = new ManagementStore(obtained.store(), new InputValidator(clock, config.maxTokenLifetime()));
             TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
             api = new ApiHandler(store);
-            pages = new PageHandler(store, templates, config.notificationSettings().reminders());
+            pages = new PageHandler(store, templates, config.notificationSettings());
             if (config.notifications()) {
                 notifications = new NotificationService(store, config.notificationSettings());
                 notifications.start();

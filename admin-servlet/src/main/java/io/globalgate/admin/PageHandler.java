@@ -4,6 +4,7 @@ import gg.jte.TemplateEngine;
 import gg.jte.output.Utf8ByteOutput;
 import io.globalgate.admin.pages.AuditPage;
 import io.globalgate.admin.pages.ErrorPage;
+import io.globalgate.admin.pages.Fmt;
 import io.globalgate.admin.pages.IntegrationFormPage;
 import io.globalgate.admin.pages.RestrictionsPage;
 import io.globalgate.admin.pages.IntegrationPage;
@@ -21,10 +22,12 @@ import io.globalgate.admin.store.IntegrationStore;
 import io.globalgate.admin.store.IssuedToken;
 import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.admin.store.NotFoundException;
+import io.globalgate.admin.store.NotificationOutbox;
 import io.globalgate.admin.store.Page;
 import io.globalgate.admin.store.PageRequest;
 import io.globalgate.admin.store.TokenStatus;
 import io.globalgate.admin.store.TokenStore;
+import io.globalgate.notify.NotificationSettings;
 import io.globalgate.store.StoreUnavailableException;
 import io.globalgate.token.ExpirationPolicy;
 import io.globalgate.validation.FieldError;
@@ -40,6 +43,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -61,17 +65,21 @@ final class PageHandler {
     private static final String FLASH = "io.globalgate.admin.flash";
     private static final String ISSUED = "io.globalgate.admin.issued";
     private static final int MAX_FORM_FIELD = 10_000;
+    private static final int NOTIFICATIONS_PER_PAGE = 10;
 
     private final ManagementStore store;
     private final TemplateEngine templates;
     private final Routes routes = new Routes();
     /** How long before expiry reminders go out, as the token form says. */
     private final List<Duration> reminders;
+    /** Whether this deployment writes its e-mails to .eml files (no SMTP server): the pages say "Written to file", not "Sent". */
+    private final boolean writesFiles;
 
-    PageHandler(ManagementStore store, TemplateEngine templates, List<Duration> reminders) {
+    PageHandler(ManagementStore store, TemplateEngine templates, NotificationSettings notifications) {
         this.store = store;
         this.templates = templates;
-        this.reminders = List.copyOf(reminders);
+        this.reminders = List.copyOf(notifications.reminders());
+        this.writesFiles = notifications.smtp() == null && notifications.mailDir() != null;
         // GET also serves HEAD. A POST is answered with a redirect (or the form again, with its errors).
         routes.path("").on("GET", this::integrationsPage);
         routes.path("/").on("GET", this::integrationsPage);
@@ -138,10 +146,17 @@ final class PageHandler {
     private void integrationsPage(Routes.Call call) throws IOException {
         HttpServletRequest req = call.request();
         String q = param(req, "q");
+        String activeParam = param(req, "active");
+        Boolean active = activeParam == null ? null : switch (activeParam) {
+            case "yes" -> Boolean.TRUE;
+            case "no" -> Boolean.FALSE;
+            default -> throw new ValidationException("active", "must be Yes or No");
+        };
         PageRequest pr = page(req);
-        Page<Integration> page = store.integrations().list(q, pr);
+        Page<Integration> page = store.integrations().search(q, active, pr);
         render(call.response(), "integrations", new IntegrationsPage(layout(req, "Global Integrations"), page.items(),
-                paging(req, pr, page.total(), "/?" + (q == null ? "" : "q=" + enc(q) + "&")), q == null ? "" : q));
+                paging(req, pr, page.total(), "/?" + (q == null ? "" : "q=" + enc(q) + "&") + (activeParam == null ? "" : "active=" + activeParam + "&")),
+                q == null ? "" : q, activeParam == null ? "" : activeParam));
     }
 
     private void newIntegrationForm(Routes.Call call) throws IOException {
@@ -163,9 +178,14 @@ final class PageHandler {
         PageRequest pr = page(req);
         Page<AccessToken> tokens = store.tokens().list(i.id(), status, pr);
         String linkBase = "/integrations/" + i.id() + "?" + (status == null ? "" : "status=" + status.code() + "&");
+        Integer notificationPage = intParam(req, "npage");
+        PageRequest npr = new PageRequest(notificationPage == null || notificationPage < 1 ? 1 : notificationPage, NOTIFICATIONS_PER_PAGE);
+        Page<NotificationOutbox.Message> notifications = store.notifications().list(i.id(), npr);
         render(call.response(), "integration", new IntegrationPage(layout(req, i.name()), i, tokens.items(),
                 paging(req, pr, tokens.total(), linkBase), status == null ? null : status.code(), store.clock().instant(),
-                store.notifications().list(i.id(), PageRequest.first(10)).items()));
+                notifications.items(), new Paging(npr.page(), npr.size(), notifications.total(),
+                        base(req) + "/integrations/" + i.id() + "?" + (status == null ? "" : "status=" + status.code() + "&"), "npage"),
+                writesFiles));
     }
 
     private void newTokenForm(Routes.Call call) throws IOException {
@@ -200,10 +220,49 @@ final class PageHandler {
             }
             i = store.integrations().get(Long.parseLong(integrationParam));
         }
+        String action = param(req, "action");
+        if (action != null && !Fmt.ACTIONS.containsKey(action)) {
+            throw new ValidationException("action", "must be one of the actions offered");
+        }
+        String actor = param(req, "actor");
+        if (actor != null && actor.length() > 200) {
+            throw new ValidationException("actor", "must be at most 200 characters");
+        }
+        LocalDate from = date(req, "from");
+        LocalDate to = date(req, "to");
         PageRequest pr = page(req);
-        Page<AuditEvent> events = store.audit().list(i == null ? null : i.id(), pr);
-        render(call.response(), "audit", new AuditPage(layout(req, "Audit log"), events.items(),
-                paging(req, pr, events.total(), "/audit?" + (i == null ? "" : "integrationId=" + i.id() + "&")), i));
+        Page<AuditEvent> events = store.audit().search(new AuditEvent.Filter(i == null ? null : i.id(), action, actor,
+                from == null ? null : from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                to == null ? null : to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()), pr);
+        StringBuilder link = new StringBuilder("/audit?");
+        if (i != null) {
+            link.append("integrationId=").append(i.id()).append('&');
+        }
+        for (String[] p : new String[][] {{"action", action}, {"actor", actor}, {"from", from == null ? null : from.toString()},
+                {"to", to == null ? null : to.toString()}}) {
+            if (p[1] != null) {
+                link.append(p[0]).append('=').append(enc(p[1])).append('&');
+            }
+        }
+        render(call.response(), "audit", new AuditPage(layout(req, "Audit log"), events.items(), paging(req, pr, events.total(),
+                link.toString()), i, orEmpty(action), orEmpty(actor), from == null ? "" : from.toString(), to == null ? "" : to.toString(),
+                store.audit().actors(100), store.clock().instant()));
+    }
+
+    /** A date of a filter form ({@code 2026-12-01}), or null when the field is empty. */
+    private static LocalDate date(HttpServletRequest req, String name) {
+        String value = param(req, name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            if (value.matches("\\d{4}-\\d\\d-\\d\\d")) {
+                return LocalDate.parse(value);
+            }
+        } catch (DateTimeParseException e) {
+            // said below
+        }
+        throw new ValidationException(name, "must be a date such as 2026-12-01");
     }
 
     // ---- actions (POST)

@@ -108,6 +108,35 @@ class AdminPagesTest {
     }
 
     @Test
+    void theGridSearchMatchesTheEmailTooFiltersByActiveAndCanBeCleared() {
+        Integration on = store.integrations().create("setup", IntegrationStore.Input.of("Mail match on", "", "Night-Shift@Depot.example"));
+        Integration off = store.integrations().create("setup", IntegrationStore.Input.of("Mail match off", "", "night-shift@depot.example"));
+        store.integrations().setActive("setup", off.id(), false);
+
+        Document both = PageChecks.assertPage(admin.get("/admin/?q=" + AdminClient.enc("NIGHT-SHIFT@depot")));
+        assertNotNull(rowLinkingTo(both, "table#integrations", "/admin/integrations/" + on.id()), "matched by its e-mail address");
+        assertNotNull(rowLinkingTo(both, "table#integrations", "/admin/integrations/" + off.id()));
+        assertNotNull(both.selectFirst("a#clear-search[href=/admin/]"), "a way to clear the search");
+
+        Document active = PageChecks.assertPage(admin.get("/admin/?q=night-shift&active=yes"));
+        assertEquals(List.of("Mail match on"), active.select("table#integrations td.name").eachText());
+        assertEquals("yes", active.selectFirst("select#active option[selected]").val());
+        Document inactive = PageChecks.assertPage(admin.get("/admin/?q=night-shift&active=no"));
+        assertEquals(List.of("Mail match off"), inactive.select("table#integrations td.name").eachText());
+        Document nothing = PageChecks.assertPage(admin.get("/admin/?q=" + AdminClient.enc("Mail match on") + "&active=no"));
+        assertEquals("No integration matches “Mail match on” among the inactive ones.", nothing.selectFirst("p.empty").text());
+        assertNull(PageChecks.assertPage(admin.get("/admin/")).selectFirst("a#clear-search"), "nothing to clear");
+
+        for (String bad : List.of("maybe", "%3Cb%3E", "true", "x".repeat(5000))) {
+            Reply refused = admin.get("/admin/?active=" + bad);
+            assertEquals(400, refused.status(), bad + ": " + refused);
+            PageChecks.assertHtml(refused);
+        }
+        // A wildcard in the search is a character, not a wildcard.
+        assertNull(PageChecks.assertPage(admin.get("/admin/?q=" + AdminClient.enc("night_shift%"))).selectFirst("table#integrations"));
+    }
+
+    @Test
     void theGridSearchMatchesAnyPartOfTheNameIgnoringCase() {
         Integration i = integration("Searchable Warehouse");
         Document found = PageChecks.assertPage(admin.get("/admin/?q=" + AdminClient.enc("SEARCHABLE wAREHOUSE")));
@@ -120,6 +149,39 @@ class AdminPagesTest {
     }
 
     @Test
+    void theAuditLogFiltersByActionUserAndDateAndRefusesWhatItDoesNotOffer() {
+        Integration i = integration("Audit filters");
+        IssuedToken t = token(i, "filtered token");
+        store.tokens().revoke("filter-user", t.token().id());
+        String base = "/admin/audit?integrationId=" + i.id();
+
+        Document byAction = PageChecks.assertPage(admin.get(base + "&action=token.created"));
+        assertEquals(List.of("token.created"), byAction.select("table#audit tbody tr").eachAttr("data-action"));
+        assertEquals("token.created", byAction.selectFirst("select#action option[selected]").val(), "the filter shows what is chosen");
+        assertNotNull(byAction.selectFirst("a#clear-filters[href=/admin/audit?integrationId=" + i.id() + "]"), "a way to clear");
+
+        Document byUser = PageChecks.assertPage(admin.get(base + "&actor=filter-user"));
+        assertEquals(List.of("token.revoked"), byUser.select("table#audit tbody tr").eachAttr("data-action"));
+        assertTrue(byUser.select("select#actor option").eachAttr("value").contains("filter-user"));
+
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        assertEquals(3, PageChecks.assertPage(admin.get(base + "&from=" + today + "&to=" + today)).select("table#audit tbody tr").size());
+        Document none = PageChecks.assertPage(admin.get(base + "&from=" + tomorrow));
+        assertNull(none.selectFirst("table#audit"));
+        assertEquals("Nothing matches these filters.", none.selectFirst("p.empty").text());
+        Document paged = PageChecks.assertPage(admin.get(base + "&action=token.created&size=1"));
+        assertNull(paged.selectFirst("a[rel=next]"), "one event, one page");
+
+        for (String bad : List.of("&action=token.exploded", "&action=%3Cscript%3E", "&from=2026-13-45", "&from=yesterday",
+                "&to=2026-1-1", "&actor=" + "x".repeat(201))) {
+            Reply refused = admin.get(base + bad);
+            assertEquals(400, refused.status(), bad + ": " + refused);
+            PageChecks.assertHtml(refused);
+        }
+    }
+
+    @Test
     void theAuditLogListsActionsNewestFirstFilteredByIntegration() {
         Integration i = integration("Audited");
         Integration other = integration("Audited other");
@@ -127,16 +189,19 @@ class AdminPagesTest {
         store.tokens().revoke("someone-else", t.token().id());
 
         Document all = PageChecks.assertPage(admin.get("/admin/audit"));
-        List<String> actions = all.select("table#audit tbody tr td:nth-child(3)").eachText();
+        List<String> actions = all.select("table#audit tbody tr").eachAttr("data-action");
         assertEquals("token.revoked", actions.get(0), "newest first: " + actions);
+        assertEquals("Token revoked", all.selectFirst("table#audit tbody tr td:nth-child(3)").text(), "in words");
         assertEquals("someone-else", all.selectFirst("table#audit tbody tr td:nth-child(2)").text());
+        assertEquals("audited token " + t.token().hint(), all.selectFirst("table#audit tbody tr td:nth-child(5)").text(),
+                "the token by its name and hint, not its id");
 
         Document filtered = PageChecks.assertPage(admin.get("/admin/audit?integrationId=" + i.id()));
         assertEquals("Audit log of " + i.name(), filtered.selectFirst("h1").text());
-        List<String> integrationIds = filtered.select("table#audit tbody tr td:nth-child(4)").eachText();
-        assertEquals(List.of(String.valueOf(i.id()), String.valueOf(i.id()), String.valueOf(i.id())), integrationIds,
-                "integration.created, token.created, token.revoked of this integration only");
-        assertEquals(List.of("token.revoked", "token.created", "integration.created"),
+        List<String> integrations = filtered.select("table#audit tbody tr td:nth-child(4)").eachText();
+        assertEquals(List.of(i.name(), i.name(), i.name()), integrations,
+                "integration.created, token.created, token.revoked of this integration only, by name");
+        assertEquals(List.of("Token revoked", "Token created", "Integration created"),
                 filtered.select("table#audit tbody tr td:nth-child(3)").eachText());
         assertFalse(filtered.text().contains(other.name()));
         assertNotNull(filtered.selectFirst("a[href=/admin/integrations/" + i.id() + "]"), "links back to the integration");

@@ -235,8 +235,8 @@ class BrowserOperatorFlowTest {
         for (WebElement cell : driver.findElements(By.cssSelector("table#audit tbody td:nth-child(3)"))) {
             actions.add(cell.getText());
         }
-        assertEquals(List.of("token.created", "token.regenerated", "token.revoked", "token.created", "token.created",
-                "integration.created"), actions.subList(0, 6));
+        assertEquals(List.of("Token created", "Token regenerated", "Token revoked", "Token created", "Token created",
+                "Integration created"), actions.subList(0, 6));
         screenshot("5-audit-log");
         assertNoCspViolations("audit log");
     }

@@ -43,11 +43,15 @@ class ConsoleBrowserTest {
     private static AdminTestServer server;
     private static ManagementStore store;
     private static Browser browser;
+    private static java.nio.file.Path mailDir;
 
     @BeforeAll
     static void start() throws Exception {
         dataSource = TestDatabases.h2();
-        server = AdminTestServer.start(dataSource, Clock.systemUTC(), Map.of());
+        // Without an SMTP server: messages are written as .eml files, and the pages must say so.
+        mailDir = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(
+                java.nio.file.Path.of(System.getProperty("basedir", ".")).resolve("target")), "console-mail-");
+        server = AdminTestServer.start(dataSource, Clock.systemUTC(), Map.of(AdminConfig.MAIL_DIR, mailDir.toString()));
         store = server.store();
         browser = Browser.start(server);
     }
@@ -334,6 +338,33 @@ class ConsoleBrowserTest {
             assertTrue(browser.present("#regenerate-form"));
             assertFalse(browser.present("#grace"), "no grace period for a token that works no more");
             checkPage("token-expired", viewport);
+        }
+    }
+
+    @Test
+    void notificationsAreInWordsPagedAndWrittenToFileIsNotSent() throws Exception {
+        Integration i = store.integrations().create("seed", IntegrationStore.Input.of("Mail to files", "", "files@example.com"));
+        for (int n = 0; n < 12; n++) {
+            store.notifications().enqueueTest("seed", i.id());
+        }
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (store.notifications().list(i.id(), io.globalgate.admin.store.PageRequest.first(20)).items().stream()
+                .anyMatch(m -> m.status() != io.globalgate.admin.store.NotificationOutbox.Status.SENT)
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        for (Viewport viewport : Viewport.values()) {
+            browser.viewport(viewport);
+            browser.open("/integrations/" + i.id());
+            List<String> statuses = browser.driver().findElements(By.cssSelector("#notifications tbody .badge")).stream()
+                    .map(e -> e.getText()).toList();
+            assertEquals(java.util.Collections.nCopies(10, "Written to file"), statuses, "an .eml file is not a sent e-mail");
+            assertEquals("Test e-mail", browser.text("#notifications tbody td[data-label=What]"));
+            browser.screenshot("notifications-page-1-" + viewport.label());
+            browser.clickAndWaitForPage(By.cssSelector("nav.paging[aria-label='Pages of notifications'] a[rel=next]"));
+            assertEquals(2, browser.driver().findElements(By.cssSelector("#notifications tbody tr")).size(), "12 messages, 10 a page");
+            assertTrue(browser.text("nav.paging[aria-label='Pages of notifications']").contains("11–12 of 12"));
+            checkPage("integration-notifications-page-2", viewport);
         }
     }
 

@@ -78,9 +78,9 @@ class NotificationPagesTest {
         assertEquals(NotificationOutbox.Status.SENT, message.status());
         Element row = PageChecks.assertPage(admin.get("/admin/integrations/" + erp.id())).selectFirst("#notifications tbody tr");
         assertNotNull(row);
-        assertTrue(row.text().contains("test"), row.text());
+        assertTrue(row.text().contains("Test e-mail"), row.text());
         assertTrue(row.text().contains("owners@example.com"), row.text());
-        assertEquals("sent", row.selectFirst(".badge").text());
+        assertEquals("Sent", row.selectFirst(".badge").text(), "delivered to an SMTP server");
     }
 
     @Test

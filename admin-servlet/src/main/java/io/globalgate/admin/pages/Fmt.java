@@ -97,6 +97,43 @@ public final class Fmt {
         return n + " " + unit + (n == 1 ? "" : "s");
     }
 
+    /** The audit log's actions, in the order its filter offers them, with their words. */
+    public static final java.util.Map<String, String> ACTIONS = orderedMap(
+            "integration.created", "Integration created",
+            "integration.updated", "Integration changed",
+            "integration.deactivated", "Integration deactivated",
+            "integration.activated", "Integration activated",
+            "token.created", "Token created",
+            "token.regenerated", "Token regenerated",
+            "token.revoked", "Token revoked");
+
+    /** An audit action in words; an action this version does not know is shown as it is stored. */
+    public static String action(String code) {
+        return ACTIONS.getOrDefault(code, code);
+    }
+
+    /** What a notification is about, in words. */
+    public static String notificationKind(io.globalgate.admin.store.NotificationOutbox.Kind kind) {
+        return switch (kind) {
+            case TOKEN_CREATED -> "Token created";
+            case TOKENS_REVOKED -> "Tokens revoked";
+            case TOKEN_REGENERATED -> "Token regenerated";
+            case INTEGRATION_DEACTIVATED -> "Integration deactivated";
+            case INTEGRATION_ACTIVATED -> "Integration activated";
+            case TOKEN_EXPIRING -> "Expiry reminder";
+            case TOKEN_EXPIRED -> "Token expired";
+            case TEST -> "Test e-mail";
+        };
+    }
+
+    private static java.util.Map<String, String> orderedMap(String... pairs) {
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
     public static String yesNo(boolean value) {
         return value ? "Yes" : "No";
     }

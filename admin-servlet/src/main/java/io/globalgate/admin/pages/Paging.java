@@ -1,7 +1,14 @@
 package io.globalgate.admin.pages;
 
-/** Where a grid stands: the page shown, its size, the total, and the link to another page. */
-public record Paging(int page, int size, long total, String linkBase) {
+/**
+ * Where a grid stands: the page shown, its size, the total, and the link to another page;
+ * {@code param} names the page parameter ({@code page}, or another for a second grid on one page).
+ */
+public record Paging(int page, int size, long total, String linkBase, String param) {
+
+    public Paging(int page, int size, long total, String linkBase) {
+        this(page, size, total, linkBase, "page");
+    }
 
     public long pages() {
         return Math.max(1, (total + size - 1) / size);
@@ -17,7 +24,7 @@ public record Paging(int page, int size, long total, String linkBase) {
 
     /** {@code linkBase} ends in {@code ?...&} or {@code ?}, ready for the page parameter. */
     public String link(int target) {
-        return linkBase + "page=" + target + "&size=" + size;
+        return linkBase + param + "=" + target + ("page".equals(param) ? "&size=" + size : "");
     }
 
     public long first() {

@@ -220,14 +220,42 @@ public final class IntegrationStore {
 
     /** Ordered by name; {@code query} matches anywhere in the name, case-insensitively. */
     public Page<Integration> list(String query, PageRequest page) {
+        return list(query, false, null, page);
+    }
+
+    /**
+     * As the pages search: {@code query} matches anywhere in the name or the notification e-mail
+     * address, case-insensitively; {@code active} null for both states.
+     */
+    public Page<Integration> search(String query, Boolean active, PageRequest page) {
+        return list(query, true, active, page);
+    }
+
+    private Page<Integration> list(String query, boolean matchEmail, Boolean active, PageRequest page) {
         String q = validator.search(query);
-        String where = q == null ? "" : " WHERE i.name_key LIKE ? ESCAPE '!'";
-        String pattern = q == null ? null : "%" + likeEscape(nameKey(q)) + "%";
+        List<String> conditions = new ArrayList<>();
+        if (q != null) {
+            conditions.add(matchEmail ? "(i.name_key LIKE ? ESCAPE '!' OR LOWER(i.notification_email) LIKE ? ESCAPE '!')"
+                    : "i.name_key LIKE ? ESCAPE '!'");
+        }
+        if (active != null) {
+            conditions.add("i.active = " + (active ? "TRUE" : "FALSE"));
+        }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        List<String> patterns = new ArrayList<>();
+        if (q != null) {
+            // name_key and the lower-cased address are compared alike
+            String pattern = "%" + likeEscape(nameKey(q)) + "%";
+            patterns.add(pattern);
+            if (matchEmail) {
+                patterns.add(pattern);
+            }
+        }
         return db.read(c -> {
             long total;
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM integration i" + where)) {
-                if (pattern != null) {
-                    ps.setString(1, pattern);
+                for (int n = 0; n < patterns.size(); n++) {
+                    ps.setString(n + 1, patterns.get(n));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -239,7 +267,7 @@ public final class IntegrationStore {
                     "SELECT " + COLUMNS + " FROM integration i" + where + " ORDER BY i.name_key, i.id LIMIT ? OFFSET ?")) {
                 int index = 1;
                 Database.setInstant(ps, index++, clock.instant());
-                if (pattern != null) {
+                for (String pattern : patterns) {
                     ps.setString(index++, pattern);
                 }
                 ps.setInt(index++, page.size());
