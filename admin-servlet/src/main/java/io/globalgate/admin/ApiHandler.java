@@ -22,6 +22,7 @@ import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.admin.store.NotFoundException;
 import io.globalgate.admin.store.Page;
 import io.globalgate.admin.store.PageRequest;
+import io.globalgate.admin.store.TokenStore;
 import io.globalgate.admin.store.TokenStatus;
 import io.globalgate.admin.store.TokenStore;
 import io.globalgate.store.StoreUnavailableException;
@@ -78,6 +79,8 @@ final class ApiHandler {
         routes.path("/tokens/{id}").on("GET", this::getToken).on("PATCH", this::updateToken);
         routes.path("/tokens/{id}/revoke").on("POST", this::revokeToken);
         routes.path("/tokens/{id}/regenerate").on("POST", this::regenerateToken);
+        routes.path("/tokens/{id}/usage").on("GET", call -> usage(call, false));
+        routes.path("/integrations/{id}/usage").on("GET", call -> usage(call, true));
         routes.path("/audit").on("GET", this::listAudit);
         routes.path("/openapi.json").on("GET", this::openApiDocument);
         this.openApi = readOpenApiDocument();
@@ -270,6 +273,19 @@ final class ApiHandler {
         IssuedToken issued = store.tokens().regenerate(call.actor(), call.id(), grace == null ? null : Duration.ofSeconds(grace),
                 text(body, "expiration"), text(body, "expiresAt"));
         sendIssued(call.request(), call.response(), issued);
+    }
+
+    /** Requests per hour over the last 7 days (the current hour included), every hour, oldest first. */
+    private void usage(Routes.Call call, boolean integration) throws IOException {
+        java.time.Instant to = store.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        ObjectNode answer = views.object();
+        ArrayNode hours = answer.putArray("hours");
+        for (TokenStore.HourlyCount h : store.tokens().usage(call.id(), integration, to.minus(PageHandler.USAGE_WINDOW), to)) {
+            ObjectNode hour = hours.addObject();
+            hour.put("hour", h.hour().toString());
+            hour.put("requests", h.requests());
+        }
+        send(call.response(), 200, answer);
     }
 
     private void listAudit(Routes.Call call) throws IOException {

@@ -14,6 +14,7 @@ import io.globalgate.admin.pages.Paging;
 import io.globalgate.admin.pages.TokenCreatedPage;
 import io.globalgate.admin.pages.TokenFormPage;
 import io.globalgate.admin.pages.TokenPage;
+import io.globalgate.admin.pages.UsageChart;
 import io.globalgate.admin.store.AccessToken;
 import io.globalgate.admin.store.AuditEvent;
 import io.globalgate.admin.store.ConflictException;
@@ -43,10 +44,12 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -66,6 +69,7 @@ final class PageHandler {
     private static final String ISSUED = "io.globalgate.admin.issued";
     private static final int MAX_FORM_FIELD = 10_000;
     private static final int NOTIFICATIONS_PER_PAGE = 10;
+    static final Duration USAGE_WINDOW = Duration.ofDays(7);
 
     private final ManagementStore store;
     private final TemplateEngine templates;
@@ -185,7 +189,7 @@ final class PageHandler {
                 paging(req, pr, tokens.total(), linkBase), status == null ? null : status.code(), store.clock().instant(),
                 notifications.items(), new Paging(npr.page(), npr.size(), notifications.total(),
                         base(req) + "/integrations/" + i.id() + "?" + (status == null ? "" : "status=" + status.code() + "&"), "npage"),
-                writesFiles));
+                writesFiles, usage(i.id(), true)));
     }
 
     private void newTokenForm(Routes.Call call) throws IOException {
@@ -207,7 +211,7 @@ final class PageHandler {
         Integration i = store.integrations().get(token.integrationId());
         AccessToken successor = token.replacedBy() == null ? null : store.tokens().get(token.replacedBy());
         render(call.response(), "token", new TokenPage(layout(call.request(), token.name()), i, token,
-                store.tokens().predecessors(token.id()), successor, store.clock().instant(), policies()));
+                store.tokens().predecessors(token.id()), successor, store.clock().instant(), policies(), usage(token.id(), false)));
     }
 
     private void auditPage(Routes.Call call) throws IOException {
@@ -505,6 +509,12 @@ final class PageHandler {
         Duration max = store.validator().maxLifetime();
         return new TokenFormPage(layout(req, "New token for " + i.name()), i, name, expiration == null ? defaultPolicy() : expiration,
                 expiresAt, policies, max == null ? null : InputValidator.describe(max), errors, remindersNote(i));
+    }
+
+    /** The last 7 days of requests per hour, the current hour included. */
+    private UsageChart usage(long id, boolean integration) {
+        Instant to = store.clock().instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        return new UsageChart(store.tokens().usage(id, integration, to.minus(USAGE_WINDOW), to));
     }
 
     /** The fixed expiration policies a form offers. */

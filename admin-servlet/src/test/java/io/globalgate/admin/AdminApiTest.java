@@ -400,6 +400,39 @@ class AdminApiTest {
         assertEquals(at, Instant.parse(custom.json().get("expiresAt").asText()));
     }
 
+    @Test
+    void usageAnswersEveryHourOfTheLastSevenDaysForATokenAndSummedForItsIntegration() throws Exception {
+        Integration i = integration("API usage");
+        IssuedToken a = token(i, "usage a");
+        IssuedToken b = token(i, "usage b");
+        Instant current = io.globalgate.admin.testing.Usage.record(dataSource, a.token().id(), 0, 7);
+        Instant earlier = io.globalgate.admin.testing.Usage.record(dataSource, a.token().id(), 30, 1250);
+        io.globalgate.admin.testing.Usage.record(dataSource, b.token().id(), 30, 50);
+        io.globalgate.admin.testing.Usage.record(dataSource, b.token().id(), 168, 999); // eight days ago: outside the window
+
+        JsonNode token = api.get(API + "/tokens/" + a.token().id() + "/usage").json();
+        JsonNode hours = token.get("hours");
+        assertEquals(168, hours.size());
+        assertEquals(current.toString(), hours.get(167).get("hour").asText(), "the current hour last");
+        assertEquals(current.minus(167, ChronoUnit.HOURS).toString(), hours.get(0).get("hour").asText());
+        assertEquals(7, hours.get(167).get("requests").asLong());
+        assertEquals(earlier.toString(), hours.get(137).get("hour").asText());
+        assertEquals(1250, hours.get(137).get("requests").asLong());
+        long total = 0;
+        for (JsonNode h : hours) {
+            total += h.get("requests").asLong();
+        }
+        assertEquals(1257, total, "every other hour is 0");
+
+        JsonNode summed = api.get(API + "/integrations/" + i.id() + "/usage").json().get("hours");
+        assertEquals(168, summed.size());
+        assertEquals(1300, summed.get(137).get("requests").asLong(), "both tokens in that hour");
+        assertEquals(7, summed.get(167).get("requests").asLong());
+
+        assertError(api.get(API + "/tokens/987654321/usage"), 404, "not_found");
+        assertError(api.get(API + "/integrations/987654321/usage"), 404, "not_found");
+    }
+
     // ---- audit
 
     @Test

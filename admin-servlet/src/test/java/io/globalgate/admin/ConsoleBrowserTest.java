@@ -368,6 +368,42 @@ class ConsoleBrowserTest {
         }
     }
 
+    @Test
+    void theUsageChartShowsRequestsPerHourReadableWithoutColourAndTheGraceUsage() throws Exception {
+        Integration i = store.integrations().create("seed", IntegrationStore.Input.of("Charted", "", "chart@example.com"));
+        IssuedToken a = store.tokens().create("seed", i.id(), "charted a", "30d", null);
+        IssuedToken b = store.tokens().create("seed", i.id(), "charted b", "30d", null);
+        io.globalgate.admin.testing.Usage.record(dataSource, a.token().id(), 50, 120);
+        io.globalgate.admin.testing.Usage.record(dataSource, a.token().id(), 26, 40);
+        io.globalgate.admin.testing.Usage.record(dataSource, b.token().id(), 26, 10);
+        // Regenerated with a grace period; the old token is still used in the current hour.
+        store.tokens().regenerate("seed", a.token().id(), Duration.ofHours(24));
+        io.globalgate.admin.testing.Usage.record(dataSource, a.token().id(), 0, 3);
+        for (Viewport viewport : Viewport.values()) {
+            browser.viewport(viewport);
+            browser.open("/tokens/" + a.token().id());
+            List<String> titles = browser.driver().findElements(By.cssSelector("svg.usage-chart rect.bar title")).stream()
+                    .map(t -> t.getAttribute("textContent")).toList();
+            assertEquals(3, titles.size(), "one bar per hour with requests: " + titles);
+            assertTrue(titles.get(0).endsWith(" UTC: 120 requests"), titles.toString());
+            assertTrue(titles.get(2).endsWith(" UTC: 3 requests"), titles.toString());
+            assertEquals("Requests per hour over the last 7 days: 163 requests in all, at most 120 requests in one hour.",
+                    browser.text("#usage-summary").replace(" Hours in UTC; usage is written by each gateway node every few seconds.", ""));
+            long inTable = browser.driver().findElements(By.cssSelector("#usage-days tbody td.number")).stream()
+                    .mapToLong(td -> Long.parseLong(td.getText().replaceAll("\\D", ""))).sum();
+            assertEquals(163, inTable, "the table per day says the same, without the drawing");
+            assertTrue(browser.text("#grace-usage").startsWith("Used 3 times since it was replaced"), browser.text("#grace-usage"));
+            checkPage("token-usage-in-grace", viewport);
+
+            browser.open("/integrations/" + i.id());
+            List<String> summed = browser.driver().findElements(By.cssSelector("svg.usage-chart rect.bar title")).stream()
+                    .map(t -> t.getAttribute("textContent")).toList();
+            assertEquals(3, summed.size(), summed.toString());
+            assertTrue(summed.get(1).endsWith(" UTC: 50 requests"), "both tokens in that hour: " + summed);
+            browser.screenshot("integration-usage-" + viewport.label());
+        }
+    }
+
     /** The form was shown again with these fields in error: summary focused, title, each field marked and described. */
     private static void assertFormErrors(List<String> fields, String title) {
         assertTrue(browser.driver().getTitle().startsWith("Error: " + title), browser.driver().getTitle());

@@ -10,7 +10,7 @@ import java.util.List;
 /** One integration with its Access Tokens grid and its recent notification e-mails. */
 public record IntegrationPage(Layout layout, Integration integration, List<AccessToken> tokens, Paging paging,
                               String status, Instant now, List<NotificationOutbox.Message> notifications,
-                              Paging notificationPaging, boolean writesFiles) {
+                              Paging notificationPaging, boolean writesFiles, UsageChart usage) {
 
     /** A message's status in words: a message of a deployment without SMTP was written to a file, not sent. */
     public String deliveryStatus(NotificationOutbox.Message m) {

@@ -11,5 +11,10 @@ import java.util.List;
  * ({@code policies}: the expirations a regenerated token may get).
  */
 public record TokenPage(Layout layout, Integration integration, AccessToken token, List<AccessToken> replaced,
-                        AccessToken replacedBy, Instant now, List<String> policies) {
+                        AccessToken replacedBy, Instant now, List<String> policies, UsageChart usage) {
+
+    /** Requests since the token was replaced (counted by the hour), or null when it was not. */
+    public Long requestsSinceReplaced() {
+        return replacedBy == null ? null : usage.since(replacedBy.createdAt());
+    }
 }

@@ -321,6 +321,52 @@ public final class TokenStore {
         });
     }
 
+    /**
+     * Requests per hour of one token ({@code integration} false) or, summed, of every token of an
+     * integration, for the hours starting in [{@code from}, {@code to}): every hour, oldest first,
+     * with 0 for an hour without requests. {@code from} and {@code to} are whole hours.
+     */
+    public List<HourlyCount> usage(long id, boolean integration, Instant from, Instant to) {
+        return db.read(c -> {
+            if (integration) {
+                requireIntegration(c, id);
+            } else {
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM access_token WHERE id = ?")) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw notFound(id);
+                        }
+                    }
+                }
+            }
+            String sql = integration
+                    ? "SELECT u.hour_start, SUM(u.request_count) AS requests FROM token_usage_hourly u JOIN access_token t ON t.id = u.token_id"
+                            + " WHERE t.integration_id = ? AND u.hour_start >= ? AND u.hour_start < ? GROUP BY u.hour_start"
+                    : "SELECT hour_start, request_count AS requests FROM token_usage_hourly WHERE token_id = ? AND hour_start >= ? AND hour_start < ?";
+            java.util.Map<Instant, Long> counts = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, id);
+                Database.setInstant(ps, 2, from);
+                Database.setInstant(ps, 3, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(Database.getInstant(rs, "hour_start"), rs.getLong("requests"));
+                    }
+                }
+            }
+            List<HourlyCount> hours = new ArrayList<>();
+            for (Instant hour = from; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
+                hours.add(new HourlyCount(hour, counts.getOrDefault(hour, 0L)));
+            }
+            return hours;
+        });
+    }
+
+    /** The requests of one hour, starting at {@code hour}. */
+    public record HourlyCount(Instant hour, long requests) {
+    }
+
     // ---- internals
 
     /**

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class PageChecks {
 
     private static final List<String> URL_ATTRIBUTES = List.of("href", "src", "action", "formaction", "data", "srcdoc", "xlink:href");
-    private static final List<String> FOREIGN_ELEMENTS = List.of("img", "iframe", "object", "embed", "svg", "math", "style",
+    private static final List<String> FOREIGN_ELEMENTS = List.of("img", "iframe", "object", "embed", "svg:not(.usage-chart)", "math", "style",
             "base", "meta[http-equiv]", "frame", "frameset", "video", "audio", "link:not([rel=stylesheet])");
 
     private PageChecks() {
@@ -38,7 +38,8 @@ public final class PageChecks {
     /**
      * The page holds no markup but ours: the one script is our static file, no element carries an
      * event handler or an inline style, no link points at a {@code javascript:} URL, and none of
-     * the elements an injection would bring (img, svg, iframe, ...) is there.
+     * the elements an injection would bring (img, svg, iframe, ...) is there, but for the usage
+     * chart's SVG, which holds only what it draws.
      */
     public static void assertOnlyOurMarkup(Document page) {
         for (Element script : page.select("script")) {
@@ -48,6 +49,13 @@ public final class PageChecks {
         for (String selector : FOREIGN_ELEMENTS) {
             if (!page.select(selector).isEmpty()) {
                 fail("unexpected <" + selector + "> in the page: " + page.select(selector).first().outerHtml());
+            }
+        }
+        // The one SVG of ours, the usage chart, is made of lines, texts, bars and their titles only.
+        for (Element chart : page.select("svg.usage-chart")) {
+            for (Element part : chart.select("*")) {
+                assertTrue(List.of("svg", "line", "text", "rect", "title").contains(part.normalName()),
+                        "an element the usage chart does not draw: " + part.outerHtml());
             }
         }
         for (Element element : page.getAllElements()) {
