@@ -91,9 +91,11 @@ class OpenApiContractTest {
                 Map.entry("/integrations/{id}", List.of("get", "patch")),
                 Map.entry("/integrations/{id}/tokens", List.of("get", "post")),
                 Map.entry("/integrations/{id}/tokens/revoke", List.of("post")),
+                Map.entry("/integrations/{id}/usage", List.of("get")),
                 Map.entry("/tokens/{id}", List.of("get", "patch")),
                 Map.entry("/tokens/{id}/revoke", List.of("post")),
                 Map.entry("/tokens/{id}/regenerate", List.of("post")),
+                Map.entry("/tokens/{id}/usage", List.of("get")),
                 Map.entry("/audit", List.of("get")),
                 Map.entry("/openapi.json", List.of("get")),
                 // PublicLeakServlet's, by their whole path
