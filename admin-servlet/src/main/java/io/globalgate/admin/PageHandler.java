@@ -17,6 +17,7 @@ import io.globalgate.admin.pages.TokenPage;
 import io.globalgate.admin.pages.UsageChart;
 import io.globalgate.admin.store.AccessToken;
 import io.globalgate.admin.store.AuditEvent;
+import io.globalgate.admin.store.AuditFilter;
 import io.globalgate.admin.store.ConflictException;
 import io.globalgate.admin.store.Integration;
 import io.globalgate.admin.store.IntegrationStore;
@@ -235,7 +236,7 @@ final class PageHandler {
         LocalDate from = date(req, "from");
         LocalDate to = date(req, "to");
         PageRequest pr = page(req);
-        Page<AuditEvent> events = store.audit().search(new AuditEvent.Filter(i == null ? null : i.id(), action, actor,
+        Page<AuditEvent> events = store.audit().search(new AuditFilter(i == null ? null : i.id(), action, actor,
                 from == null ? null : from.atStartOfDay(ZoneOffset.UTC).toInstant(),
                 to == null ? null : to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()), pr);
         StringBuilder link = new StringBuilder("/audit?");

@@ -9,5 +9,4 @@ import java.time.Instant;
 public record AuditEvent(long id, Instant occurredAt, String actor, String action,
                          Long integrationId, Long tokenId, String detail,
                          String integrationName, String tokenName, String tokenHint) {
-
 }
