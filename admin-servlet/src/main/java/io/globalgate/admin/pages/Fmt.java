@@ -123,6 +123,7 @@ public final class Fmt {
             case TOKEN_EXPIRING -> "Expiry reminder";
             case TOKEN_EXPIRED -> "Token expired";
             case TEST -> "Test e-mail";
+            default -> kind.code().replace('_', ' ');
         };
     }
 
