@@ -206,6 +206,8 @@ public final class TokenVerifier {
         try {
             loaded = load(hash);
             storeFailing = false;
+        } catch (LookupInterrupted e) {
+            return STORE_DOWN; // this request's thread was interrupted, not the store: no back-off for the others
         } catch (RuntimeException e) {
             LOG.debug("Token lookup failed", e);
             storeFailedAtNanos = ticker.read();
@@ -262,9 +264,16 @@ public final class TokenVerifier {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a token lookup", e);
+            throw new LookupInterrupted(e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A request's own thread was interrupted while it waited for another request's lookup. */
+    private static final class LookupInterrupted extends RuntimeException {
+        LookupInterrupted(InterruptedException cause) {
+            super("interrupted while waiting for a token lookup", cause);
         }
     }
 
