@@ -18,7 +18,13 @@ public record ChangeEvent(long id, Kind kind, long integrationId, Long tokenId, 
         TOKEN_RESTRICTIONS_CHANGED("token.restrictions_changed"),
         INTEGRATION_DEACTIVATED("integration.deactivated"),
         INTEGRATION_ACTIVATED("integration.activated"),
-        INTEGRATION_UPDATED("integration.updated");
+        INTEGRATION_UPDATED("integration.updated"),
+        /**
+         * A kind this version does not know: written by a newer admin during a rolling upgrade. It
+         * is applied as a change to its token (or, without one, to its whole integration), which is
+         * always safe: the next request looks the token up again. Never written.
+         */
+        OTHER("");
 
         private final String code;
 
@@ -30,13 +36,14 @@ public record ChangeEvent(long id, Kind kind, long integrationId, Long tokenId, 
             return code;
         }
 
+        /** The kind of a stored code; {@link #OTHER} for a code this version does not know. */
         public static Kind fromCode(String code) {
             for (Kind kind : values()) {
-                if (kind.code.equals(code)) {
+                if (kind != OTHER && kind.code.equals(code)) {
                     return kind;
                 }
             }
-            throw new IllegalArgumentException("unknown change event kind " + code);
+            return OTHER;
         }
     }
 
