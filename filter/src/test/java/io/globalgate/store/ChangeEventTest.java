@@ -3,7 +3,6 @@ package io.globalgate.store;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ChangeEventTest {
 
@@ -13,7 +12,6 @@ class ChangeEventTest {
             assertEquals(kind, ChangeEvent.Kind.fromCode(kind.code()));
         }
         assertEquals("token.revoked", ChangeEvent.Kind.TOKEN_REVOKED.code());
-        assertEquals("unknown change event kind token.deleted",
-                assertThrows(IllegalArgumentException.class, () -> ChangeEvent.Kind.fromCode("token.deleted")).getMessage());
+        assertEquals(ChangeEvent.Kind.OTHER, ChangeEvent.Kind.fromCode("token.deleted"), "a newer version's kind");
     }
 }
