@@ -211,7 +211,7 @@ final class Housekeeper implements AutoCloseable {
         verifier.markFresh(behindNanos);
         if (!budget.isCurrent()) {
             try {
-                budget.listAll((replica != null ? replica.tokens() : store.tokens()).unrevokedTokenHashes());
+                budget.listAll((replica != null ? replica.tokens() : store.tokens()).everyTokenHash());
             } catch (RuntimeException e) {
                 LOG.debug("The tokens to list could not be read; tried again after the next poll", e);
             }

@@ -96,13 +96,14 @@ public final class TokenLookup {
     }
 
     /**
-     * The hashes of every token that is not revoked (expired ones included: an expiry can be
-     * moved). What a node lists so that a flood of forged tokens cannot crowd real ones out of its
-     * lookup budget ({@code io.globalgate.filter.TokenLookupBudget}).
+     * The hashes of every token there is, revoked and expired ones included: what a node lists so
+     * that a flood of forged tokens cannot crowd real ones out of its lookup budget
+     * ({@code io.globalgate.filter.TokenLookupBudget}). Revoked ones too: a client still sending a
+     * revoked token must get its {@code 401}, not a {@code 503} because forged tokens used the budget.
      */
-    public List<TokenHash> unrevokedTokenHashes() {
+    public List<TokenHash> everyTokenHash() {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT token_hash FROM access_token WHERE revoked_at IS NULL");
+            try (PreparedStatement ps = c.prepareStatement("SELECT token_hash FROM access_token");
                  ResultSet rs = ps.executeQuery()) {
                 List<TokenHash> hashes = new ArrayList<>();
                 while (rs.next()) {

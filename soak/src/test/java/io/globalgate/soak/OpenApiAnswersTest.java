@@ -15,7 +15,8 @@ class OpenApiAnswersTest {
 
     private static final Map<String, List<String>> JSON = Map.of("Content-Type", List.of("application/json"));
     private static final String INTEGRATION = "{\"id\":3,\"name\":\"ERP sync\",\"description\":\"\",\"notificationEmail\":\"ops@example.com\","
-            + "\"active\":true,\"createdAt\":\"2026-12-02T00:51:00Z\",\"updatedAt\":\"2026-12-02T00:51:00Z\",\"activeTokens\":2}";
+            + "\"active\":true,\"createdAt\":\"2026-12-02T00:51:00Z\",\"updatedAt\":\"2026-12-02T00:51:00Z\",\"activeTokens\":2,"
+            + "\"allowedNetworks\":[],\"rateLimit\":null}";
 
     @Test
     void anAnswerTheDocumentDoesNotAllowIsAViolation() {
