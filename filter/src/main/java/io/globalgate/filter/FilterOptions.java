@@ -69,7 +69,7 @@ public final class FilterOptions {
                     + " all clients together; beyond it 503 with Retry-After");
     public static final Option<Integer> UNKNOWN_TOKEN_LOOKUPS_PER_ADDRESS = Option.of("unknownTokenLookupsPerAddress", "10",
             Parsers.wholeNumber(1, 1_000_000, "must be a whole number from 1 to 1000000"),
-            "the same per client address (IPv6 by its /64)");
+            "the same per client address (as the network restrictions see it, so behind trustedProxies the forwarded client's; IPv6 by its /64)");
     public static final Option<Boolean> MIGRATE = Option.of("migrate", "true", Parsers.bool(),
             "run the Flyway migrations at start-up");
 

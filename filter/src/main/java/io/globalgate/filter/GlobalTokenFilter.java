@@ -24,6 +24,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Lets a request through only with a live Global API access token. It only coordinates: the
@@ -49,6 +50,8 @@ public class GlobalTokenFilter implements Filter {
     private TokenLookupBudget budget;
     private AuthErrorWriter errors;
     private ClientAddress clientAddress;
+    /** {@code clientAddress::of}, made once: the request path hands it to the verifier without allocating. */
+    private Function<HttpServletRequest, String> clientAddressOf;
     private UsageRecorder usage;
     private FilterMetrics metrics;
     private Housekeeper housekeeper;
@@ -90,6 +93,7 @@ public class GlobalTokenFilter implements Filter {
             resolver = new BearerTokenResolver(config.headerName());
             errors = new AuthErrorWriter(config.realm(), config.retryAfter());
             clientAddress = new ClientAddress(config.trustedProxies());
+            clientAddressOf = clientAddress::of;
             replica = StoreProvider.replica(context, store, config.replicaDataSource(), config.replicaJdbcUrl(),
                     config.replicaJdbcUser(), config.replicaJdbcPassword(), config.connectionTimeout());
             ReplicaReads reads = replica != null ? replica.reads() : null;
@@ -130,7 +134,7 @@ public class GlobalTokenFilter implements Filter {
         long started = System.nanoTime();
         BearerTokenResolver.Resolution resolution = resolver.resolve(request);
         if (resolution instanceof BearerTokenResolver.Candidate candidate) {
-            Verdict verdict = verifier.verify(candidate.token(), request.getRemoteAddr());
+            Verdict verdict = verifier.verify(candidate.token(), request, clientAddressOf);
             if (verdict instanceof Verdict.Accepted accepted && accepted.restrictions() != RequestRestrictions.NONE) {
                 verdict = accepted.restrictions().check(request, response, clientAddress);
                 if (verdict == null) {

@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  * loaded when the change feed starts or after it was unread too long, and told of each new token
  * by the feed's {@code token.created} event. A listed token is always looked up. An unlisted one
  * is looked up only within a budget: {@code unknownTokenLookups} per second for the node and
- * {@code unknownTokenLookupsPerAddress} per second per client address (IPv6 by its /64), each a
+ * {@code unknownTokenLookupsPerAddress} per second per client address (the one the restrictions see,
+ * so behind a trusted proxy each forwarded client has its own; IPv6 by its /64), each a
  * bucket holding one second's worth; beyond either the request is answered {@code 503} with
  * {@code Retry-After} (reason {@code lookup_limit}), never {@code 401}: the token may be one
  * created on another node whose event this node has not read yet, and it is listed here within

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Decides on a token: format and checksum first (no lookup for a token that fails them), then the
@@ -173,6 +174,16 @@ public final class TokenVerifier {
      * {@link TokenLookupBudget} of {@code clientAddress} and of the node.
      */
     public Verdict verify(String token, String clientAddress) {
+        return verify(token, clientAddress, Function.identity());
+    }
+
+    /**
+     * The same, the client address being {@code clientAddress} applied to {@code request}, asked
+     * only when the budget is consulted (a miss of a token this node does not know): behind a
+     * trusted proxy it reads the forwarding headers, which the hot path never does. A host passes
+     * one function made once, so a request allocates nothing for it.
+     */
+    public <R> Verdict verify(String token, R request, Function<? super R, String> clientAddress) {
         TokenFormat.Problem problem = TokenFormat.problemOf(token);
         if (problem != null) {
             return MALFORMED.get(problem);
@@ -199,7 +210,7 @@ public final class TokenVerifier {
             return STORE_DOWN; // a replica this far behind may still show a revoked token as live
         }
         TokenLookupBudget lookupBudget = budget;
-        if (cached == null && lookupBudget != null && !lookupBudget.admit(hash, clientAddress)) {
+        if (cached == null && lookupBudget != null && !lookupBudget.admit(hash, request == null ? null : clientAddress.apply(request))) {
             return LOOKUP_LIMIT;
         }
         Optional<TokenDecision> loaded;

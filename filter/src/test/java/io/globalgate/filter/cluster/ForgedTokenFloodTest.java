@@ -9,10 +9,13 @@ import io.globalgate.testing.Seed;
 import io.globalgate.testing.TestDatabases;
 import io.globalgate.token.TokenFormat;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,6 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("jetty") // runs in the Jetty JVM only (see the surefire executions in filter/pom.xml)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ForgedTokenFloodTest {
 
     private static final int PER_NODE = 20;
@@ -54,6 +58,11 @@ class ForgedTokenFloodTest {
     private static final Duration REACH_BOUND = POLL_INTERVAL.plusMillis(2000);
     private static final List<String> ADDRESSES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6",
             "127.0.0.7", "127.0.0.8", "127.0.0.9");
+
+    /** A trusted proxy in front of both nodes; no other test sends from it. */
+    private static final String PROXY = "127.0.0.10";
+    /** Peers that are no proxy of ours, yet write X-Forwarded-For. */
+    private static final String UNTRUSTED = "127.0.0.11";
 
     private HikariDataSource poolA;
     private HikariDataSource poolB;
@@ -77,6 +86,7 @@ class ForgedTokenFloodTest {
                 .set(TokenFilterConfig.CHANGE_POLL_INTERVAL, POLL_INTERVAL)
                 .set(TokenFilterConfig.UNKNOWN_TOKEN_LOOKUPS, String.valueOf(PER_NODE))
                 .set(TokenFilterConfig.UNKNOWN_TOKEN_LOOKUPS_PER_ADDRESS, String.valueOf(PER_ADDRESS))
+                .set(TokenFilterConfig.TRUSTED_PROXIES, PROXY + "/32")
                 .build();
         nodeA = GatewayNode.start("A", config, storeA);
         nodeB = GatewayNode.start("B", config, new GlobalgateStore(poolB, Clock.systemUTC()));
@@ -89,6 +99,44 @@ class ForgedTokenFloodTest {
                 closeable.close();
             }
         }
+    }
+
+    /**
+     * First, while node B's own bucket is full (the other tests spend it): each client behind the
+     * trusted proxy has its own budget, the one the restrictions see, so one client's flood leaves
+     * the others theirs. Keyed on the proxy's address, the second client's token was refused.
+     */
+    @Test
+    @Order(1)
+    void aFloodBehindATrustedProxyCostsOnlyItsClientsBudget() throws Exception {
+        List<Integer> attacker = new ArrayList<>();
+        try (KeptAlive proxy = new KeptAlive(PROXY, nodeB.uri())) {
+            while (!attacker.contains(503) && attacker.size() < 4 * PER_ADDRESS) {
+                attacker.add(proxy.status(TokenFormat.generate(), "X-Forwarded-For: 198.51.100.7, " + PROXY));
+            }
+            assertEquals(List.of(401, 401, 401, 401, 401), attacker.subList(0, PER_ADDRESS),
+                    "the client behind the proxy has its own budget of " + PER_ADDRESS + ": " + attacker);
+            assertEquals(503, attacker.get(attacker.size() - 1), "and beyond it 503: " + attacker);
+
+            assertEquals(401, proxy.status(TokenFormat.generate(), "X-Forwarded-For: 198.51.100.8"),
+                    "another client of the same proxy still has its budget: its unknown token is looked up and refused");
+            assertEquals(401, proxy.status(TokenFormat.generate(), "X-Forwarded-For: 2001:db8:1:2::9"),
+                    "and so has a client with an IPv6 address");
+        }
+    }
+
+    /** X-Forwarded-For of a peer that is no trusted proxy is not read: a new address per request buys no budget. */
+    @Test
+    @Order(2)
+    void aSpoofedXForwardedForFromAnUntrustedPeerBuysNoBudget() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        try (KeptAlive client = new KeptAlive(UNTRUSTED, nodeB.uri())) {
+            for (int i = 0; i < 3 * PER_ADDRESS && !statuses.contains(503); i++) {
+                statuses.add(client.status(TokenFormat.generate(), "X-Forwarded-For: 203.0.113." + (i + 1) + ", " + PROXY));
+            }
+        }
+        assertTrue(statuses.contains(503), "the untrusted peer's own budget is spent whatever it writes: " + statuses);
+        assertTrue(statuses.indexOf(503) <= PER_ADDRESS + 1, "within its budget of " + PER_ADDRESS + " (and a refill): " + statuses);
     }
 
     @Test
@@ -193,8 +241,12 @@ class ForgedTokenFloodTest {
         }
 
         int status(String token) throws IOException {
+            return status(token, "X-Unrelated: 1");
+        }
+
+        int status(String token, String extraHeader) throws IOException {
             out.write(("GET /api/v1/system/status HTTP/1.1\r\nHost: " + base.getRawAuthority() + "\r\nAuthorization: Bearer " + token
-                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    + "\r\n" + extraHeader + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             String statusLine = line();
             int length = 0;
