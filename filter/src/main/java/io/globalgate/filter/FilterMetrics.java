@@ -80,9 +80,16 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
     private final StripedTally tally = new StripedTally(COUNT + OUTCOMES.size());
     private final List<Meter> meters = new ArrayList<>();
     private MeterRegistry registry;
+    /** Null when the host has none (a filter always has one). */
+    private RefusedUseRecorder refusedUses;
 
     public FilterMetrics(TokenVerifier verifier) {
         this.verifier = verifier;
+    }
+
+    /** Its meters join the others; call before {@link #bindTo}. */
+    void refusedUses(RefusedUseRecorder recorder) {
+        this.refusedUses = recorder;
     }
 
     @Override
@@ -114,6 +121,20 @@ public final class FilterMetrics implements MeterBinder, AutoCloseable {
                     .description("Lookups of tokens this node did not know to exist, made within the budget").register(registry));
             keep(FunctionCounter.builder("globalgate.lookup.budget.refused", budget, TokenLookupBudget::refused)
                     .description("Requests answered 503 because the budget of lookups of unknown tokens was spent").register(registry));
+        }
+        if (refusedUses != null) {
+            RefusedUseRecorder r = refusedUses;
+            keep(FunctionCounter.builder("globalgate.refused.uses", r, RefusedUseRecorder::recorded).tag("result", "recorded")
+                    .description("Requests refused because their token was revoked or expired, recorded as the token's last refused use")
+                    .register(registry));
+            keep(FunctionCounter.builder("globalgate.refused.uses", r, RefusedUseRecorder::dropped).tag("result", "dropped")
+                    .description("Requests refused because their token was revoked or expired, not recorded: "
+                            + RefusedUseRecorder.MAX_TOKENS + " tokens already waited to be written").register(registry));
+            keep(Gauge.builder("globalgate.refused.tokens.pending", r, RefusedUseRecorder::pending)
+                    .description("Ended tokens whose last refused use waits to be written (at most " + RefusedUseRecorder.MAX_TOKENS + ")")
+                    .register(registry));
+            keep(FunctionCounter.builder("globalgate.refused.tokens.written", r, RefusedUseRecorder::written)
+                    .description("Last refused uses written to the store, one per token and flush").register(registry));
         }
         keep(Gauge.builder("globalgate.changefeed.lag", verifier, TokenVerifier::secondsSinceFresh)
                 .description("Seconds since the change feed was last read successfully").baseUnit("seconds").register(registry));

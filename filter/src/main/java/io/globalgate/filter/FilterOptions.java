@@ -40,7 +40,7 @@ public final class FilterOptions {
             Parsers.duration(Duration.ofMillis(100), Duration.ofDays(1)),
             "after this long without a successful poll, cached accepts are not trusted");
     public static final Option<Duration> USAGE_FLUSH_INTERVAL = Option.of("usageFlushInterval", "10s",
-            Parsers.duration(Duration.ofMillis(10), Duration.ofHours(1)), "how often last-used data and hourly counts are written");
+            Parsers.duration(Duration.ofMillis(10), Duration.ofHours(1)), "how often last-used data, hourly counts and the last refused uses of ended tokens are written");
     public static final Option<Duration> RETRY_AFTER = Option.of("retryAfter", "5s",
             Parsers.duration(Duration.ofSeconds(1), Duration.ofHours(1)), "the Retry-After of a 503");
     public static final Option<Integer> INTEGRATION_METRICS = Option.of("integrationMetrics", "200",

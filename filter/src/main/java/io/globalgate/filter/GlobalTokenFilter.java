@@ -30,7 +30,8 @@ import java.util.function.Function;
  * Lets a request through only with a live Global API access token. It only coordinates: the
  * {@link BearerTokenResolver} finds the token, the {@link TokenVerifier} decides, the
  * {@link RequestRestrictions} of an accepted token check the client address, the scope and the rate
- * limit, the {@link AuthErrorWriter} answers refusals. The {@link Housekeeper} does the background work
+ * limit, the {@link AuthErrorWriter} answers refusals, the {@link RefusedUseRecorder} keeps the last
+ * refused use of a token that has ended. The {@link Housekeeper} does the background work
  * (migration, change feed, usage, gauges, purges) on its own thread.
  */
 public class GlobalTokenFilter implements Filter {
@@ -53,6 +54,7 @@ public class GlobalTokenFilter implements Filter {
     /** {@code clientAddress::of}, made once: the request path hands it to the verifier without allocating. */
     private Function<HttpServletRequest, String> clientAddressOf;
     private UsageRecorder usage;
+    private RefusedUseRecorder refusedUses;
     private FilterMetrics metrics;
     private Housekeeper housekeeper;
     private GlobalgateStore store;
@@ -111,9 +113,12 @@ public class GlobalTokenFilter implements Filter {
             };
             store.addChangeListener(listener);
             usage = new UsageRecorder(store.usage()::record);
+            refusedUses = new RefusedUseRecorder(store.usage()::recordRefused);
             metrics = new FilterMetrics(verifier);
+            metrics.refusedUses(refusedUses);
             metrics.bindTo(registry);
-            housekeeper = new Housekeeper("globalgate-filter-" + filterConfig.getFilterName(), store, reads, verifier, budget, usage, metrics);
+            housekeeper = new Housekeeper("globalgate-filter-" + filterConfig.getFilterName(), store, reads, verifier, budget, usage,
+                    refusedUses, metrics);
             housekeeper.start(config.migrate(), config.changePollInterval(), config.usageFlushInterval());
             LOG.info("Globalgate filter '{}' ready: store {}{}, {}", filterConfig.getFilterName(), obtained.description(),
                     replica != null ? ", reading from replica " + replica.description() : "", config);
@@ -150,6 +155,9 @@ public class GlobalTokenFilter implements Filter {
                 chain.doFilter(new AuthenticatedRequest(request, principal, config.hideCredentials() ? config.headerName() : null), response);
             } else if (verdict instanceof Verdict.Rejected rejected) {
                 metrics.record(FilterMetrics.Outcome.of(rejected.reason()), System.nanoTime() - started, rejected.counter());
+                if (rejected.endedToken()) {
+                    refusedUses.record(rejected.tokenId(), clock.millis(), () -> clientAddress.of(request));
+                }
                 errors.invalidToken(response, rejected.message());
             } else if (verdict instanceof Verdict.Forbidden forbidden) {
                 metrics.record(FilterMetrics.Outcome.of(forbidden.reason()), System.nanoTime() - started, forbidden.counter());
@@ -218,6 +226,16 @@ public class GlobalTokenFilter implements Filter {
      */
     public int flushUsage() {
         return usage.flush();
+    }
+
+    /**
+     * Writes the gathered last refused uses of ended tokens now (also done every
+     * {@code usageFlushInterval} and on destroy).
+     *
+     * @return how many tokens' last refused use was written
+     */
+    public int flushRefusedUses() {
+        return refusedUses.flush();
     }
 
     private static Map<String, String> initParameters(FilterConfig filterConfig) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The filter's background work, on one daemon thread of its own (HikariCP's HouseKeeper is the
  * model): it brings the schema up to date, or keeps trying while the database is down at
- * start-up; polls the change feed; flushes usage; refreshes the token gauges; purges old change
+ * start-up; polls the change feed; flushes usage and the last refused uses of ended tokens; refreshes the token gauges; purges old change
  * events, usage batch ids and old client addresses; and on {@link #close()} flushes usage a last time. The filter hands
  * it the parts and schedules nothing itself.
  */
@@ -42,6 +42,7 @@ final class Housekeeper implements AutoCloseable {
     private final TokenVerifier verifier;
     private final TokenLookupBudget budget;
     private final UsageRecorder usage;
+    private final RefusedUseRecorder refusedUses;
     private final FilterMetrics metrics;
     private final ChangeFeedPoller poller;
     /** Where the feed and the gauges' counts are read, null for the primary; the heartbeat is offered to the primary. */
@@ -55,8 +56,9 @@ final class Housekeeper implements AutoCloseable {
     private boolean replicaFailing;
 
     Housekeeper(String threadName, GlobalgateStore store, ReplicaReads replica, TokenVerifier verifier, TokenLookupBudget budget,
-                UsageRecorder usage, FilterMetrics metrics) {
+                UsageRecorder usage, RefusedUseRecorder refusedUses, FilterMetrics metrics) {
         this.store = store;
+        this.refusedUses = refusedUses;
         this.replica = replica;
         this.verifier = verifier;
         this.budget = budget;
@@ -95,6 +97,7 @@ final class Housekeeper implements AutoCloseable {
         poll(); // learn where the feed stands before the first request
         every(pollInterval, this::poll);
         every(flushInterval, usage::flush);
+        every(flushInterval, refusedUses::flush);
         every(COUNTS_INTERVAL, this::refreshCounts);
         every(PURGE_INTERVAL, () -> store.changes().purgeOlderThan(CHANGE_RETENTION));
         every(PURGE_INTERVAL, () -> store.usage().purgeBatchesOlderThan(USAGE_BATCH_RETENTION));
@@ -251,6 +254,10 @@ final class Housekeeper implements AutoCloseable {
         long deadline = System.nanoTime() + FINAL_FLUSH_PATIENCE.toNanos();
         while (usage.pending() > 0 && System.nanoTime() < deadline && pause(FINAL_FLUSH_RETRY)) {
             flushed += usage.flush();
+        }
+        if (refusedUses.flush() == 0 && refusedUses.pending() > 0) {
+            LOG.warn("Globalgate filter stopped with the last refused use of {} ended token(s) unwritten: the store did not answer",
+                    refusedUses.pending());
         }
         if (usage.pending() > 0) {
             LOG.warn("Globalgate filter stopped with usage of {} token(s) unwritten: the store did not answer", usage.pending());

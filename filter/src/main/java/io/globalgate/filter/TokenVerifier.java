@@ -147,21 +147,21 @@ public final class TokenVerifier {
          */
         Known(TokenDecision d, IntegrationMeters.Integration meters, RateLimiters limiters) {
             this.decision = d;
-            this.standing = d.revokedAt() != null ? counted(REVOKED, meters.counter(IntegrationMeters.Kind.REVOKED))
-                    : !d.integrationActive() ? counted(INACTIVE, meters.counter(IntegrationMeters.Kind.INACTIVE))
+            this.standing = d.revokedAt() != null ? refusal(REVOKED, meters.counter(IntegrationMeters.Kind.REVOKED), d.tokenId())
+                    : !d.integrationActive() ? refusal(INACTIVE, meters.counter(IntegrationMeters.Kind.INACTIVE), d.tokenId())
                     : new Verdict.Accepted(d.tokenId(), d.integrationId(), d.integrationName(),
                             meters.counter(IntegrationMeters.Kind.ACCEPTED),
                             RequestRestrictions.of(d.integrationId(), d.restrictions(), limiters, meters));
             this.expiresAt = d.revokedAt() == null ? d.expiresAt() : null;
             this.expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
             this.expired = expiresAt == null ? null : new Verdict.Rejected(Verdict.Reason.EXPIRED, "Token expired at " + expiresAt,
-                    meters.counter(IntegrationMeters.Kind.EXPIRED));
+                    meters.counter(IntegrationMeters.Kind.EXPIRED), d.tokenId());
         }
 
-        /** The shared refusal, or one like it that counts for the integration. */
-        private static Verdict counted(Verdict shared, IntegrationMeters.Counter counter) {
+        /** The shared refusal's words, for this token (whose refused uses are recorded) and counted for its integration. */
+        private static Verdict refusal(Verdict shared, IntegrationMeters.Counter counter, long tokenId) {
             Verdict.Rejected r = (Verdict.Rejected) shared;
-            return counter == IntegrationMeters.Counter.NONE ? shared : new Verdict.Rejected(r.reason(), r.message(), counter);
+            return new Verdict.Rejected(r.reason(), r.message(), counter, tokenId);
         }
     }
 

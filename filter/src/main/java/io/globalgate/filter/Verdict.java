@@ -52,10 +52,22 @@ public sealed interface Verdict {
             implements Verdict {
     }
 
-    /** {@code counter} counts the request for the token's integration, when the token is known. */
-    record Rejected(Reason reason, String message, IntegrationMeters.Counter counter) implements Verdict {
+    /**
+     * {@code counter} counts the request for the token's integration, when the token is known;
+     * {@code tokenId} is the known token's id, {@code 0} for a token the store does not know.
+     */
+    record Rejected(Reason reason, String message, IntegrationMeters.Counter counter, long tokenId) implements Verdict {
         public Rejected(Reason reason, String message) {
-            this(reason, message, IntegrationMeters.Counter.NONE);
+            this(reason, message, IntegrationMeters.Counter.NONE, 0);
+        }
+
+        public Rejected(Reason reason, String message, IntegrationMeters.Counter counter) {
+            this(reason, message, counter, 0);
+        }
+
+        /** A known token refused because it has ended (revoked, or expired): its use is recorded ({@link RefusedUseRecorder}). */
+        public boolean endedToken() {
+            return tokenId != 0 && (reason == Reason.REVOKED || reason == Reason.EXPIRED);
         }
     }
 

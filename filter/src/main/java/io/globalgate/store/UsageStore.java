@@ -108,6 +108,35 @@ public final class UsageStore {
         });
     }
 
+    /**
+     * Writes the last refused use of each token of {@code batch} in one transaction, in token order,
+     * never moving it backwards (another node may have written a later one). Writing the same batch
+     * twice changes nothing the second time, so a batch whose answer was lost is simply sent again:
+     * no batch id is needed.
+     */
+    public void recordRefused(Collection<RefusedUse> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<RefusedUse> inOrder = new ArrayList<>(batch);
+        inOrder.sort((a, b) -> Long.compare(a.tokenId(), b.tokenId()));
+        db.inTransaction(tx -> {
+            try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE access_token SET last_refused_at = ?, last_refused_ip = ?"
+                    + " WHERE id = ? AND (last_refused_at IS NULL OR last_refused_at < ?)")) {
+                for (RefusedUse use : inOrder) {
+                    Database.setInstant(ps, 1, use.at());
+                    String ip = use.ip();
+                    ps.setString(2, ip != null && ip.length() > IP_MAX ? ip.substring(0, IP_MAX) : ip);
+                    ps.setLong(3, use.tokenId());
+                    Database.setInstant(ps, 4, use.at());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
     /** Deletes the ids of batches written longer ago than {@code retention}; returns how many. */
     public int purgeBatchesOlderThan(Duration retention) {
         return db.update(c -> {

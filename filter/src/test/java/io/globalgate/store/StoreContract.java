@@ -352,6 +352,37 @@ abstract class StoreContract {
     }
 
     @Test
+    void theLastRefusedUseNeverMovesBackwardsAndAWriteSentTwiceChangesNothingMore() {
+        long id = newToken(newIntegration(), "30d").token().id();
+        long other = newToken(newIntegration(), "30d").token().id();
+        Instant later = START.plusSeconds(60).plusMillis(789);
+        List<RefusedUse> batch = List.of(new RefusedUse(other, later, "192.0.2.9"), new RefusedUse(id, later, "2001:db8::1"));
+        store.usage().recordRefused(batch);
+        store.usage().recordRefused(batch);
+        assertEquals(new Seed.LastUse(later, "2001:db8::1"), seed.lastRefused(id));
+        assertEquals(new Seed.LastUse(later, "192.0.2.9"), seed.lastRefused(other));
+
+        store.usage().recordRefused(List.of(new RefusedUse(id, later.minusMillis(1), "192.0.2.8")));
+        assertEquals(new Seed.LastUse(later, "2001:db8::1"), seed.lastRefused(id), "an older use, written later by another node");
+        store.usage().recordRefused(List.of(new RefusedUse(id, later.plusMillis(1), "192.0.2.8")));
+        assertEquals(new Seed.LastUse(later.plusMillis(1), "192.0.2.8"), seed.lastRefused(id));
+        assertEquals(new Seed.LastUse(null, null), seed.lastUse(id), "a refused use is no use");
+    }
+
+    @Test
+    void aRefusedUsesAddressIsStoredVerbatimUpTo64CharactersAndAnEmptyBatchWritesNothing() {
+        long id = newToken(newIntegration(), "30d").token().id();
+        store.usage().recordRefused(List.of(new RefusedUse(id, START, "y".repeat(100))));
+        assertEquals("y".repeat(64), seed.lastRefused(id).ip());
+        String hostile = "'; UPDATE access_token SET revoked_at = NULL; --";
+        store.usage().recordRefused(List.of(new RefusedUse(id, START.plusSeconds(1), hostile)));
+        assertEquals(hostile, seed.lastRefused(id).ip());
+        Map<String, Long> before = rows.counts();
+        store.usage().recordRefused(List.of());
+        assertEquals(before, rows.counts());
+    }
+
+    @Test
     void anEmptyUsageBatchWritesNothing() {
         Map<String, Long> before = rows.counts();
         store.usage().record(List.of());

@@ -195,6 +195,19 @@ public final class Seed {
         });
     }
 
+    /** The last request refused because the token had ended, as the filter's flush wrote it: {@code (null, null)} for none. */
+    public LastUse lastRefused(long tokenId) {
+        return store.database().read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_refused_at, last_refused_ip FROM access_token WHERE id = ?")) {
+                ps.setLong(1, tokenId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new LastUse(Database.getInstant(rs, "last_refused_at"), rs.getString("last_refused_ip"));
+                }
+            }
+        });
+    }
+
     private Issued insertToken(Connection c, long integrationId, String name, ExpirationPolicy policy) throws SQLException {
         Instant now = store.clock().instant();
         String value = TokenFormat.generate();

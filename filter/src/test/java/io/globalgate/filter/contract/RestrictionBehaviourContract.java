@@ -281,7 +281,57 @@ public abstract class RestrictionBehaviourContract {
                         "rejected/expired", 0.0, "rejected/revoked", 0.0, "rejected/inactive", 0.0), integrationCounts(f)));
     }
 
+    // ---- use after the end (issue 18): the last refused use of a revoked or expired token
+
+    @Test
+    void aRevokedTokensRefusedUseIsRecordedFromTheClientAddressAsTheRestrictionsDetermineIt() throws Exception {
+        Fixture f = newToken();
+        seed.revoke(f.tokenId());
+        double recordedBefore = refusedUses("recorded");
+
+        clock.advance(Duration.ofSeconds(5));
+        Instant first = clock.instant();
+        assertEquals(401, from("127.0.0.1", f, "X-Forwarded-For: 2001:db8::7").status());
+        app.filter().flushRefusedUses();
+        assertEquals(new Seed.LastUse(first, "2001:db8:0:0:0:0:0:7"), seed.lastRefused(f.tokenId()),
+                "from the trusted proxy: the client its X-Forwarded-For names, canonical");
+
+        clock.advance(Duration.ofSeconds(5));
+        Instant second = clock.instant();
+        assertEquals(401, from("127.0.0.2", f, "X-Forwarded-For: 203.0.113.7").status());
+        app.filter().flushRefusedUses();
+        assertEquals(new Seed.LastUse(second, "127.0.0.2"), seed.lastRefused(f.tokenId()),
+                "from any other peer its X-Forwarded-For is not believed: the peer is the client");
+        assertEquals(recordedBefore + 2, refusedUses("recorded"));
+    }
+
+    @Test
+    void anExpiredTokensRefusedUseIsRecordedButNotAnAcceptedOneNorAnInactiveIntegrationsOne() throws Exception {
+        Fixture live = newToken();
+        Seed.Issued weekly = seed.token(live.integrationId(), "weekly", "7d", null);
+        Fixture expiring = new Fixture(live.integrationId(), live.integrationName(), weekly.token().id(), weekly.value());
+        Fixture inactive = newToken();
+        assertEquals(200, from("127.0.0.3", expiring).status());
+
+        clock.advance(Duration.ofDays(8));
+        Instant refusedAt = clock.instant();
+        seed.setActive(inactive.integrationId(), false);
+        assertEquals(401, from("127.0.0.3", expiring).status());
+        assertEquals(200, from("127.0.0.3", live).status());
+        assertEquals(401, from("127.0.0.3", inactive).status());
+        app.filter().flushRefusedUses();
+
+        assertEquals(new Seed.LastUse(refusedAt, "127.0.0.3"), seed.lastRefused(expiring.tokenId()));
+        assertEquals(new Seed.LastUse(null, null), seed.lastRefused(live.tokenId()), "an accepted request is no refused use");
+        assertEquals(new Seed.LastUse(null, null), seed.lastRefused(inactive.tokenId()),
+                "a token of an inactive integration has not ended: it works again when the integration is activated");
+    }
+
     // ---- helpers
+
+    private double refusedUses(String result) {
+        return registry.get("globalgate.refused.uses").tag("result", result).functionCounter().count();
+    }
 
     private record Fixture(long integrationId, String integrationName, long tokenId, String value) {
     }
