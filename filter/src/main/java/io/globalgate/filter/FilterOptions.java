@@ -73,8 +73,8 @@ public final class FilterOptions {
     public static final Option<Boolean> MIGRATE = Option.of("migrate", "true", Parsers.bool(),
             "run the Flyway migrations at start-up");
 
-    /** A burst without a rate is a limit nobody could mean. */
-    static final Rule BURST_NEEDS_A_RATE = (settings, problems) -> {
+    /** A burst without a rate is a limit nobody could mean. (The sample gateway reads its options under the same rule.) */
+    public static final Rule BURST_NEEDS_A_RATE = (settings, problems) -> {
         Integer rate = settings.get(RATE_LIMIT_PER_MINUTE);
         Integer burst = settings.get(RATE_LIMIT_BURST);
         if (rate != null && burst != null && rate == 0 && burst > 0) {

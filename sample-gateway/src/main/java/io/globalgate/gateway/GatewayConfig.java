@@ -10,6 +10,7 @@ import io.globalgate.config.Parsers;
 import io.globalgate.config.Rule;
 import io.globalgate.config.Settings;
 import io.globalgate.config.StoreOptions;
+import io.globalgate.filter.FilterOptions;
 import io.globalgate.net.ClientAddress;
 import io.globalgate.net.NetworkList;
 
@@ -45,6 +46,7 @@ public record GatewayConfig(
         Duration maxTokenLifetime,
         Map<String, String> admin,
         NetworkList trustedProxies,
+        Map<String, String> filter,
         String managementHost,
         int managementPort,
         String secureCookies,
@@ -99,6 +101,12 @@ public record GatewayConfig(
     public static final Option<NetworkList> TRUSTED_PROXIES = ClientAddress.TRUSTED_PROXIES.describedAs(
             "networks of proxies in front of the gateway (e.g. 10.0.0.0/8,192.0.2.7) whose X-Forwarded-For/Forwarded are believed;"
                     + " unset = none: the client is the peer, and its forwarding headers are replaced");
+    public static final Option<Integer> RATE_LIMIT_PER_MINUTE = FilterOptions.RATE_LIMIT_PER_MINUTE.describedAs(
+            "the rate limit of an integration without its own, in requests per minute on this node (each node counts its own);"
+                    + " 0 = none");
+    public static final Option<Integer> RATE_LIMIT_BURST = FilterOptions.RATE_LIMIT_BURST.parsedBy(Parsers.wholeNumber(0,
+            FilterOptions.MAX_RATE, "must be a whole number from 0 (as many as --rate-limit-per-minute) to " + FilterOptions.MAX_RATE)).describedAs(
+            "the most requests that default allows at once; 0 = as many as --rate-limit-per-minute");
     public static final Option<String> MANAGEMENT_HOST = Option.of("managementHost", "127.0.0.1",
             Parsers.matching("[A-Za-z0-9.:\\-\\[\\]]{1,255}", "must be a host name or address"),
             "address of the management listener (/metrics, /health); keep it off the public network");
@@ -136,11 +144,14 @@ public record GatewayConfig(
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY,
             AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD, AdminOptions.MAIL_FROM);
 
+    /** The filter's options that the gateway offers under its own flags, passed on by init-param name. */
+    private static final List<Option<?>> FILTER_OPTIONS = List.of(RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST);
+
     /** Every option, in the order of the README's table and of {@code --help}. */
     public static final List<Option<?>> OPTIONS = List.of(CONFIG, PORT, HOST, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, UPSTREAM_URL,
             UPSTREAM_TIMEOUT, ADMIN_USER, ADMIN_PASSWORD,
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
-            AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES, MANAGEMENT_HOST, MANAGEMENT_PORT, ADMIN_PASSWORD_FILE, JDBC_PASSWORD_FILE,
+            AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES, RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST, MANAGEMENT_HOST, MANAGEMENT_PORT, ADMIN_PASSWORD_FILE, JDBC_PASSWORD_FILE,
             SMTP_PASSWORD_FILE, SECURE_COOKIES, MAX_THREADS, IDLE_TIMEOUT, MIN_REQUEST_DATA_RATE, SECRET_SCANNING_KEYS);
 
     /** A password is given on the command line (or in the environment) or in a file, not both. */
@@ -157,7 +168,8 @@ public record GatewayConfig(
         }
     };
 
-    private static final OptionSet SCHEMA = OptionSet.of(OPTIONS, List.of(StoreOptions.ONE_DATABASE, ONE_PASSWORD_SOURCE));
+    private static final OptionSet SCHEMA = OptionSet.of(OPTIONS, List.of(StoreOptions.ONE_DATABASE, ONE_PASSWORD_SOURCE,
+            FilterOptions.BURST_NEEDS_A_RATE));
 
     /** Thrown for bad options; the message is for the person who typed them. */
     public static final class UsageException extends Exception {
@@ -264,6 +276,12 @@ public record GatewayConfig(
         if (s.isSet(SMTP_PASSWORD_FILE)) {
             admin.put(AdminOptions.SMTP_PASSWORD.name(), secretFrom(s.get(SMTP_PASSWORD_FILE), SMTP_PASSWORD_FILE, AdminOptions.SMTP_PASSWORD));
         }
+        Map<String, String> filter = new LinkedHashMap<>();
+        for (Option<?> o : FILTER_OPTIONS) {
+            if (s.isSet(o)) {
+                filter.put(o.name(), s.text(o));
+            }
+        }
         String base = s.isSet(PUBLIC_URL) ? s.get(PUBLIC_URL) : "http://localhost:" + port;
         admin.put(AdminOptions.ADMIN_BASE_URL.name(), (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/admin");
         if (!s.isSet(SMTP_HOST)) {
@@ -272,7 +290,7 @@ public record GatewayConfig(
         return new GatewayConfig(s.get(HOST), port, dataDir, s.get(JDBC_URL), s.text(JDBC_USER), jdbcPassword,
                 s.get(UPSTREAM_URL), s.get(UPSTREAM_TIMEOUT), s.get(ADMIN_USER), adminPassword,
                 s.get(MAX_TOKEN_LIFETIME), Map.copyOf(admin),
-                s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty(), s.get(MANAGEMENT_HOST), s.get(MANAGEMENT_PORT), s.get(SECURE_COOKIES),
+                s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty(), Map.copyOf(filter), s.get(MANAGEMENT_HOST), s.get(MANAGEMENT_PORT), s.get(SECURE_COOKIES),
                 s.get(MAX_THREADS), s.get(IDLE_TIMEOUT), s.get(MIN_REQUEST_DATA_RATE),
                 s.isSet(SECRET_SCANNING_KEYS) ? Path.of(s.get(SECRET_SCANNING_KEYS)).toAbsolutePath().normalize() : null);
     }
@@ -331,6 +349,11 @@ public record GatewayConfig(
         return admin;
     }
 
+    /** The filter's init-params besides its store and trusted proxies: the deployment's default rate limit. */
+    public Map<String, String> filterParams() {
+        return filter;
+    }
+
     public boolean embeddedDatabase() {
         return jdbcUrl == null;
     }
@@ -361,6 +384,6 @@ public record GatewayConfig(
         return "GatewayConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", jdbcUrl=" + maskedJdbcUrl()
                 + ", jdbcUser=" + jdbcUser + ", jdbcPassword=<masked>, upstreamUrl=" + upstreamUrl + ", upstreamTimeout=" + upstreamTimeout
                 + ", adminUser=" + adminUser + ", adminPassword=<masked>, maxTokenLifetime=" + maxTokenLifetime
-                + ", trustedProxies=" + trustedProxies + "]";
+                + ", trustedProxies=" + trustedProxies + ", filter=" + filter + "]";
     }
 }

@@ -191,8 +191,10 @@ public final class GatewayServer {
         security.addConstraintMapping(mapping("/login", Constraint.ALLOWED));
 
         // The same proxies as the gateway's: the client address an allowed network is checked against.
-        FilterHolder filter = new FilterHolder(new GlobalTokenFilter(TokenFilterConfig.builder()
-                .set(TokenFilterConfig.TRUSTED_PROXIES, config.trustedProxies().toString()).build()));
+        TokenFilterConfig.Builder filterConfig = TokenFilterConfig.builder()
+                .set(TokenFilterConfig.TRUSTED_PROXIES, config.trustedProxies().toString());
+        config.filterParams().forEach(filterConfig::set);
+        FilterHolder filter = new FilterHolder(new GlobalTokenFilter(filterConfig.build()));
         filter.setName("globalgate");
         context.addFilter(filter, "/api/global/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder proxy = new ServletHolder("global-api-proxy",

@@ -56,6 +56,26 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theDefaultRateLimitIsPassedToTheFilterByItsInitParamNames() throws Exception {
+        assertEquals(Map.of("rateLimitPerMinute", "0", "rateLimitBurst", "0"), parse(Map.of()).filterParams(), "none by default");
+        assertEquals(Map.of("rateLimitPerMinute", "120", "rateLimitBurst", "20"),
+                parse(Map.of("GLOBALGATE_RATE_LIMIT_PER_MINUTE", "120", "GLOBALGATE_RATE_LIMIT_BURST", "20")).filterParams());
+        assertEquals(Map.of("rateLimitPerMinute", "300", "rateLimitBurst", "20"),
+                parse(Map.of("GLOBALGATE_RATE_LIMIT_PER_MINUTE", "120", "GLOBALGATE_RATE_LIMIT_BURST", "20"),
+                        "--rate-limit-per-minute", "300").filterParams());
+    }
+
+    @Test
+    void aRateLimitOutsideItsRangeOrABurstWithoutARateIsRefusedNamingTheFlag() {
+        assertEquals("--rate-limit-per-minute / GLOBALGATE_RATE_LIMIT_PER_MINUTE must be a whole number from 0 (no default limit)"
+                + " to 1000000 (was '-5')", refusal("--rate-limit-per-minute", "-5"));
+        assertEquals("--rate-limit-burst / GLOBALGATE_RATE_LIMIT_BURST must be a whole number from 0 (as many as"
+                + " --rate-limit-per-minute) to 1000000 (was '1e9')", refusal("--rate-limit-burst", "1e9"));
+        assertEquals("--rate-limit-burst / GLOBALGATE_RATE_LIMIT_BURST needs --rate-limit-per-minute / GLOBALGATE_RATE_LIMIT_PER_MINUTE"
+                + " above 0: a burst is the size of a rate limit's bucket", refusal("--rate-limit-burst", "10"));
+    }
+
+    @Test
     void aTrustedProxyThatIsNoNetworkIsRefusedNamingEachBadItem() {
         assertEquals("--trusted-proxies / GLOBALGATE_TRUSTED_PROXIES must be comma-separated networks such as 10.0.0.0/8, 192.0.2.7,"
                 + " 2001:db8::/32: 'proxy.internal' is not an IPv4 or IPv6 network such as 10.0.0.0/8 or 2001:db8::/32"
