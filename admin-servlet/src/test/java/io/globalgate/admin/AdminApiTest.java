@@ -11,6 +11,7 @@ import io.globalgate.admin.testing.AdminClient;
 import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.ApiShapes;
 import io.globalgate.admin.testing.GlobalApi;
+import io.globalgate.admin.testing.HoldableClock;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
 import io.globalgate.testing.TestDatabases;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,6 +43,8 @@ class AdminApiTest {
     private static final String API = "/admin/api/v1";
     private static final AtomicInteger NAMES = new AtomicInteger();
 
+    private static final HoldableClock CLOCK = new HoldableClock();
+
     private static HikariDataSource dataSource;
     private static AdminTestServer server;
     private static ManagementStore store;
@@ -51,7 +53,7 @@ class AdminApiTest {
     @BeforeAll
     static void startServer() throws Exception {
         dataSource = TestDatabases.h2();
-        server = AdminTestServer.start(dataSource, Clock.systemUTC(), Map.of());
+        server = AdminTestServer.start(dataSource, CLOCK, Map.of());
         store = server.store();
         api = AdminClient.admin(server);
     }
@@ -358,14 +360,32 @@ class AdminApiTest {
 
         assertEquals(201, reply.status(), reply.toString());
         assertToken(reply.json(), "token", "replaces");
-        assertEquals(200, GlobalApi.status(server.uri(), reply.json().get("token").asText()));
+        String fresh = reply.json().get("token").asText();
+        assertEquals(200, GlobalApi.status(server.uri(), fresh));
         assertEquals(200, GlobalApi.status(server.uri(), old.value()), "the old token works during its grace");
         JsonNode oldRead = api.get(API + "/tokens/" + old.token().id()).json();
         assertEquals("active", oldRead.get("status").asText());
         assertEquals(reply.json().get("id").asLong(), oldRead.get("replacedBy").asLong());
         Instant graceEnd = Instant.parse(oldRead.get("expiresAt").asText());
+        assertEquals(store.tokens().get(old.token().id()).expiresAt(), graceEnd);
         assertFalse(graceEnd.isBefore(before.plusSeconds(600)), graceEnd.toString());
         assertTrue(graceEnd.isBefore(before.plusSeconds(630)), graceEnd.toString());
+
+        // The filter's and the store's clock held at the grace's end, then one millisecond before
+        // it: the old token is refused from its end on (the same request's accept was cached above),
+        // and only from then; the new token is not touched.
+        try {
+            CLOCK.hold(graceEnd);
+            assertEquals(401, GlobalApi.status(server.uri(), old.value()), "refused when the grace ends");
+            assertEquals("expired", api.get(API + "/tokens/" + old.token().id()).json().get("status").asText());
+            assertEquals(200, GlobalApi.status(server.uri(), fresh));
+            CLOCK.hold(graceEnd.minusMillis(1));
+            assertEquals(200, GlobalApi.status(server.uri(), old.value()), "still working 1 ms before the grace ends");
+            CLOCK.hold(graceEnd.plusSeconds(3600));
+            assertEquals(401, GlobalApi.status(server.uri(), old.value()), "and refused after it");
+        } finally {
+            CLOCK.release();
+        }
 
         Map<String, Long> snapshot = StoreState.snapshot(store);
         JsonNode twice = assertError(api.json("POST", API + "/tokens/" + old.token().id() + "/regenerate", "{\"graceSeconds\":0}"),

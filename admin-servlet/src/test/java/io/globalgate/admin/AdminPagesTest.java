@@ -11,6 +11,7 @@ import io.globalgate.admin.store.TokenStatus;
 import io.globalgate.admin.testing.AdminClient;
 import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.GlobalApi;
+import io.globalgate.admin.testing.HoldableClock;
 import io.globalgate.admin.testing.PageChecks;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,6 +47,8 @@ class AdminPagesTest {
     private static final Pattern CREATED = Pattern.compile("/admin/tokens/(\\d+)/created");
     private static final AtomicInteger NAMES = new AtomicInteger();
 
+    private static final HoldableClock CLOCK = new HoldableClock();
+
     private static HikariDataSource dataSource;
     private static AdminTestServer server;
     private static ManagementStore store;
@@ -57,7 +59,7 @@ class AdminPagesTest {
     @BeforeAll
     static void startServer() throws Exception {
         dataSource = TestDatabases.h2();
-        server = AdminTestServer.start(dataSource, Clock.systemUTC(), Map.of());
+        server = AdminTestServer.start(dataSource, CLOCK, Map.of());
         store = server.store();
         admin = AdminClient.admin(server);
         // The empty states can only be seen before any test stores anything.
@@ -666,7 +668,7 @@ class AdminPagesTest {
     }
 
     @Test
-    void regeneratingWithEachOfferedGraceSetsTheOldTokensExpiryToTheEndOfTheGrace() {
+    void regeneratingWithEachOfferedGraceKeepsTheOldTokenWorkingUntilTheGraceEnds() {
         Integration i = integration("Regenerate grace");
         for (long grace : new long[] {3600, 86_400, 604_800}) {
             IssuedToken old = token(i, "graceful " + grace);
@@ -686,6 +688,16 @@ class AdminPagesTest {
             Document oldPage = PageChecks.assertPage(admin.get("/admin/tokens/" + old.token().id()));
             assertNull(oldPage.selectFirst("form#regenerate-form"), "a replaced token cannot be regenerated again");
             assertNotNull(oldPage.selectFirst("form#revoke-form"), "but it can be revoked before its grace ends");
+            // the filter's and the store's clock held at the grace's end and 1 ms before it
+            try {
+                CLOCK.hold(oldStored.expiresAt());
+                assertEquals(401, GlobalApi.status(server.uri(), old.value()), "refused when the grace of " + grace + " s ends");
+                assertEquals(200, GlobalApi.status(server.uri(), value), "the new token is not touched");
+                CLOCK.hold(oldStored.expiresAt().minusMillis(1));
+                assertEquals(200, GlobalApi.status(server.uri(), old.value()), "still working 1 ms before the grace ends");
+            } finally {
+                CLOCK.release();
+            }
         }
     }
 
