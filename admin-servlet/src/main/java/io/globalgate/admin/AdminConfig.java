@@ -53,6 +53,10 @@ public final class AdminConfig {
     public static final String REMINDERS = AdminOptions.REMINDERS.name();
     /** Init-param {@code notificationMaxAttempts}: delivery attempts before a message is marked failed; default {@code 8}. */
     public static final String NOTIFICATION_MAX_ATTEMPTS = AdminOptions.NOTIFICATION_MAX_ATTEMPTS.name();
+    /** Init-param {@code revokeUnusedAfterDays}: revoke tokens unused for this many days; default none (never). */
+    public static final String REVOKE_UNUSED_AFTER_DAYS = AdminOptions.REVOKE_UNUSED_AFTER_DAYS.name();
+    /** Init-param {@code unusedReminderDays}: how many days before that the owner is reminded; default {@code 7}. */
+    public static final String UNUSED_REMINDER_DAYS = AdminOptions.UNUSED_REMINDER_DAYS.name();
 
     private final Settings settings;
     private final NotificationSettings notificationSettings;
@@ -157,6 +161,25 @@ public final class AdminConfig {
      */
     public boolean notifications() {
         return settings.get(AdminOptions.NOTIFICATIONS);
+    }
+
+    /**
+     * Option {@code revokeUnusedAfterDays}.
+     *
+     * @return how long a token may go unused before it is revoked, or null when unused tokens are kept
+     */
+    public Duration revokeUnusedAfter() {
+        Integer days = settings.get(AdminOptions.REVOKE_UNUSED_AFTER_DAYS);
+        return days == null ? null : Duration.ofDays(days);
+    }
+
+    /**
+     * Option {@code unusedReminderDays}.
+     *
+     * @return how long before an unused token's revocation its owner is reminded
+     */
+    public Duration unusedReminder() {
+        return Duration.ofDays(settings.get(AdminOptions.UNUSED_REMINDER_DAYS));
     }
 
     /** What the notification sender needs, read from the options above (internal to the servlet). */

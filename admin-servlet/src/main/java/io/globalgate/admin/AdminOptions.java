@@ -4,6 +4,7 @@ import io.globalgate.config.Option;
 import io.globalgate.config.OptionSet;
 import io.globalgate.config.Parser;
 import io.globalgate.config.Parsers;
+import io.globalgate.config.Rule;
 import io.globalgate.config.StoreOptions;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -48,12 +49,29 @@ public final class AdminOptions {
     public static final Option<Integer> NOTIFICATION_MAX_ATTEMPTS = Option.of("notificationMaxAttempts", "8",
             Parsers.wholeNumber(1, 50, "must be a whole number from 1 to 50"),
             "delivery attempts before a message is marked failed");
+    public static final Option<Integer> REVOKE_UNUSED_AFTER_DAYS = Option.of("revokeUnusedAfterDays", "",
+            Parsers.wholeNumber(2, 36_500, "must be a whole number of days from 2 to 36500"),
+            "revoke tokens not used for this many days (revokedReason unused), each after a reminder to its owner; unset = never");
+    public static final Option<Integer> UNUSED_REMINDER_DAYS = Option.of("unusedReminderDays", "7",
+            Parsers.wholeNumber(1, 36_499, "must be a whole number of days from 1 to 36499"),
+            "with revokeUnusedAfterDays: how many days before an unused token is revoked its owner is reminded");
+
+    /** The reminder of an unused token goes out before its revocation, not on the same day or after. */
+    public static final Rule REMINDER_BEFORE_REVOCATION = (settings, problems) -> {
+        Integer after = settings.get(REVOKE_UNUSED_AFTER_DAYS);
+        Integer reminder = settings.get(UNUSED_REMINDER_DAYS);
+        if (after != null && reminder != null && reminder >= after) {
+            problems.refuse("the reminder must come before the revocation: " + problems.label(UNUSED_REMINDER_DAYS) + " (" + reminder
+                    + ") must be less than " + problems.label(REVOKE_UNUSED_AFTER_DAYS) + " (" + after + ")",
+                    UNUSED_REMINDER_DAYS, REVOKE_UNUSED_AFTER_DAYS);
+        }
+    };
 
     public static final OptionSet ALL = OptionSet.of(List.of(
             ROLE, MAX_TOKEN_LIFETIME, StoreOptions.DATA_SOURCE, StoreOptions.JDBC_URL, StoreOptions.JDBC_USER, StoreOptions.JDBC_PASSWORD,
             StoreOptions.CONNECTION_TIMEOUT, NOTIFICATIONS, SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USER, SMTP_PASSWORD, MAIL_FROM,
-            MAIL_DIR, ADMIN_BASE_URL, REMINDERS, NOTIFICATION_MAX_ATTEMPTS),
-            List.of(StoreOptions.ONE_DATABASE));
+            MAIL_DIR, ADMIN_BASE_URL, REMINDERS, NOTIFICATION_MAX_ATTEMPTS, REVOKE_UNUSED_AFTER_DAYS, UNUSED_REMINDER_DAYS),
+            List.of(StoreOptions.ONE_DATABASE, REMINDER_BEFORE_REVOCATION));
 
     private AdminOptions() {
     }

@@ -7,6 +7,7 @@ import io.globalgate.filter.BasicSignIn;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.StoreProvider;
 import io.globalgate.notify.NotificationService;
+import io.globalgate.policy.UnusedTokenPolicy;
 import io.globalgate.validation.InputValidator;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
@@ -46,6 +47,7 @@ public class GlobalgateAdminServlet extends HttpServlet {
     private transient StoreProvider.Obtained obtained;
     private transient jakarta.servlet.ServletContext storeContext;
     private transient NotificationService notifications;
+    private transient UnusedTokenPolicy unusedTokens;
 
     /** For {@code web.xml}: configured by init-params ({@link AdminConfig} names them). */
     public GlobalgateAdminServlet() {
@@ -81,6 +83,10 @@ public class GlobalgateAdminServlet extends HttpServlet {
             if (config.notifications()) {
                 notifications = new NotificationService(store, config.notificationSettings());
                 notifications.start();
+            }
+            if (config.revokeUnusedAfter() != null) {
+                unusedTokens = new UnusedTokenPolicy(store, config.revokeUnusedAfter(), config.unusedReminder());
+                unusedTokens.start();
             }
             LOG.info("Globalgate admin ready at {}/* for role '{}' (store: {}{})", servletConfig.getServletName(), config.role(),
                     obtained.description(), config.maxTokenLifetime() == null ? "" : ", max token lifetime " + config.maxTokenLifetime());
@@ -213,6 +219,9 @@ public class GlobalgateAdminServlet extends HttpServlet {
     public void destroy() {
         if (notifications != null) {
             notifications.close();
+        }
+        if (unusedTokens != null) {
+            unusedTokens.close();
         }
         if (storeContext != null) {
             StoreProvider.release(storeContext);

@@ -104,6 +104,25 @@ final class MessageRenderer {
                 advice = "Create a new token, put it into the applications that used the revoked one, and find out how the value left "
                         + "your hands.";
             }
+            case TOKEN_UNUSED -> {
+                String[] detail = m.detail() == null ? new String[0] : m.detail().split(" ");
+                String revokeAt = detail.length > 0 ? when(detail[0]) : "soon";
+                String since = detail.length > 1 ? when(detail[1]) : "a long time";
+                subject = "Global API access token " + first + " of " + integrationName + " is unused and will be revoked on " + revokeAt;
+                what = "The Global API access token " + first + " of " + integrationName + " has not been used since " + since
+                        + ". This deployment revokes tokens that are not used for a long time, so it will be revoked on " + revokeAt + ".";
+                advice = "If an application still needs this token, make one request with it before then: any accepted request keeps it."
+                        + " If nothing needs it, revoke it now.";
+            }
+            case TOKENS_REVOKED_UNUSED -> {
+                subject = (tokens.size() == 1 ? "Unused Global API access token revoked" : tokens.size() + " unused Global API access tokens revoked")
+                        + " for " + integrationName;
+                what = (tokens.size() == 1 ? "A Global API access token of " : tokens.size() + " Global API access tokens of ")
+                        + integrationName + (tokens.size() == 1 ? " was" : " were") + " revoked because " + (tokens.size() == 1 ? "it was" : "they were")
+                        + " not used for " + (m.detail() == null ? "a long time" : m.detail()) + ", as this deployment's policy says."
+                        + " The reminder went out before.";
+                advice = "If an application still needs access, create a new token and put it into that application.";
+            }
             default -> {
                 subject = "Test e-mail for " + integrationName;
                 what = "This is a test of the notification e-mails of the integration " + integrationName + ". They reach this address.";
@@ -148,6 +167,15 @@ final class MessageRenderer {
         html.append("<hr><p style=\"color:#5b6675;font-size:smaller\">You receive this because this address is the Notification Email of the integration ")
                 .append(esc(integrationName)).append(" in Globalgate.</p></body></html>");
         return new Rendered("[Globalgate] " + subject, text.toString(), html.toString());
+    }
+
+    /** An instant of a message's detail as the message shows times; text that is not one, as it is. */
+    private static String when(String instant) {
+        try {
+            return TIME.format(Instant.parse(instant));
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant;
+        }
     }
 
     static String esc(String s) {

@@ -46,6 +46,34 @@ class AdminConfigTest {
     }
 
     @Test
+    void unusedTokensAreKeptUnlessRevokeUnusedAfterDaysIsSetAndTheReminderDefaultsToSevenDaysBefore() {
+        AdminConfig off = AdminConfig.fromMap(Map.of());
+        assertNull(off.revokeUnusedAfter());
+        AdminConfig on = AdminConfig.fromMap(Map.of(AdminConfig.REVOKE_UNUSED_AFTER_DAYS, "365"));
+        assertEquals(Duration.ofDays(365), on.revokeUnusedAfter());
+        assertEquals(Duration.ofDays(7), on.unusedReminder());
+        assertEquals(Duration.ofDays(30), AdminConfig.fromMap(Map.of(AdminConfig.REVOKE_UNUSED_AFTER_DAYS, "90",
+                AdminConfig.UNUSED_REMINDER_DAYS, "30")).unusedReminder());
+    }
+
+    @Test
+    void anUnusedTokenReminderNotBeforeTheRevocationIsRefusedNamingBoth() {
+        assertEquals(REFUSED + "unusedReminderDays, revokeUnusedAfterDays: the reminder must come before the revocation:"
+                        + " unusedReminderDays (7) must be less than revokeUnusedAfterDays (7)",
+                refusal(Map.of(AdminConfig.REVOKE_UNUSED_AFTER_DAYS, "7")));
+    }
+
+    @Test
+    void unusedTokenDaysThatAreNotWholeNumbersInRangeAreRefused() {
+        assertEquals(REFUSED + "revokeUnusedAfterDays: must be a whole number of days from 2 to 36500 (was '90d')",
+                refusal(Map.of(AdminConfig.REVOKE_UNUSED_AFTER_DAYS, "90d")));
+        assertEquals(REFUSED + "revokeUnusedAfterDays: must be a whole number of days from 2 to 36500 (was '-1')",
+                refusal(Map.of(AdminConfig.REVOKE_UNUSED_AFTER_DAYS, "-1")));
+        assertEquals(REFUSED + "unusedReminderDays: must be a whole number of days from 1 to 36499 (was '0')",
+                refusal(Map.of(AdminConfig.REVOKE_UNUSED_AFTER_DAYS, "90", AdminConfig.UNUSED_REMINDER_DAYS, "0")));
+    }
+
+    @Test
     void notificationsIsReadInAnyCase() {
         assertFalse(AdminConfig.fromMap(Map.of(AdminConfig.NOTIFICATIONS, "FALSE")).notifications());
     }

@@ -142,7 +142,8 @@ public record GatewayConfig(
     /** The admin servlet's options that the gateway offers under its own flags, passed on by init-param name. */
     private static final List<Option<?>> ADMIN_OPTIONS = List.of(
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY,
-            AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD, AdminOptions.MAIL_FROM);
+            AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD, AdminOptions.MAIL_FROM, AdminOptions.REVOKE_UNUSED_AFTER_DAYS,
+            AdminOptions.UNUSED_REMINDER_DAYS);
 
     /** The filter's options that the gateway offers under its own flags, passed on by init-param name. */
     private static final List<Option<?>> FILTER_OPTIONS = List.of(RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST);
@@ -152,7 +153,8 @@ public record GatewayConfig(
             UPSTREAM_TIMEOUT, ADMIN_USER, ADMIN_PASSWORD,
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
             AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES, RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST, MANAGEMENT_HOST, MANAGEMENT_PORT, ADMIN_PASSWORD_FILE, JDBC_PASSWORD_FILE,
-            SMTP_PASSWORD_FILE, SECURE_COOKIES, MAX_THREADS, IDLE_TIMEOUT, MIN_REQUEST_DATA_RATE, SECRET_SCANNING_KEYS);
+            SMTP_PASSWORD_FILE, SECURE_COOKIES, MAX_THREADS, IDLE_TIMEOUT, MIN_REQUEST_DATA_RATE, SECRET_SCANNING_KEYS,
+            AdminOptions.REVOKE_UNUSED_AFTER_DAYS, AdminOptions.UNUSED_REMINDER_DAYS);
 
     /** A password is given on the command line (or in the environment) or in a file, not both. */
     private static final Rule ONE_PASSWORD_SOURCE = (settings, problems) -> {
@@ -169,7 +171,7 @@ public record GatewayConfig(
     };
 
     private static final OptionSet SCHEMA = OptionSet.of(OPTIONS, List.of(StoreOptions.ONE_DATABASE, ONE_PASSWORD_SOURCE,
-            FilterOptions.BURST_NEEDS_A_RATE));
+            FilterOptions.BURST_NEEDS_A_RATE, AdminOptions.REMINDER_BEFORE_REVOCATION));
 
     /** Thrown for bad options; the message is for the person who typed them. */
     public static final class UsageException extends Exception {

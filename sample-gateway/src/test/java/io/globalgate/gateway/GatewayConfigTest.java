@@ -102,6 +102,20 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theUnusedTokenOptionsReachTheAdminServletAndARemindersNotBeforeTheRevocationIsRefused() throws Exception {
+        assertFalse(parse(Map.of()).adminParams().containsKey("revokeUnusedAfterDays"), "off by default");
+        GatewayConfig config = parse(Map.of("GLOBALGATE_UNUSED_REMINDER_DAYS", "14"), "--revoke-unused-after-days", "365");
+        assertEquals("365", config.adminParams().get("revokeUnusedAfterDays"));
+        assertEquals("14", config.adminParams().get("unusedReminderDays"));
+        assertEquals("--unused-reminder-days / GLOBALGATE_UNUSED_REMINDER_DAYS, --revoke-unused-after-days / GLOBALGATE_REVOKE_UNUSED_AFTER_DAYS"
+                        + " the reminder must come before the revocation: --unused-reminder-days / GLOBALGATE_UNUSED_REMINDER_DAYS (30)"
+                        + " must be less than --revoke-unused-after-days / GLOBALGATE_REVOKE_UNUSED_AFTER_DAYS (30)",
+                refusal("--revoke-unused-after-days", "30", "--unused-reminder-days", "30"));
+        assertEquals("--revoke-unused-after-days / GLOBALGATE_REVOKE_UNUSED_AFTER_DAYS must be a whole number of days from 2 to 36500"
+                + " (was '1e3')", refusal("--revoke-unused-after-days", "1e3"));
+    }
+
+    @Test
     void aMariaDbUrlReplacesTheEmbeddedH2WithItsPasswordMasked() throws Exception {
         GatewayConfig config = parse(Map.of("GLOBALGATE_JDBC_PASSWORD", "s3cret-db"),
                 "--jdbc-url", "jdbc:mariadb://db:3306/globalgate?password=s3cret-url", "--jdbc-user", "gg");

@@ -105,7 +105,8 @@ public final class Fmt {
             "integration.activated", "Integration activated",
             "token.created", "Token created",
             "token.regenerated", "Token regenerated",
-            "token.revoked", "Token revoked");
+            "token.revoked", "Token revoked",
+            "token.revoked_unused", "Unused token revoked");
 
     /** An audit action in words; an action this version does not know is shown as it is stored. */
     public static String action(String code) {
@@ -123,6 +124,8 @@ public final class Fmt {
             case TOKEN_EXPIRING -> "Expiry reminder";
             case TOKEN_EXPIRED -> "Token expired";
             case TEST -> "Test e-mail";
+            case TOKEN_UNUSED -> "Unused token reminder";
+            case TOKENS_REVOKED_UNUSED -> "Unused tokens revoked";
             default -> kind.code().replace('_', ' ');
         };
     }

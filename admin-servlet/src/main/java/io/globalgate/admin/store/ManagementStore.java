@@ -19,6 +19,7 @@ public final class ManagementStore {
     private final IntegrationStore integrations;
     private final TokenStore tokens;
     private final LeakStore leaks;
+    private final UnusedTokenStore unused;
     private final AuditLog audit;
     private final NotificationOutbox notifications;
 
@@ -38,6 +39,7 @@ public final class ManagementStore {
         this.integrations = new IntegrationStore(db, shared.clock(), validator, actions);
         this.tokens = new TokenStore(db, shared.clock(), validator, actions, shared.usage());
         this.leaks = new LeakStore(shared.clock(), actions);
+        this.unused = new UnusedTokenStore(db, shared.clock(), actions, notifications);
     }
 
     /**
@@ -101,6 +103,15 @@ public final class ManagementStore {
      */
     public LeakStore leaks() {
         return leaks;
+    }
+
+    /**
+     * The policy that revokes tokens nobody uses, and its reminders.
+     *
+     * @return unused tokens
+     */
+    public UnusedTokenStore unused() {
+        return unused;
     }
 
     /**

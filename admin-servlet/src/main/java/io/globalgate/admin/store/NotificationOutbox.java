@@ -30,7 +30,11 @@ public final class NotificationOutbox {
         /** A secret scanner reported a token found in public; it was revoked (detail: where). */
         TOKEN_LEAKED,
         /** Someone who held tokens sent them to be revoked (detail: the client address). */
-        TOKENS_REVOKED_BY_VALUE;
+        TOKENS_REVOKED_BY_VALUE,
+        /** A token is unused and will be revoked (detail: when it will be, a space, since when it is unused). */
+        TOKEN_UNUSED,
+        /** The unused-token policy revoked tokens (detail: the policy's period in words, e.g. "90 days"). */
+        TOKENS_REVOKED_UNUSED;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);
