@@ -347,15 +347,21 @@ final class ApiHandler {
         return body(req, fields);
     }
 
-    /** The charset parameter of a Content-Type, unquoted, or null when there is none. */
-    static String charsetOf(String contentType) {
+    /**
+     * A charset parameter of a Content-Type that is not UTF-8, unquoted, or null when every one
+     * is UTF-8 (or there is none): {@code charset=utf-8;charset=utf-16} names UTF-16 too.
+     */
+    static String otherCharsetOf(String contentType) {
         String[] parts = contentType.split(";");
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i].strip();
             int eq = p.indexOf('=');
             if (eq > 0 && p.substring(0, eq).strip().equalsIgnoreCase("charset")) {
                 String v = p.substring(eq + 1).strip();
-                return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+                v = v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+                if (!v.equalsIgnoreCase("utf-8")) {
+                    return v;
+                }
             }
         }
         return null;
@@ -363,7 +369,7 @@ final class ApiHandler {
 
     /**
      * The raw bytes of a JSON request body: {@code application/json}, UTF-8 (no other charset
-     * named, and valid), at most {@code maxBytes}; anything else an {@link ApiException}.
+     * named, valid, and no NUL byte), at most {@code maxBytes}; anything else an {@link ApiException}.
      */
     static byte[] jsonBytes(HttpServletRequest req, int maxBytes) throws IOException {
         // The raw header, not getContentType(): Jetty's throws for a charset it does not know
@@ -374,8 +380,8 @@ final class ApiHandler {
             throw new ApiException(415, "validation", "Requests with a body must have Content-Type: application/json"
                     + (type == null ? "" : " (was " + clip(type) + ")"));
         }
-        String charset = charsetOf(type);
-        if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
+        String charset = otherCharsetOf(type);
+        if (charset != null) {
             throw new ApiException(415, "validation", "Request bodies must be UTF-8 (the charset was " + clip(charset) + ")");
         }
         if (req.getContentLengthLong() > maxBytes) {
@@ -392,6 +398,14 @@ final class ApiHandler {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
             throw new ApiException(400, "validation", "Request body is not valid UTF-8");
+        }
+        // UTF-8 JSON never holds a NUL byte (a control character inside a string must be escaped),
+        // while UTF-16 and UTF-32 JSON always do; Jackson would take such a body for what it guesses
+        // it is, so a UTF-16 body labelled UTF-8 was accepted.
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new ApiException(400, "validation", "Request body is not UTF-8 JSON (it holds a NUL byte, as UTF-16 or UTF-32 would)");
+            }
         }
         return bytes;
     }

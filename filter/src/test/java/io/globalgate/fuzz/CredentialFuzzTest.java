@@ -2,6 +2,7 @@ package io.globalgate.fuzz;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.globalgate.filter.BearerTokenResolver;
+import io.globalgate.filter.LookupBudgets;
 import io.globalgate.filter.TokenVerifier;
 import io.globalgate.filter.Verdict;
 import io.globalgate.store.GlobalgateStore;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -266,6 +268,212 @@ class CredentialFuzzTest {
         }
         return issued.live() ? "refused a live issued token" : reason == issued.refusal() ? null
                 : "an issued " + issued.refusal().tag() + " token must be refused as " + issued.refusal().tag();
+    }
+
+    // ---- a flood of forged tokens against the lookup budget
+
+    /**
+     * Forged tokens (a correct checksum, never issued) mixed with issued and malformed ones, from
+     * IPv4 and IPv6 clients and from none, on a clock that does not move: a forged token is refused
+     * as unknown (HTTP 401) while its address's and the node's budgets last, then as over the
+     * budget (503 {@code lookup_limit}); an issued token is answered as ever, whatever the flood;
+     * nothing else. The budgets are modelled here: an IPv4 address counts alone, an IPv6 one by its
+     * /64, computed with {@link java.net.InetAddress}; a forged token already refused as unknown is
+     * answered from the cache without spending anything.
+     */
+    @Test
+    void aForgedTokenFloodIsRefusedAsUnknownWithinTheBudgetThenAsOverIt() throws Exception {
+        final int perNode = 40;
+        final int perAddress = 5;
+        Random random = new Random(SEED ^ 0x4444L);
+        Inputs inputs = new Inputs(random);
+        TokenVerifier verifier = new TokenVerifier(store.tokens()::findDecision, clock, 10_000, Duration.ofMinutes(10),
+                Duration.ofMinutes(10), Duration.ofMinutes(10));
+        LookupBudgets.attach(verifier, perNode, perAddress, () -> 0L, ISSUED_VALUES.stream().map(io.globalgate.token.TokenHash::of).toList());
+        String[] addresses = {"192.0.2.1", "192.0.2.2", "198.51.100.9", "203.0.113.200", "2001:db8:1:1::1", "2001:DB8:1:1:ffff::2",
+                "2001:0db8:0001:0001:0:0:0:3", "2001:db8:1:2::1", "2001:db8:1:2:0:0:0:9", "::1", "0:0:0:0:0:0:0:1", "10.0.0.1", null};
+        Map<String, Integer> ownLeft = new HashMap<>();
+        int nodeLeft = perNode;
+        java.util.Set<String> refusedAsUnknown = new java.util.HashSet<>();
+        List<String> forgedSoFar = new ArrayList<>();
+        long lookupsBefore = verifier.storeLookups();
+        Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        for (int n = 0; n < 3_000; n++) {
+            String address = addresses[random.nextInt(addresses.length)];
+            int kind = random.nextInt(10);
+            String token = kind < 6 ? (random.nextInt(4) == 0 && !forgedSoFar.isEmpty() ? forgedSoFar.get(random.nextInt(forgedSoFar.size()))
+                    : inputs.forged()) : kind < 8 ? inputs.issued() : inputs.mutate(inputs.issued());
+            boolean forged = contractValid(token) && !ISSUED.containsKey(token);
+            Verdict verdict;
+            try {
+                verdict = verifier.verify(token, address);
+            } catch (RuntimeException e) {
+                throw new AssertionError(failure("verify threw " + e + " from " + address, token), e);
+            }
+            String where = " from " + address + " after " + n + " requests (node budget left " + nodeLeft + ")";
+            if (forged) {
+                forgedSoFar.add(token);
+                boolean expectUnknown;
+                if (refusedAsUnknown.contains(token)) {
+                    expectUnknown = true; // cached: no budget spent
+                } else {
+                    String key = address == null ? null : subscriber(address);
+                    boolean own = key == null || ownLeft.computeIfAbsent(key, k -> perAddress) > 0;
+                    if (own && key != null) {
+                        ownLeft.merge(key, -1, Integer::sum);
+                    }
+                    expectUnknown = own && nodeLeft > 0;
+                    if (expectUnknown) {
+                        nodeLeft--;
+                    }
+                }
+                if (expectUnknown) {
+                    if (!(verdict instanceof Verdict.Rejected r && r.reason() == Verdict.Reason.UNKNOWN)) {
+                        fail(failure("a forged token within the budget must be refused as unknown (401)" + where + "; got " + verdict, token));
+                    }
+                    refusedAsUnknown.add(token);
+                } else if (!LookupBudgets.overBudget(verdict)) {
+                    fail(failure("a forged token beyond the budget must be refused as over it (503 lookup_limit)" + where + "; got " + verdict, token));
+                }
+            } else {
+                String problem = checkVerdict(token, verdict);
+                if (problem != null) {
+                    fail(failure(problem + where + "; got " + verdict, token));
+                }
+            }
+            outcomes.merge(LookupBudgets.overBudget(verdict) ? "lookup_limit" : verdict instanceof Verdict.Rejected r ? r.reason().tag()
+                    : "accepted", 1, Integer::sum);
+        }
+        long lookups = verifier.storeLookups() - lookupsBefore;
+        System.out.println("[globalgate-fuzz] forged-token flood: " + outcomes + ", store lookups " + lookups);
+        assertEquals(0, nodeLeft, "the flood spent the node's budget: " + outcomes);
+        assertTrue(lookups <= perNode + ISSUED_VALUES.size(), "lookups " + lookups + ": the node's budget and each issued token once");
+        assertTrue(outcomes.getOrDefault("accepted", 0) > 100, "issued tokens were accepted throughout: " + outcomes);
+    }
+
+    /** The per-address key of the budget, computed without the filter's code: IPv4 whole, IPv6 by its /64. */
+    private static String subscriber(String address) throws java.net.UnknownHostException {
+        byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
+        return bytes.length == 4 ? java.net.InetAddress.getByAddress(bytes).getHostAddress()
+                : java.util.HexFormat.of().formatHex(bytes, 0, 8) + "/64";
+    }
+
+    // ---- the client address behind proxies
+
+    /**
+     * Generated forwarding headers ({@code X-Forwarded-For} or {@code Forwarded}; garbage, huge,
+     * thousands of values, split over several lines, every spelling of a hop) from trusted proxies
+     * and from peers that are none. The client address is the peer's unless the peer is a trusted
+     * proxy; then it is the first hop from the right that is not a trusted proxy; an entry that is no
+     * address stops the walk at the trusted hop that wrote it. Nothing a client wrote left of that is
+     * ever the answer.
+     */
+    @Test
+    void theClientAddressIsThePeerOrTheFirstUntrustedHopAProxyForwardsNeverWhatTheClientWrote() throws Exception {
+        Random random = new Random(SEED ^ 0x5555L);
+        io.globalgate.net.NetworkList trustedNetworks = io.globalgate.net.NetworkList.parse("10.0.0.0/8,2001:db8:ff::/48");
+        io.globalgate.net.ClientAddress clientAddress = new io.globalgate.net.ClientAddress(trustedNetworks);
+        String[][] trusted = {{"10.1.2.3", "10.1.2.3"}, {"10.1.2.3:8080", "10.1.2.3"}, {" 10.9.9.9 ", "10.9.9.9"},
+                {"[2001:db8:ff::1]:443", "2001:db8:ff:0:0:0:0:1"}, {"2001:DB8:FF::2", "2001:db8:ff:0:0:0:0:2"}};
+        String[][] clients = {{"203.0.113.7", "203.0.113.7"}, {"198.51.100.1:80", "198.51.100.1"},
+                {"[2001:db8:1::7]:1234", "2001:db8:1:0:0:0:0:7"}, {"2001:DB8:1::8", "2001:db8:1:0:0:0:0:8"}, {"127.0.0.5", "127.0.0.5"}};
+        String[] garbage = {"unknown", "_hidden", "", "x", "1.2.3", "999.1.1.1", "[::1", "::1]:80", "10.0.0.1:port",
+                "for=10.0.0.1", "<script>", "2001:db8::1::2", "1.2.3.4 5.6.7.8", "0x7f000001", "localhost"};
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (int n = 0; n < 5_000; n++) {
+            boolean peerTrusted = random.nextBoolean();
+            String[] peer = peerTrusted ? trusted[random.nextInt(trusted.length)] : clients[random.nextInt(clients.length)];
+            List<String> hops = new ArrayList<>(); // left to right, as proxies append
+            // what the client wrote: never the answer once a real hop follows
+            for (int i = 0, written = random.nextInt(20) == 0 ? random.nextInt(3_000) : random.nextInt(4); i < written; i++) {
+                hops.add(random.nextBoolean() ? garbage[random.nextInt(garbage.length)] : trusted[random.nextInt(trusted.length)][0]);
+            }
+            int real = random.nextInt(4);
+            String expected;
+            String kind;
+            String[] client = clients[random.nextInt(clients.length)];
+            String stopper = garbage[random.nextInt(garbage.length)];
+            if (real == 0) {
+                hops.add(stopper);
+            } else if (real < 3 || hops.isEmpty()) {
+                hops.add(client[0]);
+            }
+            int trustedHops = random.nextInt(4);
+            String lastTrusted = peer[1];
+            for (int i = 0; i < trustedHops; i++) {
+                String[] hop = trusted[random.nextInt(trusted.length)];
+                hops.add(hop[0]);
+                if (i == 0) {
+                    lastTrusted = hop[1]; // the leftmost trusted hop: the last the walk believes
+                }
+            }
+            // the hop left of the trusted ones: the client, the stopper, or the last thing the client wrote
+            String lastHop = hops.get(hops.size() - 1 - trustedHops);
+            if (!peerTrusted) {
+                expected = peer[1];
+                kind = "untrusted peer";
+            } else if (lastHop.equals(client[0])) {
+                expected = client[1];
+                kind = "client behind proxies";
+            } else if (Arrays.asList(garbage).contains(lastHop)) {
+                expected = lastTrusted;
+                kind = "garbage stops the walk";
+            } else {
+                expected = null; // a trusted hop the client wrote: judged below
+                kind = "every hop trusted";
+            }
+            boolean forwardedHeader = random.nextInt(4) == 0;
+            List<String> lines = forwardedHeader ? forwardedLines(hops, random) : xForwardedForLines(hops, random);
+            String answer;
+            try {
+                answer = forwardedHeader ? clientAddress.of(peer[0].strip(), List.of(), lines) : clientAddress.of(peer[0].strip(), lines, List.of());
+            } catch (RuntimeException e) {
+                throw new AssertionError(failure("ClientAddress.of threw " + e + " for peer " + peer[0], String.join(" | ", lines)), e);
+            }
+            if (expected == null) {
+                // every hop of ours is trusted: the answer is one of them or the leftmost readable one, never garbage
+                // every hop up to the first garbage is trusted: the answer is one of them (the leftmost
+                // such, or the 64th from the right), never garbage nor an address that is no proxy of ours
+                expected = answer;
+                assertTrue(trustedNetworks.contains(answer), failure("not a trusted hop: " + answer + " for peer " + peer[0],
+                        String.join(" | ", lines)));
+            }
+            if (!expected.equals(answer)) {
+                fail(failure(kind + ": expected " + expected + " for peer " + peer[0] + ", got " + answer, String.join(" | ", lines)));
+            }
+            kinds.merge(kind, 1, Integer::sum);
+        }
+        System.out.println("[globalgate-fuzz] ClientAddress.of: " + kinds);
+        assertTrue(kinds.size() == 4, "every kind was generated: " + kinds);
+    }
+
+    /** The hops as X-Forwarded-For lines: one, or split at commas over several, with odd spacing. */
+    private static List<String> xForwardedForLines(List<String> hops, Random random) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        boolean first = true;
+        for (String hop : hops) {
+            if (!first && random.nextInt(8) == 0) {
+                lines.add(line.toString());
+                line.setLength(0);
+                first = true;
+            }
+            line.append(first ? "" : random.nextBoolean() ? ", " : ",").append(hop);
+            first = false;
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    /** The hops as RFC 7239 Forwarded elements, {@code for=} quoted where it must be, other pairs beside it. */
+    private static List<String> forwardedLines(List<String> hops, Random random) {
+        StringBuilder line = new StringBuilder();
+        for (String hop : hops) {
+            String value = hop.contains(":") || hop.contains("[") || hop.isEmpty() || hop.contains(" ") || hop.contains("\"")
+                    || hop.contains("<") || hop.contains("=") ? "\"" + hop.strip().replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : hop.strip();
+            line.append(line.length() == 0 ? "" : ", ").append(random.nextBoolean() ? "for=" + value : "proto=https;for=" + value + ";by=_x");
+        }
+        return List.of(line.toString());
     }
 
     // ---- the contract's format, computed without TokenFormat

@@ -118,8 +118,10 @@ class AdminApiBodyFuzzTest {
         for (Endpoint endpoint : endpoints) {
             for (int n = 0; n < BODIES_PER_ENDPOINT; n++) {
                 Body body = bodies.refused(endpoint);
-                Reply reply = api.send(endpoint.method, endpoint.path, body.contentType, body.bytes);
-                assertRefusedInTheErrorShape(endpoint, body, reply);
+                // Forwarding headers of every kind from a peer that is no proxy: they change nothing.
+                String[] forwarding = bodies.forwardingHeaders();
+                Reply reply = api.send(endpoint.method, endpoint.path, body.contentType, body.bytes, forwarding);
+                assertRefusedInTheErrorShape(endpoint, body, reply, forwarding);
                 answers.computeIfAbsent(body.defect, k -> new TreeMap<>()).merge(reply.status(), 1, Integer::sum);
             }
         }
@@ -151,6 +153,65 @@ class AdminApiBodyFuzzTest {
             }
         }
         assertEquals(before, StoreState.snapshot(store), "a refused request stored nothing");
+    }
+
+    /**
+     * A bounded few bodies that arrive slowly, in chunks without a Content-Length: each answered as the
+     * same body sent at once would be, and nothing stored.
+     */
+    @Test
+    void slowGeneratedBodiesGetTheStatusAndTypeOfTheirDefect() {
+        Map<String, Long> before = StoreState.snapshot(store);
+        Bodies bodies = new Bodies(new Random(SEED ^ 0x510));
+        for (Endpoint endpoint : endpoints) {
+            Body body = bodies.refused(endpoint);
+            while (body.bytes.length > 64 * 1024) { // a large slow body would only make the test slow
+                body = bodies.refused(endpoint);
+            }
+            byte[] bytes = body.bytes;
+            Reply reply = api.sendBody(endpoint.method, endpoint.path, body.contentType,
+                    java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new SlowStream(bytes, 4, 25)));
+            assertRefusedInTheErrorShape(endpoint, body, reply, "(sent in 4 chunks 25 ms apart)", "");
+        }
+        assertEquals(before, StoreState.snapshot(store), "a refused request stored nothing");
+    }
+
+    /** Gives its bytes in {@code chunks} parts, pausing {@code pauseMillis} before each part but the first. */
+    private static final class SlowStream extends java.io.InputStream {
+        private final byte[] bytes;
+        private final int chunk;
+        private final long pauseMillis;
+        private int at;
+
+        SlowStream(byte[] bytes, int chunks, long pauseMillis) {
+            this.bytes = bytes;
+            this.chunk = Math.max(1, (bytes.length + chunks - 1) / chunks);
+            this.pauseMillis = pauseMillis;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (at >= bytes.length) {
+                return -1;
+            }
+            if (at > 0 && at % chunk == 0) {
+                try {
+                    Thread.sleep(pauseMillis); // the slowness under test
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            int n = Math.min(len, Math.min(bytes.length - at, chunk - at % chunk));
+            System.arraycopy(bytes, at, b, off, n);
+            at += n;
+            return n;
+        }
     }
 
     @Test
@@ -255,19 +316,20 @@ class AdminApiBodyFuzzTest {
     }
 
     /**
-     * What the error table of docs/API.md says of a body: another content type is {@code 415}, checked
-     * first; then a body over 64 KB is {@code 413}; any other defect {@code 400}. All of type
+     * What the error table of docs/API.md says of a body: another content type, or a charset other
+     * than UTF-8 (unknown ones included), is {@code 415}, checked first; then a body over 64 KB is {@code 413}; any other defect {@code 400}. All of type
      * {@code validation}.
      */
     private static int expectedStatus(Body body) {
-        if (body.contentType == null || !body.contentType.equals("application/json")) {
-            return 415;
+        if (body.contentType == null || !Bodies.UTF8_JSON_TYPES.contains(body.contentType)) {
+            return 415; // another media type, or a charset other than UTF-8 named
         }
         return body.bytes.length > 64 * 1024 ? 413 : 400;
     }
 
-    private static void assertRefusedInTheErrorShape(Endpoint endpoint, Body body, Reply reply) {
-        String where = endpoint + " with " + body + " (seed " + SEED + ") -> ";
+    private static void assertRefusedInTheErrorShape(Endpoint endpoint, Body body, Reply reply, String... headers) {
+        String where = endpoint + " with " + body + (headers.length == 0 ? "" : " and " + Arrays.toString(headers))
+                + " (seed " + SEED + ") -> ";
         assertEquals(expectedStatus(body), reply.status(), () -> where + reply);
         JsonNode json;
         try {
@@ -304,6 +366,11 @@ class AdminApiBodyFuzzTest {
                 "application/json-patch+json", "application/jsonx", "json", "text/json", "multipart/form-data; boundary=x"};
         private static final String[] HUGE = {"1e400", "-1e400", "1e-400", "9223372036854775808", "-9223372036854775809",
                 "1" + "0".repeat(39), "9".repeat(41), "1".repeat(400), "0." + "0".repeat(60) + "1", "123456789012345678901234567890.5"};
+        /** Content types that name UTF-8 JSON: a body under them is judged by its bytes. */
+        static final List<String> UTF8_JSON_TYPES = List.of("application/json", "application/json; charset=utf-8",
+                "application/json;charset=UTF-8", "application/json; charset=\"utf-8\"", "Application/JSON; Charset=Utf-8");
+        private static final String[] OTHER_CHARSETS = {"x-bogus", "utf-16", "UTF-16LE", "utf-32", "UTF-32BE", "iso-8859-1",
+                "us-ascii", "windows-1252", "", "\"utf-16\"", "utf8", "utf-8, utf-16", "utf-8;charset=utf-16", "utf-8x", "*"};
         private final Random random;
 
         Bodies(Random random) {
@@ -311,7 +378,9 @@ class AdminApiBodyFuzzTest {
         }
 
         Body refused(Endpoint endpoint) {
-            return switch (random.nextInt(12)) {
+            return switch (random.nextInt(14)) {
+                case 12 -> otherCharset(endpoint);
+                case 13 -> utf16Or32(endpoint);
                 case 0, 1 -> wrongType(endpoint);
                 case 2 -> hugeNumber(endpoint);
                 case 3 -> deepNesting(endpoint);
@@ -325,6 +394,51 @@ class AdminApiBodyFuzzTest {
                         endpoint.validBody.getBytes(StandardCharsets.UTF_8));
                 default -> oversized(endpoint);
             };
+        }
+
+        /** The valid body, its content type naming a charset other than UTF-8: refused before it is read. */
+        private Body otherCharset(Endpoint endpoint) {
+            String type = pick("application/json; charset=", "application/json;charset=", "application/json; Charset=")
+                    + pick(OTHER_CHARSETS);
+            return new Body("charset", type, endpoint.validBody.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * The valid body in UTF-16 or UTF-32 (either byte order, with or without a byte-order mark),
+         * sent as UTF-8 JSON: decoded as what it is, it would be accepted.
+         */
+        private Body utf16Or32(Endpoint endpoint) {
+            String[] charsets = {"UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32LE", "UTF-32BE", "UTF-32"};
+            String charset = pick(charsets);
+            String text = (random.nextBoolean() && !charset.equals("UTF-16") ? "\uFEFF" : "") + endpoint.validBody;
+            return new Body("UTF-16/32 body", pick(UTF8_JSON_TYPES.toArray(String[]::new)), text.getBytes(java.nio.charset.Charset.forName(charset)));
+        }
+
+        /**
+         * Forwarding headers a client (no trusted proxy) writes, or none: garbage, huge, many values,
+         * addresses of every kind, a forged scheme; as pairs of name and value.
+         */
+        String[] forwardingHeaders() {
+            if (random.nextInt(3) != 0) {
+                return new String[0];
+            }
+            List<String> headers = new ArrayList<>();
+            for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) { // at most about 5 KB: under the 8 KB header limit
+                String name = pick("X-Forwarded-For", "X-Forwarded-Proto", "Forwarded", "X-Real-IP", "X-Forwarded-Host", "X-Forwarded-Port");
+                String value = switch (random.nextInt(8)) {
+                    case 0 -> pick("127.0.0.1", "10.0.0.1", "::1", "[2001:db8::1]:443", "unknown", "_hidden", "0.0.0.0", "255.255.255.255");
+                    case 1 -> pick("https", "http", "HTTPS", "https, http", "ftp", "javascript:", "") ;
+                    case 2 -> "for=\"[2001:db8::1]:4711\";proto=https;by=" + pick("1.2.3.4", "\"x\"", "_x");
+                    case 3 -> String.join(", ", java.util.Collections.nCopies(1 + random.nextInt(80), "198.51.100." + random.nextInt(256)));
+                    case 4 -> "x".repeat(1 + random.nextInt(1500));
+                    case 5 -> ",,, ,;;=\"" + unicode(1 + random.nextInt(8)).replaceAll("[^\\x21-\\x7e]", "?");
+                    case 6 -> random.nextInt(256) + "." + random.nextInt(999) + "." + random.nextInt(256) + "." + random.nextInt(256);
+                    default -> "https://evil.example";
+                };
+                headers.add(name);
+                headers.add(value);
+            }
+            return headers.toArray(String[]::new);
         }
 
         /** A known field of the wrong type (never null: null means "not given"). */
