@@ -22,6 +22,7 @@ import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.admin.store.NotFoundException;
 import io.globalgate.admin.store.Page;
 import io.globalgate.admin.store.PageRequest;
+import io.globalgate.admin.store.Sort;
 import io.globalgate.admin.store.TokenStore;
 import io.globalgate.admin.store.TokenStatus;
 import io.globalgate.admin.store.TokenStore;
@@ -184,7 +185,8 @@ final class ApiHandler {
     // ---- endpoints, one per method and path
 
     private void listIntegrations(Routes.Call call) throws IOException {
-        Page<Integration> page = store.integrations().list(call.request().getParameter("q"), page(call.request()));
+        Sort sort = Sort.parse(call.request().getParameter("sort"), Sort.INTEGRATION_KEYS, Sort.INTEGRATION_DEFAULT);
+        Page<Integration> page = store.integrations().list(call.request().getParameter("q"), sort, page(call.request()));
         ObjectNode answer = views.object();
         ArrayNode items = answer.putArray("integrations");
         page.items().forEach(i -> items.add(views.integration(i)));
@@ -225,7 +227,8 @@ final class ApiHandler {
                 throw new ValidationException("status", "must be one of active, expired, revoked");
             }
         }
-        Page<AccessToken> page = store.tokens().list(call.id(), status, page(call.request()));
+        Sort sort = Sort.parse(call.request().getParameter("sort"), Sort.TOKEN_KEYS, Sort.TOKEN_DEFAULT);
+        Page<AccessToken> page = store.tokens().list(call.id(), status, call.request().getParameter("q"), sort, page(call.request()));
         ObjectNode answer = views.object();
         ArrayNode items = answer.putArray("tokens");
         page.items().forEach(t -> items.add(views.token(t, store.clock().instant())));

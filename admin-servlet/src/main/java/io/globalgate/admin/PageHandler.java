@@ -11,6 +11,7 @@ import io.globalgate.admin.pages.IntegrationPage;
 import io.globalgate.admin.pages.IntegrationsPage;
 import io.globalgate.admin.pages.Layout;
 import io.globalgate.admin.pages.Paging;
+import io.globalgate.admin.pages.Sorting;
 import io.globalgate.admin.pages.TokenCreatedPage;
 import io.globalgate.admin.pages.TokenFormPage;
 import io.globalgate.admin.pages.TokenPage;
@@ -27,6 +28,7 @@ import io.globalgate.admin.store.NotFoundException;
 import io.globalgate.admin.store.NotificationOutbox;
 import io.globalgate.admin.store.Page;
 import io.globalgate.admin.store.PageRequest;
+import io.globalgate.admin.store.Sort;
 import io.globalgate.admin.store.TokenStatus;
 import io.globalgate.admin.store.TokenStore;
 import io.globalgate.notify.NotificationSettings;
@@ -56,6 +58,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The admin pages. GETs render; POSTs act and then redirect (Post/Redirect/Get) to a fixed path
@@ -157,11 +160,14 @@ final class PageHandler {
             case "no" -> Boolean.FALSE;
             default -> throw new ValidationException("active", "must be Yes or No");
         };
-        PageRequest pr = page(req);
-        Page<Integration> page = store.integrations().search(q, active, pr);
-        render(call.response(), "integrations", new IntegrationsPage(layout(req, "Global Integrations"), page.items(),
-                paging(req, pr, page.total(), "/?" + (q == null ? "" : "q=" + enc(q) + "&") + (activeParam == null ? "" : "active=" + activeParam + "&")),
-                q == null ? "" : q, activeParam == null ? "" : activeParam));
+        Sort sort = Sort.parse(param(req, "sort"), Sort.INTEGRATION_KEYS, Sort.INTEGRATION_DEFAULT);
+        PageRequest asked = page(req);
+        Shown<Integration> shown = shown(asked, pr -> store.integrations().search(q, active, sort, pr));
+        String filters = query("q", q, "active", activeParam);
+        render(call.response(), "integrations", new IntegrationsPage(layout(req, "Global Integrations"), shown.page().items(),
+                paging(req, shown.request(), shown.page().total(), "/" + filters + sortParam(sort, Sort.INTEGRATION_DEFAULT)),
+                q == null ? "" : q, activeParam == null ? "" : activeParam,
+                new Sorting(sort, base(req) + "/" + filters, Set.of("created"), Sort.INTEGRATION_KEYS)));
     }
 
     private void newIntegrationForm(Routes.Call call) throws IOException {
@@ -175,22 +181,101 @@ final class PageHandler {
                 i.description(), i.notificationEmail(), i.active(), Map.of(), i));
     }
 
+    /** How many tokens a mass revocation of every page of a listing takes at most: as many as one revocation may list. */
+    static final int REVOKE_EVERY_MAX = InputValidator.REVOKE_IDS_MAX;
+
     private void integrationPage(Routes.Call call) throws IOException {
         HttpServletRequest req = call.request();
         Integration i = store.integrations().get(call.id());
-        String statusParam = param(req, "status");
-        TokenStatus status = statusParam == null ? null : TokenStatus.fromCode(statusParam);
-        PageRequest pr = page(req);
-        Page<AccessToken> tokens = store.tokens().list(i.id(), status, pr);
-        String linkBase = "/integrations/" + i.id() + "?" + (status == null ? "" : "status=" + status.code() + "&");
+        TokenView view = tokenView(req, false);
+        Shown<AccessToken> shown = shown(page(req), pr -> store.tokens().list(i.id(), view.status(), view.query(), view.sort(), pr));
+        Page<AccessToken> tokens = shown.page();
+        String path = "/integrations/" + i.id();
+        // Every page of the listing selected at once: exactly the tokens it lists now, by id, so the
+        // revocation takes no token this page did not count (one issued since, one of another filter).
+        List<Long> every = null;
+        if (tokens.total() > tokens.items().size()) {
+            every = store.tokens().revocableIds(i.id(), view.status(), view.query(), REVOKE_EVERY_MAX + 1);
+        }
         Integer notificationPage = intParam(req, "npage");
         PageRequest npr = new PageRequest(notificationPage == null || notificationPage < 1 ? 1 : notificationPage, NOTIFICATIONS_PER_PAGE);
         Page<NotificationOutbox.Message> notifications = store.notifications().list(i.id(), npr);
+        String sortParam = sortParam(view.sort(), Sort.TOKEN_DEFAULT);
         render(call.response(), "integration", new IntegrationPage(layout(req, i.name()), i, tokens.items(),
-                paging(req, pr, tokens.total(), linkBase), status == null ? null : status.code(), store.clock().instant(),
+                paging(req, shown.request(), tokens.total(), path + view.filters() + sortParam),
+                view.status() == null ? null : view.status().code(), store.clock().instant(),
                 notifications.items(), new Paging(npr.page(), npr.size(), notifications.total(),
-                        base(req) + "/integrations/" + i.id() + "?" + (status == null ? "" : "status=" + status.code() + "&"), "npage"),
-                writesFiles, usage(i.id(), true)));
+                        base(req) + path + view.filters() + sortParam + (shown.request().page() == 1 ? ""
+                                : "page=" + shown.request().page() + "&"), "npage"),
+                writesFiles, usage(i.id(), true), view.query() == null ? "" : view.query(),
+                new Sorting(view.sort(), base(req) + path + view.filters(), Set.of("created", "lastUsed"), Sort.TOKEN_KEYS),
+                base(req) + path + query("q", view.query()) + sortParam, base(req) + path + query("status",
+                        view.status() == null ? null : view.status().code()) + sortParam,
+                store.tokens().lineage(tokens.items()),
+                every == null || every.size() > REVOKE_EVERY_MAX ? null : every, every != null && every.size() > REVOKE_EVERY_MAX,
+                shown.request().page()));
+    }
+
+    /**
+     * What an Access Tokens grid shows: its status, search and order, from the query string of a
+     * page, or from the form fields a revocation carries to come back to the same grid. A page
+     * refuses a bad search or order (400); a revocation, already done, just comes back unfiltered.
+     */
+    private record TokenView(TokenStatus status, String query, Sort sort) {
+
+        /** {@code ?status=...&q=...&} of the view (without its order), or {@code ?}. */
+        String filters() {
+            return PageHandler.query("status", status == null ? null : status.code(), "q", query);
+        }
+    }
+
+    private TokenView tokenView(HttpServletRequest req, boolean lenient) {
+        String statusParam = param(req, "status");
+        TokenStatus status = statusParam == null ? null : TokenStatus.fromCode(statusParam);
+        String q = param(req, "q");
+        try {
+            q = store.validator().search(q);
+            return new TokenView(status, q, Sort.parse(param(req, "sort"), Sort.TOKEN_KEYS, Sort.TOKEN_DEFAULT));
+        } catch (ValidationException e) {
+            if (!lenient) {
+                throw e;
+            }
+            return new TokenView(status, null, Sort.TOKEN_DEFAULT);
+        }
+    }
+
+    /** A page of a grid and the request that gave it. */
+    private record Shown<T>(PageRequest request, Page<T> page) {
+    }
+
+    /**
+     * The page asked for; past the last page (a stale link, a number typed in), the last page, so
+     * the grid never says it is empty when it is not.
+     */
+    private static <T> Shown<T> shown(PageRequest asked, java.util.function.Function<PageRequest, Page<T>> read) {
+        Page<T> page = read.apply(asked);
+        if (page.items().isEmpty() && page.total() > 0 && asked.page() > 1) {
+            int last = (int) Math.min(Integer.MAX_VALUE, (page.total() + asked.size() - 1) / asked.size());
+            PageRequest lastPage = new PageRequest(last, asked.size());
+            return new Shown<>(lastPage, read.apply(lastPage));
+        }
+        return new Shown<>(asked, page);
+    }
+
+    /** {@code sort=...&} for a grid's links, or nothing for its default order. */
+    private static String sortParam(Sort sort, Sort otherwise) {
+        return sort.equals(otherwise) ? "" : "sort=" + enc(sort.code()) + "&";
+    }
+
+    /** {@code ?name=value&...&} of the pairs whose value is not null, encoded; {@code ?} when none is. */
+    static String query(String... pairs) {
+        StringBuilder q = new StringBuilder("?");
+        for (int n = 0; n < pairs.length; n += 2) {
+            if (pairs[n + 1] != null) {
+                q.append(pairs[n]).append('=').append(enc(pairs[n + 1])).append('&');
+            }
+        }
+        return q.toString();
     }
 
     private void newTokenForm(Routes.Call call) throws IOException {
@@ -344,26 +429,69 @@ final class PageHandler {
         }
     }
 
+    /**
+     * The Access Tokens grid's actions: one row's Revoke ({@code revoke}, the token's id), or the
+     * mass action on the tokens selected ({@code ids}) or on every page of the listing
+     * ({@code allIds}, the ids the page listed). Either way back to the same grid.
+     */
     private void revokeTokens(Routes.Call call) {
         HttpServletRequest req = call.request();
         long integrationId = call.id();
-        String[] values = req.getParameterValues("ids");
+        String one = req.getParameter("revoke");
+        if (one != null) {
+            AccessToken token = store.tokens().get(id("revoke", one));
+            if (token.integrationId() != integrationId) {
+                throw new NotFoundException("token " + token.id() + " is not a token of integration " + integrationId);
+            }
+            AccessToken revoked = store.tokens().revoke(call.actor(), token.id());
+            flash(req, "Token “" + revoked.name() + "” (" + revoked.hint() + ") revoked.");
+            redirect(req, call.response(), backToGrid(req, integrationId));
+            return;
+        }
+        String every = req.getParameter("allIds");
         List<Long> ids = new ArrayList<>();
-        if (values != null) {
-            for (String v : values) {
-                if (!v.matches("\\d{1,18}")) {
-                    throw new ValidationException("ids", "must contain only token ids");
+        if (every != null && !every.isEmpty()) {
+            if (every.length() > 19 * REVOKE_EVERY_MAX) { // more than that many ids of 18 digits and their commas
+                throw new ValidationException("allIds", "must list at most " + REVOKE_EVERY_MAX + " token ids");
+            }
+            for (String v : every.split(",", -1)) {
+                ids.add(id("allIds", v));
+            }
+        } else {
+            String[] values = req.getParameterValues("ids");
+            if (values != null) {
+                for (String v : values) {
+                    ids.add(id("ids", v));
                 }
-                ids.add(Long.parseLong(v));
             }
         }
         if (ids.isEmpty()) {
             flash(req, "Select the tokens to revoke first.");
         } else {
+            int asked = store.validator().revokeIds(ids).size();
             int revoked = store.tokens().revokeMany(call.actor(), integrationId, ids);
-            flash(req, revoked == 1 ? "1 token revoked." : revoked + " tokens revoked.");
+            String done = revoked == 1 ? "1 token revoked." : revoked + " tokens revoked.";
+            flash(req, revoked == asked ? done : done + " " + (asked - revoked) + " of the " + asked
+                    + " selected had been revoked already, or are not tokens of this integration.");
         }
-        redirect(req, call.response(), "/integrations/" + integrationId);
+        redirect(req, call.response(), backToGrid(req, integrationId));
+    }
+
+    /** A token id of a form, or a 400 naming the field. */
+    private static long id(String field, String value) {
+        if (value == null || !value.matches("\\d{1,18}")) {
+            throw new ValidationException(field, "must contain only token ids");
+        }
+        return Long.parseLong(value);
+    }
+
+    /** The grid a revocation came from: its status, search, order and page, carried by its form (a bad one is dropped). */
+    private String backToGrid(HttpServletRequest req, long integrationId) {
+        TokenView view = tokenView(req, true);
+        Integer page = intParam(req, "page");
+        String target = "/integrations/" + integrationId + view.filters() + sortParam(view.sort(), Sort.TOKEN_DEFAULT)
+                + (page == null || page <= 1 ? "" : "page=" + page + "&");
+        return target.substring(0, target.length() - 1); // the query's last & (or a lone ?)
     }
 
     /**

@@ -350,6 +350,40 @@ class AdminApiHostileInputTest {
             409, "conflict", 413, "validation", 415, "validation");
 
     @Test
+    void aSortOutsideTheAllowlistOrAnOverlongSearchIs400NamingTheParameterAndNothingElseHappens() {
+        Map<String, Long> before = StoreState.snapshot(store);
+        String tokens = API + "/integrations/" + integration.id() + "/tokens";
+        for (String sort : List.of("name; DROP TABLE access_token", "' OR 1=1 --", "token_hash", "id", "NAME", "--name", "-",
+                "name,created", "x".repeat(5000), "lastused", "active")) {
+            Reply reply = api.get(tokens + "?sort=" + AdminClient.enc(sort));
+            assertError(reply, 400, "validation");
+            assertEquals("sort", reply.json().at("/errors/0/details/0/key").asText(), reply.toString());
+            assertEquals("must be one of name, -name, created, -created, expires, -expires, lastUsed, -lastUsed, status, -status",
+                    reply.json().at("/errors/0/details/0/message").asText());
+        }
+        for (String sort : List.of("expires", "status", "lastUsed", "; SELECT 1")) {
+            Reply reply = api.get(API + "/integrations?sort=" + AdminClient.enc(sort));
+            assertError(reply, 400, "validation");
+            assertEquals("must be one of name, -name, created, -created, active, -active", reply.json().at("/errors/0/details/0/message").asText());
+        }
+        for (String q : List.of("q".repeat(101), "a\u0000b", "\u202Eevil")) {
+            Reply reply = api.get(tokens + "?q=" + AdminClient.enc(q));
+            assertError(reply, 400, "validation");
+            assertEquals("q", reply.json().at("/errors/0/details/0/key").asText());
+        }
+        for (String q : List.of("' OR '1'='1", "%", "_", "日本語 😀", "\\")) {
+            Reply reply = api.get(tokens + "?q=" + AdminClient.enc(q) + "&sort=-lastUsed");
+            assertEquals(200, reply.status(), q + ": " + reply);
+            assertEquals(0, reply.json().get("total").asLong(), q);
+        }
+        for (String page : List.of("99999999999999999999", "-1", "abc", "1e3", "0")) {
+            assertError(api.get(tokens + "?sort=name&page=" + page), 400, "validation");
+        }
+        assertEquals(0, api.get(tokens + "?sort=name&page=1000000").json().get("tokens").size(), "past the end: empty, as the API always was");
+        assertEquals(before, StoreState.snapshot(store));
+    }
+
+    @Test
     void noHostileRequestIsEverAnsweredWithAServerError() {
         Map<String, Long> before = StoreState.snapshot(store);
         List<String[]> requests = new ArrayList<>();

@@ -268,6 +268,39 @@ class AdminApiTest {
     }
 
     @Test
+    void tokensAndIntegrationsAreListedInTheOrderSortAsksAndTokensSearchedByName() {
+        Integration i = integration("Token order");
+        IssuedToken beta = store.tokens().create("setup", i.id(), "Beta", "30d", null);
+        IssuedToken alpha = store.tokens().create("setup", i.id(), "alpha", "7d", null);
+        IssuedToken gone = store.tokens().create("setup", i.id(), "beta revoked", "never", null);
+        store.tokens().revoke("setup", gone.token().id());
+        String tokens = API + "/integrations/" + i.id() + "/tokens";
+        assertEquals(List.of("alpha", "Beta", "beta revoked"), names(api.get(tokens + "?sort=name").json().get("tokens")));
+        assertEquals(List.of("beta revoked", "Beta", "alpha"), names(api.get(tokens + "?sort=-name").json().get("tokens")));
+        assertEquals(List.of("alpha", "Beta", "beta revoked"), names(api.get(tokens + "?sort=expires").json().get("tokens")));
+        assertEquals(List.of("alpha", "Beta", "beta revoked"), names(api.get(tokens + "?sort=status").json().get("tokens")),
+                "working first, ties newest first");
+        JsonNode searched = api.get(tokens + "?q=BETA&sort=created&size=1&page=2").json();
+        assertEquals(2, searched.get("total").asLong());
+        assertEquals(List.of("beta revoked"), names(searched.get("tokens")));
+        assertEquals(List.of("Beta"), names(api.get(tokens + "?q=beta&status=active").json().get("tokens")));
+
+        String tag = "Ordered " + NAMES.incrementAndGet();
+        Integration z = store.integrations().create("setup", IntegrationStore.Input.of(tag + " z", "", "z@example.com"));
+        Integration a = store.integrations().create("setup", IntegrationStore.Input.of(tag + " A", "", "a@example.com"));
+        store.integrations().setActive("setup", a.id(), false);
+        JsonNode byActive = api.get(API + "/integrations?q=" + AdminClient.enc(tag) + "&sort=active").json();
+        java.util.function.Function<JsonNode, List<String>> integrationNames = list -> {
+            List<String> names = new ArrayList<>();
+            list.forEach(n -> names.add(n.get("name").asText()));
+            return names;
+        };
+        assertEquals(List.of(tag + " z", tag + " A"), integrationNames.apply(byActive.get("integrations")), "active first");
+        assertEquals(List.of(tag + " A", tag + " z"), integrationNames.apply(api.get(API + "/integrations?q=" + AdminClient.enc(tag)
+                + "&sort=-created").json().get("integrations")), "newest first");
+    }
+
+    @Test
     void massRevokeAnswersHowManyItRevokedOfThatIntegrationsTokensOnly() {
         Integration a = integration("API mass A");
         Integration b = integration("API mass B");

@@ -605,7 +605,8 @@ class AdminPagesTest {
         assertEquals(303, revoked.status(), revoked.toString());
         assertEquals("/admin/integrations/" + a.id(), revoked.location());
         Document page = PageChecks.assertPage(admin.get(revoked.location()));
-        assertEquals("2 tokens revoked.", page.selectFirst("p.flash").text());
+        assertEquals("2 tokens revoked. 1 of the 3 selected had been revoked already, or are not tokens of this integration.",
+                page.selectFirst("p.flash").text());
         assertEquals(TokenStatus.REVOKED, status(a1));
         assertEquals(TokenStatus.REVOKED, status(a2));
         assertEquals(TokenStatus.ACTIVE, status(a3), "not posted");
@@ -618,8 +619,8 @@ class AdminPagesTest {
         Reply one = admin.submit("/admin/integrations/" + a.id() + "/tokens/revoke", "ids", String.valueOf(a3.token().id()),
                 "ids", String.valueOf(a1.token().id()));
         assertEquals(303, one.status(), one.toString());
-        assertEquals("1 token revoked.", PageChecks.assertPage(admin.get(one.location())).selectFirst("p.flash").text(),
-                "an already revoked token is not counted");
+        assertEquals("1 token revoked. 1 of the 2 selected had been revoked already, or are not tokens of this integration.",
+                PageChecks.assertPage(admin.get(one.location())).selectFirst("p.flash").text(), "an already revoked token is not counted");
     }
 
     @Test
@@ -741,6 +742,220 @@ class AdminPagesTest {
 
         assertEquals(before, StoreState.snapshot(store));
         assertEquals(200, GlobalApi.status(server.uri(), t.value()));
+    }
+
+    // ---- the Access Tokens grid: order, search, pages, a row's Revoke, every page at once
+
+    @Test
+    void theTokenGridSortsByEachHeaderSayingSoWithAriaSortAndKeepsItsFilters() {
+        Integration i = integration("Sorted grid");
+        IssuedToken beta = store.tokens().create("setup", i.id(), "Beta", "30d", null);
+        IssuedToken alpha = store.tokens().create("setup", i.id(), "alpha", "7d", null);
+        IssuedToken never = store.tokens().create("setup", i.id(), "beta never", "never", null);
+        String grid = "/admin/integrations/" + i.id();
+
+        Document byDefault = PageChecks.assertPage(admin.get(grid));
+        assertEquals(List.of("beta never", "alpha", "Beta"), byDefault.select("#tokens tbody td.name a").eachText(), "newest first");
+        assertEquals("descending", byDefault.selectFirst("#tokens th[aria-sort]").attr("aria-sort"));
+        assertEquals(List.of("Created"), byDefault.select("#tokens th[aria-sort]").eachText().stream().map(t -> t.replace(" ▼", "")).toList());
+
+        Document byName = PageChecks.assertPage(admin.get(grid + "?status=active&q=" + AdminClient.enc("A") + "&sort=name"));
+        assertEquals(List.of("alpha", "Beta", "beta never"), byName.select("#tokens tbody td.name a").eachText());
+        Element nameHeader = byName.selectFirst("#tokens th[aria-sort]");
+        assertEquals("ascending", nameHeader.attr("aria-sort"));
+        assertEquals("Name ▲", nameHeader.text());
+        assertEquals("/admin/integrations/" + i.id() + "?status=active&q=A&sort=-name", nameHeader.selectFirst("a").attr("href"),
+                "the sorted column's link reverses it and keeps the filters");
+        assertEquals("/admin/integrations/" + i.id() + "?status=active&q=A&sort=-lastUsed",
+                byName.selectFirst("#tokens th a[href$=lastUsed]").attr("href"), "most recently used first on the first click");
+        assertEquals("name", byName.selectFirst("#token-sort option[selected]").attr("value"), "the phone's choice says the same");
+        assertEquals("A", byName.selectFirst("#token-q").attr("value"));
+        assertEquals("active", byName.selectFirst("#token-search input[name=status]").attr("value"));
+        assertEquals("/admin/integrations/" + i.id() + "?q=A&sort=name&status=expired",
+                byName.select("nav.filters a").get(2).attr("href"), "a status keeps the search and the order");
+        assertEquals("/admin/integrations/" + i.id() + "?status=active&sort=name&", byName.selectFirst("#clear-token-search").attr("href"));
+
+        Document byExpiry = PageChecks.assertPage(admin.get(grid + "?sort=-expires"));
+        assertEquals(List.of("beta never", "Beta", "alpha"), byExpiry.select("#tokens tbody td.name a").eachText(), "never expires: last of all");
+        assertEquals(List.of(never.token().hint(), beta.token().hint(), alpha.token().hint()),
+                byExpiry.select("#tokens tbody td[data-label=Token] code").eachText());
+    }
+
+    @Test
+    void theTokenGridSearchesNamesSaysWhenNothingMatchesAndLinksEveryPageByNumber() {
+        Integration i = integration("Searched grid");
+        StoreState.insertTokens(store, i.id(), 45, "bulk ");
+        token(i, "single 50%_off");
+        String grid = "/admin/integrations/" + i.id();
+
+        Document bulk = PageChecks.assertPage(admin.get(grid + "?q=BULK&sort=name"));
+        assertEquals("1–20 of 45 1 2 3 Next", bulk.selectFirst("nav.paging").text());
+        assertEquals(grid + "?q=BULK&sort=name&page=3&size=20", bulk.select("nav.paging a.page").last().attr("href"),
+                "page links keep the search and the order");
+        Document third = PageChecks.assertPage(admin.get(grid + "?q=BULK&sort=name&page=3"));
+        assertEquals(5, third.select("#tokens tbody tr").size());
+        assertEquals("3", third.selectFirst("nav.paging a[aria-current=page]").text());
+
+        Document literal = PageChecks.assertPage(admin.get(grid + "?q=" + AdminClient.enc("0%_")));
+        assertEquals(List.of("single 50%_off"), literal.select("#tokens tbody td.name a").eachText());
+
+        Document none = PageChecks.assertPage(admin.get(grid + "?status=revoked&q=" + AdminClient.enc("<b>nothing</b>")));
+        assertNull(none.selectFirst("#tokens"));
+        assertEquals("No revoked token’s name contains “<b>nothing</b>”. Clear the search. Add a Global API access token.",
+                none.selectFirst("p.empty").text());
+        assertEquals(grid + "?status=revoked&", none.selectFirst("p.empty a").attr("href"));
+    }
+
+    @Test
+    void hostileGridParametersAreAClear400OrTheDefaultNeverA500AndChangeNothing() {
+        Integration i = integration("Hostile grid");
+        IssuedToken t = token(i, "hostile");
+        String grid = "/admin/integrations/" + i.id();
+        Map<String, Long> before = StoreState.snapshot(store);
+        String sql = "name; DROP TABLE access_token; --";
+        for (String base : List.of(grid + "?", "/admin/?")) {
+            for (String sort : List.of(sql, "' OR 1=1--", "NAME", "--name", "-", "id", "token_hash", "name,created", "x".repeat(5000),
+                    "na%00me", "%E2%80%AEname")) {
+                Reply reply = admin.get(base + "sort=" + (sort.contains("%") ? sort : AdminClient.enc(sort)));
+                assertEquals(400, reply.status(), sort + ": " + reply.status());
+                String message = PageChecks.assertHtml(reply).selectFirst("#error-message").text();
+                assertTrue(message.startsWith("sort: must be one of name, -name, created, -created"), message);
+                assertTrue(message.length() < 300, "the bad value is not echoed: " + message.length());
+            }
+            for (String page : List.of("99999999999999999999", "2147483648", "1000001", "-1", "0", "abc", "1e3", "%00", "", "3.5")) {
+                Reply reply = admin.get(base + "page=" + page + "&size=" + page);
+                assertEquals(200, reply.status(), "page " + page + ": " + reply.status());
+                assertTrue(PageChecks.assertPage(reply).selectFirst("nav.paging").text().startsWith("1–"), page);
+            }
+            for (String q : List.of("q".repeat(101), "x".repeat(5_000), "a%00b", "%1B%5B31m", "evil\u202Etxt.exe")) {
+                Reply reply = admin.get(base + "q=" + (q.contains("%") ? q : AdminClient.enc(q)));
+                assertEquals(400, reply.status(), q.length() + " characters: " + reply.status());
+                assertTrue(PageChecks.assertHtml(reply).selectFirst("#error-message").text().startsWith("q: must"), reply.toString());
+            }
+            for (String q : List.of("' OR '1'='1", "\\", "%25", "_", "😀 ẞ 中文", "hostile\u200B")) {
+                Reply reply = admin.get(base + "q=" + (q.startsWith("%") ? q : AdminClient.enc(q)));
+                assertEquals(200, reply.status(), q + ": " + reply.status());
+                PageChecks.assertPage(reply);
+            }
+            assertEquals(414, admin.get(base + "q=" + "x".repeat(100_000)).status(), "the container's limit on a request line");
+            for (String bytes : List.of("sort=%FF%FE", "q=%C0%AF", "page=%FF", "q=%ED%A0%80")) {
+                int status = admin.get(base + bytes).status();
+                assertTrue(status == 200 || status == 400, bytes + ": " + status);
+            }
+        }
+        Document past = PageChecks.assertPage(admin.get(grid + "?page=999999"));
+        assertEquals(List.of("hostile"), past.select("#tokens tbody td.name a").eachText(), "past the last page: the last page");
+        assertEquals(before, StoreState.snapshot(store));
+        assertEquals(TokenStatus.ACTIVE, status(t));
+    }
+
+    @Test
+    void aRowsRevokeRevokesThatTokenOnlyAndComesBackToTheSameGrid() {
+        Integration i = integration("Row revoke");
+        IssuedToken kept = token(i, "kept");
+        IssuedToken checked = token(i, "checked but not revoked");
+        IssuedToken gone = token(i, "revoked from its row");
+        Document grid = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "?q=e&sort=name"));
+        Element button = grid.selectFirst("tr[data-token-id=" + gone.token().id() + "] button.row-revoke");
+        assertEquals("Revoke “revoked from its row” (" + gone.token().hint() + ")? Applications using it lose access at once."
+                + " This cannot be undone.", button.attr("data-confirm-one"));
+        assertEquals("Revoke revoked from its row (" + gone.token().hint() + ")", button.attr("aria-label"));
+        assertEquals("mass-revoke", button.closest("form").id());
+
+        Reply revoked = admin.submit("/admin/integrations/" + i.id() + "/tokens/revoke", "q", "e", "sort", "name", "page", "1",
+                "ids", String.valueOf(checked.token().id()), "revoke", String.valueOf(gone.token().id()));
+        assertEquals(303, revoked.status(), revoked.toString());
+        assertEquals("/admin/integrations/" + i.id() + "?q=e&sort=name", revoked.location());
+        Document after = PageChecks.assertPage(admin.get(revoked.location()));
+        assertEquals("Token “revoked from its row” (" + gone.token().hint() + ") revoked.", after.selectFirst("p.flash").text());
+        assertNull(after.selectFirst("tr[data-token-id=" + gone.token().id() + "] button.row-revoke"), "a revoked token has no Revoke");
+        assertEquals(TokenStatus.REVOKED, status(gone));
+        assertEquals(TokenStatus.ACTIVE, status(checked), "a box checked beside a row's Revoke is not revoked with it");
+        assertEquals(TokenStatus.ACTIVE, status(kept));
+        assertEquals(401, GlobalApi.status(server.uri(), gone.value()));
+
+        Map<String, Long> before = StoreState.snapshot(store);
+        Integration other = integration("Row revoke other");
+        IssuedToken foreign = token(other, "of another integration");
+        before = StoreState.snapshot(store);
+        Reply refused = admin.submit("/admin/integrations/" + i.id() + "/tokens/revoke", "revoke", String.valueOf(foreign.token().id()));
+        assertEquals(404, refused.status(), refused.toString());
+        for (String bad : List.of("", "abc", "-1", "1 OR 1=1", "99999999999999999999")) {
+            assertEquals(400, admin.submit("/admin/integrations/" + i.id() + "/tokens/revoke", "revoke", bad).status(), bad);
+        }
+        Reply again = admin.submit("/admin/integrations/" + i.id() + "/tokens/revoke", "revoke", String.valueOf(gone.token().id()));
+        assertEquals(409, again.status(), again.toString());
+        assertEquals(before, StoreState.snapshot(store));
+        assertEquals(TokenStatus.ACTIVE, status(foreign));
+        // A bad view carried by the form is dropped, never followed.
+        Reply odd = admin.submit("/admin/integrations/" + i.id() + "/tokens/revoke", "revoke", String.valueOf(kept.token().id()),
+                "sort", "x\r\nLocation: https://evil.example/", "q", "q".repeat(500), "status", "bogus", "page", "//evil");
+        assertEquals("/admin/integrations/" + i.id(), odd.location());
+    }
+
+    @Test
+    void revokingEveryPageRevokesExactlyTheTokensThePageListedAndSaidHowMany() {
+        Integration i = integration("Every page");
+        StoreState.insertTokens(store, i.id(), 24, "bulk ");
+        IssuedToken unmatched = token(i, "single");
+        IssuedToken revokedBefore = token(i, "bulk revoked before");
+        store.tokens().revoke("setup", revokedBefore.token().id());
+        Document grid = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "?q=bulk"));
+        Element every = grid.selectFirst("#every-revocable");
+        assertTrue(every.hasAttr("disabled"), "sent only once chosen");
+        assertEquals("24", every.attr("data-count"));
+        List<Long> listed = List.of(every.attr("value").split(",")).stream().map(Long::valueOf).toList();
+        assertEquals(24, listed.size());
+        assertFalse(listed.contains(unmatched.token().id()), "the search's list only");
+        assertFalse(listed.contains(revokedBefore.token().id()), "nothing revoked already");
+        assertEquals("Select all 24 tokens of this list that can be revoked (of 25)", grid.selectFirst("#select-every").text());
+        assertNull(PageChecks.assertPage(admin.get("/admin/integrations/" + i.id() + "?q=bulk&size=50")).selectFirst("#every-revocable"),
+                "one page holds them all: nothing more to select");
+
+        // Issued after the page was shown: matching the search, but not what the operator saw.
+        IssuedToken later = token(i, "bulk issued later");
+        Reply revoked = admin.submit("/admin/integrations/" + i.id() + "/tokens/revoke", "q", "bulk", "allIds", every.attr("value"),
+                "ids", String.valueOf(listed.get(0)));
+        assertEquals(303, revoked.status(), revoked.toString());
+        assertEquals("/admin/integrations/" + i.id() + "?q=bulk", revoked.location());
+        assertEquals("24 tokens revoked.", PageChecks.assertPage(admin.get(revoked.location())).selectFirst("p.flash").text());
+        for (long id : listed) {
+            assertEquals(TokenStatus.REVOKED, store.tokens().get(id).status(Instant.now()), "token " + id);
+        }
+        assertEquals(TokenStatus.ACTIVE, status(later), "a token issued since the page was shown is not revoked");
+        assertEquals(TokenStatus.ACTIVE, status(unmatched));
+
+        Map<String, Long> before = StoreState.snapshot(store);
+        String thousandAndOne = String.join(",", java.util.Collections.nCopies(1001, String.valueOf(later.token().id())));
+        for (String bad : List.of("1,,2", "1,abc", ",", "1;2", "-1", "1 ,2", thousandAndOne, "9".repeat(30_000))) {
+            Reply reply = admin.submit("/admin/integrations/" + i.id() + "/tokens/revoke", "allIds", bad);
+            assertEquals(400, reply.status(), bad.length() > 30 ? bad.length() + " characters" : bad);
+            PageChecks.assertHtml(reply);
+        }
+        assertEquals(before, StoreState.snapshot(store));
+        assertEquals(TokenStatus.ACTIVE, status(later));
+    }
+
+    @Test
+    void theTwoTokensOfARegenerationAreToldApartInTheGrid() {
+        Integration i = integration("Told apart");
+        IssuedToken old = token(i, "rotating");
+        IssuedToken fresh = store.tokens().regenerate("setup", old.token().id(), Duration.ofHours(1));
+        Document grid = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id()));
+        Element oldRow = grid.selectFirst("tr[data-token-id=" + old.token().id() + "]");
+        Element newRow = grid.selectFirst("tr[data-token-id=" + fresh.token().id() + "]");
+        assertEquals("replaced", oldRow.selectFirst("td[data-label=Status] .badge").text());
+        assertTrue(oldRow.selectFirst("td[data-label=Status] small.grace").text().matches("works until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(in 1 hour\\)"),
+                oldRow.selectFirst("td[data-label=Status]").text());
+        assertEquals("rotating replaced by " + fresh.token().hint(), oldRow.selectFirst("td.name").text());
+        assertEquals("active", newRow.selectFirst("td[data-label=Status] .badge").text());
+        assertEquals("rotating replaces " + old.token().hint(), newRow.selectFirst("td.name").text());
+        assertEquals("replaced", PageChecks.assertPage(admin.get("/admin/tokens/" + old.token().id())).selectFirst("#token-status").text());
+
+        store.integrations().setActive("setup", i.id(), false);
+        Document inactive = PageChecks.assertPage(admin.get("/admin/integrations/" + i.id()));
+        assertEquals("refused", inactive.selectFirst("tr[data-token-id=" + old.token().id() + "] .badge").text(),
+                "the gateway refuses it: that comes first");
     }
 
     // ---- not found

@@ -396,7 +396,13 @@ class AdminSecurityTest {
             assertEquals(name, integrationPage.selectFirst("h1.name").text());
             assertEquals(payload, integrationPage.selectFirst("dd.description").text());
             assertEquals(payload, integrationPage.selectFirst("table#tokens td.name a").text());
-            assertEquals("Select " + payload, integrationPage.selectFirst("table#tokens input[name=ids]").attr("aria-label"));
+            String hint = store.tokens().get(tokenId).hint();
+            assertEquals("Select " + payload + " (" + hint + ")", integrationPage.selectFirst("table#tokens input[name=ids]").attr("aria-label"));
+            assertEquals("Revoke “" + payload + "” (" + hint + ")? Applications using it lose access at once. This cannot be undone.",
+                    integrationPage.selectFirst("table#tokens button.row-revoke").attr("data-confirm-one"));
+            Document searched = safe(admin.get("/admin/integrations/" + i.id() + "?q=" + AdminClient.enc(payload)), payload);
+            assertEquals(payload, searched.selectFirst("input#token-q").val(), "the token search is kept as the search box's value");
+            assertEquals(payload, searched.selectFirst("table#tokens td.name a").text());
 
             Document edit = safe(admin.get("/admin/integrations/" + i.id() + "/edit"), payload);
             assertEquals(name, edit.selectFirst("input#name").val());

@@ -404,6 +404,93 @@ class ConsoleBrowserTest {
         }
     }
 
+    @Test
+    void theTokenGridSortsSearchesRevokesARowAndSelectsEveryPageAtBothSizes() throws Exception {
+        for (Viewport viewport : Viewport.values()) {
+            browser.viewport(viewport);
+            boolean phone = viewport == Viewport.PHONE;
+            Integration i = store.integrations().create("seed", IntegrationStore.Input.of("Grid at " + viewport.label(), "", "grid@example.com"));
+            io.globalgate.admin.testing.StoreState.insertTokens(store, i.id(), 22, "fleet ");
+            IssuedToken old = store.tokens().create("seed", i.id(), "rotating", "30d", null);
+            IssuedToken fresh = store.tokens().regenerate("seed", old.token().id(), Duration.ofHours(1));
+            browser.open("/integrations/" + i.id());
+            if (phone) {
+                // The headers are hidden on a phone; the same orders are a choice of the search form.
+                assertFalse(browser.driver().findElement(By.cssSelector("#tokens th a.sort")).isDisplayed());
+                new Select(browser.driver().findElement(By.id("token-sort"))).selectByValue("-name");
+                browser.clickAndWaitForPage(By.cssSelector("#token-search button[type=submit]"));
+                assertTrue(browser.driver().getCurrentUrl().contains("sort=-name"), browser.driver().getCurrentUrl());
+                assertEquals("rotating", browser.text("#tokens tbody td.name a"));
+            } else {
+                assertFalse(browser.driver().findElement(By.id("token-sort")).isDisplayed(), "the headers sort on a desktop");
+                // A header's link is reached and followed with the keyboard.
+                var byName = browser.driver().findElement(By.cssSelector("#tokens th a.sort[href$='sort=name']"));
+                browser.driver().executeScript("arguments[0].focus();", byName);
+                assertEquals(byName, browser.driver().switchTo().activeElement(), "the sort link takes the focus");
+                browser.markPage();
+                browser.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
+                browser.waitForNewPage();
+                assertEquals("ascending", browser.driver().findElement(By.cssSelector("#tokens th[aria-sort]")).getAttribute("aria-sort"));
+                assertEquals("Name ▲", browser.text("#tokens th[aria-sort]"));
+                assertEquals("fleet 1", browser.text("#tokens tbody td.name a"));
+            }
+
+            // The two tokens of the regeneration are told apart; the old one's row can be revoked on its own.
+            browser.driver().findElement(By.id("token-q")).sendKeys("ROTATING");
+            browser.clickAndWaitForPage(By.cssSelector("#token-search button[type=submit]"));
+            String oldRow = "tr[data-token-id='" + old.token().id() + "']";
+            assertEquals("replaced", browser.text(oldRow + " .badge").toLowerCase());
+            assertTrue(browser.text(oldRow + " small.grace").startsWith("works until "), browser.text(oldRow + " small.grace"));
+            assertTrue(browser.text(oldRow + " td.name").endsWith("replaced by " + fresh.token().hint()), browser.text(oldRow + " td.name"));
+            browser.assertNoSidewaysScroll("integration-grid-regenerated at " + viewport.label());
+            browser.screenshot("page-integration-grid-regenerated-" + viewport.label());
+            String question = browser.clickAndAnswer(By.cssSelector(oldRow + " button.row-revoke"), !phone);
+            assertEquals("Revoke “rotating” (" + old.token().hint() + ")? Applications using it lose access at once. This cannot be undone.",
+                    question);
+            if (phone) {
+                assertEquals(io.globalgate.admin.store.TokenStatus.ACTIVE, store.tokens().get(old.token().id()).status(java.time.Instant.now()),
+                        "dismissed: nothing revoked");
+            } else {
+                assertEquals("Token “rotating” (" + old.token().hint() + ") revoked.", browser.text("p.flash"));
+                assertTrue(browser.driver().getCurrentUrl().endsWith("?q=ROTATING&sort=name"), "back to the same grid: "
+                        + browser.driver().getCurrentUrl());
+                assertEquals(401, GlobalApi.status(server.uri(), old.value()));
+                assertEquals(200, GlobalApi.status(server.uri(), fresh.value()), "the other row's token works");
+            }
+
+            // Every page of a search at once: the count is the list's, and the confirmation says it.
+            browser.driver().findElement(By.id("token-q")).clear();
+            browser.driver().findElement(By.id("token-q")).sendKeys("fleet");
+            browser.clickAndWaitForPage(By.cssSelector("#token-search button[type=submit]"));
+            assertTrue(browser.text("nav.paging").startsWith("1–20 of 22"), browser.text("nav.paging"));
+            assertFalse(browser.driver().findElement(By.id("select-across")).isDisplayed());
+            browser.driver().findElement(By.id("select-all")).click();
+            assertTrue(browser.driver().findElement(By.id("select-across")).isDisplayed(), "the offer of every page");
+            assertEquals("20 selected", browser.text(".selected-count"));
+            browser.driver().findElement(By.id("select-every")).click();
+            assertEquals("22 selected on every page", browser.text(".selected-count"));
+            assertEquals("clear-every", browser.driver().switchTo().activeElement().getAttribute("id"));
+            // axe-core at the phone's size only (a run takes seconds); the desktop's grid is checked with the other pages.
+            checkPage("integration-grid-every-page", viewport);
+            question = browser.clickAndAnswer(By.id("mass-submit"), phone);
+            assertEquals("Revoke 22 tokens (every page of this list)? Applications using them lose access at once. This cannot be undone.",
+                    question);
+            long revoked = io.globalgate.admin.testing.StoreState.count(store, "SELECT COUNT(*) FROM access_token WHERE integration_id = "
+                    + i.id() + " AND revoked_at IS NOT NULL");
+            if (phone) {
+                assertEquals("22 tokens revoked.", browser.text("p.flash"));
+                assertEquals(22, revoked, "every fleet token, on both pages");
+                assertEquals(200, GlobalApi.status(server.uri(), fresh.value()), "not in the search: not revoked");
+            } else {
+                assertEquals(1, revoked, "dismissed: only the row revoked before");
+                // Unchecking a box leaves every-page mode: the confirmation counts the boxes again.
+                browser.driver().findElement(By.cssSelector("#tokens tbody input[name=ids]")).click();
+                assertEquals("19 selected", browser.text(".selected-count"));
+                assertFalse(browser.driver().findElement(By.id("select-across")).isDisplayed());
+            }
+        }
+    }
+
     /** The form was shown again with these fields in error: summary focused, title, each field marked and described. */
     private static void assertFormErrors(List<String> fields, String title) {
         assertTrue(browser.driver().getTitle().startsWith("Error: " + title), browser.driver().getTitle());

@@ -73,13 +73,18 @@ class LargeDataPagesTest {
         assertEquals(20, page.select("table#tokens tbody tr").size());
         assertEquals("bulk token 10000", page.selectFirst("table#tokens tbody td.name").text());
         Element paging = page.selectFirst("nav.paging");
-        assertEquals("1–20 of 10000 Page 1 of 500 Next", paging.text());
+        assertEquals("1–20 of 10000 1 2 3 … 500 Next", paging.text());
         assertNull(paging.selectFirst("a[rel=prev]"));
+        assertEquals("page", paging.selectFirst("a[aria-current]").attr("aria-current"));
+        assertEquals("1", paging.selectFirst("a[aria-current]").text());
+        assertTrue(paging.select("a.page").last().attr("href").endsWith("page=500&size=20"), "the last page is one click away");
         assertEquals("10000", page.select("dl.facts dd").get(3).text(), "active tokens");
 
         Document second = PageChecks.assertPage(admin.get(paging.selectFirst("a[rel=next]").attr("href")));
         assertEquals("bulk token 9980", second.selectFirst("table#tokens tbody td.name").text());
-        assertEquals("21–40 of 10000 Previous Page 2 of 500 Next", second.selectFirst("nav.paging").text());
+        assertEquals("21–40 of 10000 Previous 1 2 3 4 … 500 Next", second.selectFirst("nav.paging").text());
+        Document middle = PageChecks.assertPage(admin.get("/admin/integrations/" + big.id() + "?page=250"));
+        assertEquals("4981–5000 of 10000 Previous 1 … 248 249 250 251 252 … 500 Next", middle.selectFirst("nav.paging").text());
 
         Document last = PageChecks.assertPage(admin.get("/admin/integrations/" + big.id() + "?page=500"));
         List<String> names = last.select("table#tokens tbody td.name").eachText();

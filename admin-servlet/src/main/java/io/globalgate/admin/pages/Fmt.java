@@ -51,6 +51,16 @@ public final class Fmt {
         return "active".equals(status) && !integration.active() ? "refused" : status;
     }
 
+    /**
+     * The word of a token's badge: its {@link #state}, except that a replaced token still in its
+     * grace period is {@code replaced}, so the old and the new token of a regeneration, which share
+     * a name, do not both say "active".
+     */
+    public static String badge(AccessToken token, Integration integration, Instant now) {
+        String state = state(token.status(now).code(), integration);
+        return "active".equals(state) && token.replacedBy() != null ? "replaced" : state;
+    }
+
     /** How many of the integration's tokens the gateway accepts now: none while the integration is inactive. */
     public static String workingTokens(Integration integration) {
         if (integration.active() || integration.activeTokens() == 0) {

@@ -220,7 +220,12 @@ public final class IntegrationStore {
 
     /** Ordered by name; {@code query} matches anywhere in the name, case-insensitively. */
     public Page<Integration> list(String query, PageRequest page) {
-        return list(query, false, null, page);
+        return list(query, false, null, Sort.INTEGRATION_DEFAULT, page);
+    }
+
+    /** As {@link #list(String, PageRequest)}, in {@code sort}'s order (ties by name, then by id). */
+    public Page<Integration> list(String query, Sort sort, PageRequest page) {
+        return list(query, false, null, sort, page);
     }
 
     /**
@@ -228,10 +233,26 @@ public final class IntegrationStore {
      * address, case-insensitively; {@code active} null for both states.
      */
     public Page<Integration> search(String query, Boolean active, PageRequest page) {
-        return list(query, true, active, page);
+        return list(query, true, active, Sort.INTEGRATION_DEFAULT, page);
     }
 
-    private Page<Integration> list(String query, boolean matchEmail, Boolean active, PageRequest page) {
+    /** As {@link #search(String, Boolean, PageRequest)}, in {@code sort}'s order (ties by name, then by id). */
+    public Page<Integration> search(String query, Boolean active, Sort sort, PageRequest page) {
+        return list(query, true, active, sort, page);
+    }
+
+    /** The ORDER BY of a listing: by name; by creation (the ids are issued in order); active ones first, ascending. */
+    private static String order(Sort sort) {
+        String d = sort.direction();
+        return switch (sort.key()) {
+            case "name" -> "i.name_key " + d + ", i.id " + d;
+            case "created" -> "i.id " + d;
+            case "active" -> "CASE WHEN i.active THEN 0 ELSE 1 END " + d + ", i.name_key, i.id";
+            default -> throw new IllegalArgumentException("no integration order " + sort.key());
+        };
+    }
+
+    private Page<Integration> list(String query, boolean matchEmail, Boolean active, Sort sort, PageRequest page) {
         String q = validator.search(query);
         List<String> conditions = new ArrayList<>();
         if (q != null) {
@@ -264,7 +285,7 @@ public final class IntegrationStore {
             }
             List<Integration> items = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM integration i" + where + " ORDER BY i.name_key, i.id LIMIT ? OFFSET ?")) {
+                    "SELECT " + COLUMNS + " FROM integration i" + where + " ORDER BY " + order(sort) + " LIMIT ? OFFSET ?")) {
                 int index = 1;
                 Database.setInstant(ps, index++, clock.instant());
                 for (String pattern : patterns) {
@@ -314,7 +335,7 @@ public final class IntegrationStore {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    private static String likeEscape(String text) {
+    static String likeEscape(String text) {
         return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 

@@ -144,21 +144,25 @@ public final class TokenStore {
 
     /** Newest first; {@code status} null for all. */
     public Page<AccessToken> list(long integrationId, TokenStatus status, PageRequest page) {
+        return list(integrationId, status, null, Sort.TOKEN_DEFAULT, page);
+    }
+
+    /**
+     * One page of an integration's tokens: {@code status} null for all; {@code query} matches
+     * anywhere in the name, case-insensitively (null for any name); in {@code sort}'s order, ties
+     * newest first. A token that never expires sorts after every expiry date, one never used before
+     * every use; by status, those that work come first, then expired, then revoked.
+     */
+    public Page<AccessToken> list(long integrationId, TokenStatus status, String query, Sort sort, PageRequest page) {
         Instant now = clock.instant();
-        String filter = status == null ? "" : switch (status) {
-            case ACTIVE -> " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)";
-            case EXPIRED -> " AND revoked_at IS NULL AND expires_at <= ?";
-            case REVOKED -> " AND revoked_at IS NOT NULL";
-        };
-        boolean needsNow = status == TokenStatus.ACTIVE || status == TokenStatus.EXPIRED;
+        Listing listing = listing(integrationId, status, validator.search(query), now);
+        String order = order(sort, "t.");
+        boolean orderNeedsNow = sort.key().equals("status");
         return db.read(c -> {
             requireIntegration(c, integrationId);
             long total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM access_token WHERE integration_id = ?" + filter)) {
-                ps.setLong(1, integrationId);
-                if (needsNow) {
-                    Database.setInstant(ps, 2, now);
-                }
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM access_token t WHERE " + listing.where())) {
+                listing.bind(ps, 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     total = rs.getLong(1);
@@ -167,16 +171,19 @@ public final class TokenStore {
             List<AccessToken> items = new ArrayList<>();
             // A deferred join: the page's ids come from the index alone, and only those rows are
             // read; with the columns in the paged query itself, every skipped row would be read too
-            // (docs/BENCHMARKS.md, store-scale, has the figures).
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + PAGE_COLUMNS + " FROM access_token t JOIN (SELECT id FROM access_token"
-                    + " WHERE integration_id = ?" + filter + " ORDER BY id DESC LIMIT ? OFFSET ?) p ON p.id = t.id ORDER BY t.id DESC")) {
-                int i = 1;
-                ps.setLong(i++, integrationId);
-                if (needsNow) {
+            // (docs/BENCHMARKS.md, store-scale, has the figures). Another order than the newest
+            // first sorts the integration's matching rows.
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + PAGE_COLUMNS + " FROM access_token t JOIN (SELECT t.id FROM access_token t"
+                    + " WHERE " + listing.where() + " ORDER BY " + order + " LIMIT ? OFFSET ?) p ON p.id = t.id ORDER BY " + order)) {
+                int i = listing.bind(ps, 1);
+                if (orderNeedsNow) {
                     Database.setInstant(ps, i++, now);
                 }
                 ps.setInt(i++, page.size());
-                ps.setLong(i, page.offset());
+                ps.setLong(i++, page.offset());
+                if (orderNeedsNow) {
+                    Database.setInstant(ps, i, now);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         items.add(map(rs));
@@ -185,6 +192,128 @@ public final class TokenStore {
             }
             return new Page<>(items, total);
         });
+    }
+
+    /**
+     * The ids of the tokens of a listing ({@code status}, {@code query} as for {@link #list}) that
+     * can still be revoked (not revoked, not expired), lowest first, at most {@code limit}: what a
+     * mass revocation of every page of the listing revokes.
+     */
+    public List<Long> revocableIds(long integrationId, TokenStatus status, String query, int limit) {
+        Instant now = clock.instant();
+        if (status == TokenStatus.EXPIRED || status == TokenStatus.REVOKED) {
+            return List.of();
+        }
+        Listing listing = listing(integrationId, TokenStatus.ACTIVE, validator.search(query), now);
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.id FROM access_token t WHERE " + listing.where()
+                    + " ORDER BY t.id LIMIT ?")) {
+                int i = listing.bind(ps, 1);
+                ps.setInt(i, limit);
+                List<Long> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    /**
+     * The hints of {@code tokens} and of the tokens that replaced them, and for each of them the token it replaced, if any: how
+     * a grid tells apart the old and the new token of a regeneration, which share a name.
+     */
+    public Lineage lineage(List<AccessToken> tokens) {
+        if (tokens.isEmpty()) {
+            return new Lineage(java.util.Map.of(), java.util.Map.of());
+        }
+        List<Long> shown = tokens.stream().map(AccessToken::id).distinct().toList();
+        java.util.Set<Long> read = new java.util.LinkedHashSet<>(shown);
+        tokens.stream().map(AccessToken::replacedBy).filter(java.util.Objects::nonNull).forEach(read::add);
+        List<Long> rows = List.copyOf(read);
+        return db.read(c -> {
+            java.util.Map<Long, String> hints = new java.util.HashMap<>();
+            java.util.Map<Long, Long> predecessors = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, hint, replaced_by FROM access_token WHERE id IN ("
+                    + placeholders(rows.size()) + ") OR replaced_by IN (" + placeholders(shown.size()) + ")")) {
+                int i = 1;
+                for (long id : rows) {
+                    ps.setLong(i++, id);
+                }
+                for (long id : shown) {
+                    ps.setLong(i++, id);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long id = rs.getLong("id");
+                        hints.put(id, rs.getString("hint"));
+                        Long replacedBy = Database.getLongOrNull(rs, "replaced_by");
+                        if (replacedBy != null) {
+                            predecessors.putIfAbsent(replacedBy, id);
+                        }
+                    }
+                }
+            }
+            return new Lineage(hints, predecessors);
+        });
+    }
+
+    /** Hints by token id, and the token each token replaced (by the new token's id). */
+    public record Lineage(java.util.Map<Long, String> hints, java.util.Map<Long, Long> predecessors) {
+
+        public String hint(Long id) {
+            return id == null ? null : hints.get(id);
+        }
+
+        /** The hint of the token {@code id} replaced, or null. */
+        public String replacedHint(long id) {
+            return hint(predecessors.get(id));
+        }
+    }
+
+    /** The WHERE clause of a listing of one integration's tokens, and its values. */
+    private record Listing(String where, long integrationId, boolean needsNow, Instant now, String pattern) {
+
+        int bind(PreparedStatement ps, int first) throws SQLException {
+            int i = first;
+            ps.setLong(i++, integrationId);
+            if (needsNow) {
+                Database.setInstant(ps, i++, now);
+            }
+            if (pattern != null) {
+                ps.setString(i++, pattern);
+            }
+            return i;
+        }
+    }
+
+    private static Listing listing(long integrationId, TokenStatus status, String query, Instant now) {
+        String filter = status == null ? "" : switch (status) {
+            case ACTIVE -> " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)";
+            case EXPIRED -> " AND t.revoked_at IS NULL AND t.expires_at <= ?";
+            case REVOKED -> " AND t.revoked_at IS NOT NULL";
+        };
+        String pattern = query == null ? null : "%" + IntegrationStore.likeEscape(query.toLowerCase(java.util.Locale.ROOT)) + "%";
+        return new Listing("t.integration_id = ?" + filter + (pattern == null ? "" : " AND LOWER(t.name) LIKE ? ESCAPE '!'"),
+                integrationId, status == TokenStatus.ACTIVE || status == TokenStatus.EXPIRED, now, pattern);
+    }
+
+    /** The ORDER BY of a listing, columns of {@code alias}; {@code status} takes the time as its one value. */
+    private static String order(Sort sort, String alias) {
+        String d = sort.direction();
+        String t = alias;
+        String key = switch (sort.key()) {
+            case "name" -> "LOWER(" + t + "name) " + d + ", ";
+            case "created" -> "";
+            case "expires" -> "CASE WHEN " + t + "expires_at IS NULL THEN 1 ELSE 0 END " + d + ", " + t + "expires_at " + d + ", ";
+            case "lastUsed" -> "CASE WHEN " + t + "last_used_at IS NULL THEN 0 ELSE 1 END " + d + ", " + t + "last_used_at " + d + ", ";
+            case "status" -> "CASE WHEN " + t + "revoked_at IS NOT NULL THEN 2 WHEN " + t + "expires_at <= ? THEN 1 ELSE 0 END " + d + ", ";
+            default -> throw new IllegalArgumentException("no token order " + sort.key());
+        };
+        // Created: the ids are issued in order; ties of the other keys newest first.
+        return key + t + "id " + (sort.key().equals("created") ? d : "DESC");
     }
 
     /**

@@ -80,36 +80,91 @@ document.addEventListener('DOMContentLoaded', function () {
     });
   });
 
-  // The Access Tokens grid: select all, count, and a confirmation that says how many.
+  // The Access Tokens grid: select all (on this page, then on every page), count, a confirmation
+  // that says how many, and each row's own Revoke, which asks about that token only.
   var mass = document.getElementById('mass-revoke');
   if (mass) {
     var boxes = function () { return mass.querySelectorAll('input[name="ids"]:not(:disabled)'); };
     var checked = function () { return mass.querySelectorAll('input[name="ids"]:checked').length; };
     var counter = mass.querySelector('.selected-count');
-    var update = function () {
-      var n = checked();
-      counter.textContent = n === 0 ? '' : n + ' selected';
-    };
     var all = document.getElementById('select-all');
+    // Every page: the ids the server listed with the page, sent only once the operator chose them.
+    var every = document.getElementById('every-revocable');
+    var across = document.getElementById('select-across');
+    var offer = document.getElementById('across-offer');
+    var chosen = document.getElementById('across-chosen');
+    var everyChosen = function () { return every !== null && !every.disabled; };
+    var count = function () { return everyChosen() ? Number(every.getAttribute('data-count')) : checked(); };
+    var update = function () {
+      var n = count();
+      counter.textContent = n === 0 ? '' : n + ' selected' + (everyChosen() ? ' on every page' : '');
+      var list = boxes();
+      var wholePage = list.length > 0 && checked() === list.length;
+      if (all) {
+        all.checked = wholePage;
+      }
+      if (across) {
+        across.hidden = !wholePage;
+        if (offer && chosen) {
+          offer.hidden = everyChosen();
+          chosen.hidden = !everyChosen();
+        }
+      }
+    };
+    var choose = function (on) {
+      if (every) {
+        every.disabled = !on;
+      }
+    };
     if (all) {
       all.addEventListener('change', function () {
         boxes().forEach(function (box) { box.checked = all.checked; });
+        choose(false);
         update();
       });
     }
-    mass.addEventListener('change', update);
+    mass.addEventListener('change', function (event) {
+      if (event.target !== all && event.target.name === 'ids' && !event.target.checked) {
+        choose(false);
+      }
+      update();
+    });
+    var selectEvery = document.getElementById('select-every');
+    if (selectEvery) {
+      selectEvery.addEventListener('click', function () {
+        choose(true);
+        update();
+        document.getElementById('clear-every').focus();
+      });
+      document.getElementById('clear-every').addEventListener('click', function () {
+        choose(false);
+        boxes().forEach(function (box) { box.checked = false; });
+        update();
+        if (all) {
+          all.focus();
+        }
+      });
+    }
     mass.addEventListener('submit', function (event) {
-      var n = checked();
+      var submitter = event.submitter;
+      if (submitter && submitter.name === 'revoke') {
+        if (!window.confirm(submitter.getAttribute('data-confirm-one'))) {
+          event.preventDefault();
+        }
+        return;
+      }
+      var n = count();
       if (n === 0) {
         event.preventDefault();
         window.alert('Select the tokens to revoke first.');
         return;
       }
-      var message = mass.getAttribute('data-confirm-count').replace('{n}', String(n));
-      if (!window.confirm(message)) {
+      var what = (n === 1 ? '1 token' : n + ' tokens') + (everyChosen() ? ' (every page of this list)' : '');
+      if (!window.confirm(mass.getAttribute('data-confirm-count').replace('{count}', what))) {
         event.preventDefault();
       }
     });
+    update();
   }
 
   // The custom date field matters only for "Custom date".

@@ -467,6 +467,127 @@ abstract class ManagementStoreContract {
     }
 
     @Test
+    void aTokenListingSortsByEachKeyEitherWayWithTiesNewestFirst() throws Exception {
+        Integration integration = newIntegration();
+        long b = store.tokens().create(ADMIN, integration.id(), "Beta", "30d", null).token().id();
+        long a = store.tokens().create(ADMIN, integration.id(), "alpha", "7d", null).token().id();
+        long n = store.tokens().create(ADMIN, integration.id(), "Beta", "never", null).token().id();
+        long r = store.tokens().create(ADMIN, integration.id(), "gamma", "90d", null).token().id();
+        long x = store.tokens().create(ADMIN, integration.id(), "Delta", null, START.plus(Duration.ofHours(1)).toString()).token().id();
+        store.tokens().revoke(ADMIN, r);
+        lastUsed(a, START.plus(Duration.ofMinutes(10)));
+        lastUsed(b, START.plus(Duration.ofMinutes(20)));
+        clock.advance(Duration.ofHours(2)); // Delta has expired
+        Map<String, List<Long>> expected = new LinkedHashMap<>();
+        expected.put("name", List.of(a, n, b, x, r));
+        expected.put("-name", List.of(r, x, n, b, a));
+        expected.put("created", List.of(b, a, n, r, x));
+        expected.put("-created", List.of(x, r, n, a, b));
+        expected.put("expires", List.of(x, a, b, r, n));
+        expected.put("-expires", List.of(n, r, b, a, x));
+        expected.put("lastUsed", List.of(x, r, n, a, b));
+        expected.put("-lastUsed", List.of(b, a, x, r, n));
+        expected.put("status", List.of(n, a, b, x, r));
+        expected.put("-status", List.of(r, x, n, a, b));
+        assertEquals(Sort.allowed(Sort.TOKEN_KEYS), List.copyOf(expected.keySet()), "every order is checked");
+        for (Map.Entry<String, List<Long>> order : expected.entrySet()) {
+            Sort sort = Sort.parse(order.getKey(), Sort.TOKEN_KEYS, Sort.TOKEN_DEFAULT);
+            assertEquals(order.getValue(), ids(store.tokens().list(integration.id(), null, null, sort, ALL)), order.getKey());
+            List<Long> paged = new ArrayList<>();
+            for (int page = 1; page <= 3; page++) {
+                paged.addAll(ids(store.tokens().list(integration.id(), null, null, sort, new PageRequest(page, 2))));
+            }
+            assertEquals(order.getValue(), paged, order.getKey() + " in pages of 2: none twice, none left out");
+        }
+        Sort byName = Sort.parse("name", Sort.TOKEN_KEYS, Sort.TOKEN_DEFAULT);
+        assertEquals(List.of(a, n, b), ids(store.tokens().list(integration.id(), TokenStatus.ACTIVE, null, byName, ALL)));
+    }
+
+    @Test
+    void aTokenSearchMatchesAnyPartOfTheNameIgnoringCaseAndTakesWildcardsLiterally() {
+        Integration integration = newIntegration();
+        long upper = store.tokens().create(ADMIN, integration.id(), "ERP Production", "30d", null).token().id();
+        long lower = store.tokens().create(ADMIN, integration.id(), "erp staging", "30d", null).token().id();
+        long percent = store.tokens().create(ADMIN, integration.id(), "50% off_sale", "30d", null).token().id();
+        store.tokens().revoke(ADMIN, lower);
+        Page<AccessToken> erp = store.tokens().list(integration.id(), null, "rP", Sort.TOKEN_DEFAULT, ALL);
+        assertEquals(List.of(lower, upper), ids(erp));
+        assertEquals(2, erp.total());
+        assertEquals(List.of(upper), ids(store.tokens().list(integration.id(), TokenStatus.ACTIVE, "erp", Sort.TOKEN_DEFAULT, ALL)));
+        assertEquals(List.of(percent), ids(store.tokens().list(integration.id(), null, "0% OFF_", Sort.TOKEN_DEFAULT, ALL)));
+        assertEquals(List.of(percent), ids(store.tokens().list(integration.id(), null, "%", Sort.TOKEN_DEFAULT, ALL)), "% is no wildcard");
+        assertEquals(List.of(), ids(store.tokens().list(integration.id(), null, "p_s", Sort.TOKEN_DEFAULT, ALL)), "_ is no wildcard");
+        assertEquals(List.of(), ids(store.tokens().list(integration.id(), null, "' OR '1'='1", Sort.TOKEN_DEFAULT, ALL)));
+        assertEquals("q", refused(() -> store.tokens().list(integration.id(), null, "q".repeat(101), Sort.TOKEN_DEFAULT, ALL)).key());
+    }
+
+    @Test
+    void theRevocableIdsOfAListingAreItsTokensNeitherRevokedNorExpiredLowestFirst() {
+        Integration integration = newIntegration();
+        Integration other = newIntegration();
+        long one = store.tokens().create(ADMIN, integration.id(), "bulk one", "30d", null).token().id();
+        long revoked = store.tokens().create(ADMIN, integration.id(), "bulk revoked", "30d", null).token().id();
+        long expired = store.tokens().create(ADMIN, integration.id(), "bulk expired", null, START.plus(Duration.ofHours(1)).toString()).token().id();
+        long two = store.tokens().create(ADMIN, integration.id(), "bulk two", "never", null).token().id();
+        long unmatched = store.tokens().create(ADMIN, integration.id(), "single", "30d", null).token().id();
+        store.tokens().create(ADMIN, other.id(), "bulk of another integration", "30d", null);
+        store.tokens().revoke(ADMIN, revoked);
+        clock.advance(Duration.ofHours(2));
+        assertEquals(List.of(one, two), store.tokens().revocableIds(integration.id(), null, "BULK", 1001));
+        assertEquals(List.of(one, two, unmatched), store.tokens().revocableIds(integration.id(), TokenStatus.ACTIVE, null, 1001));
+        assertEquals(List.of(one), store.tokens().revocableIds(integration.id(), null, "bulk", 1), "at most the limit");
+        assertEquals(List.of(), store.tokens().revocableIds(integration.id(), TokenStatus.EXPIRED, null, 1001));
+        assertEquals(List.of(), store.tokens().revocableIds(integration.id(), TokenStatus.REVOKED, null, 1001));
+        assertTrue(expired > 0);
+    }
+
+    @Test
+    void theLineageOfAListingNamesTheHintsOfTheOldAndTheNewTokenOfARegeneration() {
+        Integration integration = newIntegration();
+        IssuedToken old = newToken(integration, "30d");
+        IssuedToken fresh = store.tokens().regenerate(ADMIN, old.token().id(), Duration.ofHours(1));
+        IssuedToken alone = newToken(integration, "30d");
+        TokenStore.Lineage lineage = store.tokens().lineage(List.of(store.tokens().get(old.token().id()), alone.token()));
+        assertEquals(fresh.token().hint(), lineage.hint(store.tokens().get(old.token().id()).replacedBy()), "replaced by");
+        assertNull(lineage.replacedHint(alone.token().id()));
+        assertEquals(old.token().hint(), store.tokens().lineage(List.of(fresh.token())).replacedHint(fresh.token().id()), "replaces");
+        assertEquals(Map.of(), store.tokens().lineage(List.of()).hints());
+    }
+
+    @Test
+    void anIntegrationListingSortsByNameCreationOrActiveEitherWay() {
+        String mark = unique("sorted");
+        Integration b = newIntegration(mark + " b");
+        Integration a = newIntegration(mark + " A");
+        Integration c = newIntegration(mark + " c");
+        store.integrations().setActive(ADMIN, a.id(), false);
+        Map<String, List<Long>> expected = new LinkedHashMap<>();
+        expected.put("name", List.of(a.id(), b.id(), c.id()));
+        expected.put("-name", List.of(c.id(), b.id(), a.id()));
+        expected.put("created", List.of(b.id(), a.id(), c.id()));
+        expected.put("-created", List.of(c.id(), a.id(), b.id()));
+        expected.put("active", List.of(b.id(), c.id(), a.id()));
+        expected.put("-active", List.of(a.id(), b.id(), c.id()));
+        assertEquals(Sort.allowed(Sort.INTEGRATION_KEYS), List.copyOf(expected.keySet()), "every order is checked");
+        for (Map.Entry<String, List<Long>> order : expected.entrySet()) {
+            Sort sort = Sort.parse(order.getKey(), Sort.INTEGRATION_KEYS, Sort.INTEGRATION_DEFAULT);
+            assertEquals(order.getValue(), store.integrations().list(mark, sort, ALL).items().stream().map(Integration::id).toList(),
+                    order.getKey());
+            assertEquals(order.getValue(), store.integrations().search(mark, null, sort, ALL).items().stream().map(Integration::id).toList(),
+                    order.getKey());
+        }
+    }
+
+    /** Sets a token's last use as the filter's usage flush would. */
+    private void lastUsed(long tokenId, Instant at) throws Exception {
+        try (var c = dataSource.getConnection(); var ps = c.prepareStatement("UPDATE access_token SET last_used_at = ? WHERE id = ?")) {
+            io.globalgate.store.Database.setInstant(ps, 1, at);
+            ps.setLong(2, tokenId);
+            assertEquals(1, ps.executeUpdate());
+        }
+    }
+
+    @Test
     void aTokenListingPagesThroughOnlyThatIntegrationsTokens() {
         Integration integration = newIntegration();
         Integration other = newIntegration();
