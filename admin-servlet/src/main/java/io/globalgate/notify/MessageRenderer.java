@@ -1,5 +1,6 @@
 package io.globalgate.notify;
 
+import io.globalgate.admin.store.NotificationOutbox;
 import io.globalgate.admin.store.NotificationOutbox.Kind;
 import io.globalgate.admin.store.NotificationOutbox.Message;
 import io.globalgate.admin.store.NotificationOutbox.TokenFact;
@@ -123,13 +124,28 @@ final class MessageRenderer {
                         + " The reminder went out before.";
                 advice = "If an application still needs access, create a new token and put it into that application.";
             }
+            case TOKEN_USED_AFTER_END -> {
+                NotificationOutbox.RefusedUseNotice notice = NotificationOutbox.RefusedUseNotice.parse(m.detail());
+                String ended = notice == null ? "ended" : "revoked".equals(notice.ended()) ? "was revoked" : "expired";
+                subject = "Global API access token " + first + " of " + integrationName + " is still in use after it " + ended;
+                what = "The Global API access token " + first + " of " + integrationName + " was sent to the gateway after it "
+                        + ended + (notice == null ? "" : ", last at " + TIME.format(notice.at())
+                        + " from the address " + (notice.ip() == null ? "unknown" : notice.ip())) + ". The gateway refused the request"
+                        + " (401 Unauthorized), and refuses every further one: the token no longer works.";
+                advice = "If the address is one of your applications, it was not updated: give it a current token (create or regenerate"
+                        + " one in the Globalgate admin). If you do not recognise the address, someone else holds a copy of the token: find"
+                        + " out how it left your hands, and check the integration's recent usage and the audit log for requests you do not"
+                        + " recognise. You are told once per token; its page in the admin shows its latest refused use.";
+            }
             default -> {
                 subject = "Test e-mail for " + integrationName;
                 what = "This is a test of the notification e-mails of the integration " + integrationName + ". They reach this address.";
                 advice = "No action is needed.";
             }
         }
-        String when = TIME.format(m.occurredAt()) + (m.actor() == null || m.kind() == Kind.TOKENS_REVOKED_BY_VALUE ? "" : " by " + m.actor());
+        NotificationOutbox.RefusedUseNotice refused = m.kind() == Kind.TOKEN_USED_AFTER_END
+                ? NotificationOutbox.RefusedUseNotice.parse(m.detail()) : null;
+        String when = TIME.format(refused != null ? refused.at() : m.occurredAt()) + (m.actor() == null || m.kind() == Kind.TOKENS_REVOKED_BY_VALUE ? "" : " by " + m.actor());
         String link = adminBaseUrl == null ? null
                 : adminBaseUrl + (tokens.size() == 1 && m.kind() != Kind.TOKEN_REGENERATED ? "/tokens/" + tokens.get(0).id()
                 : "/integrations/" + m.integrationId());

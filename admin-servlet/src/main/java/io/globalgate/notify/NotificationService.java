@@ -24,9 +24,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Delivers the outbox and queues expiry reminders, on one background thread. Safe to run on every
- * gateway node at once: messages are claimed row by row and reminders once per token and
- * threshold, in the database.
+ * Delivers the outbox and queues expiry reminders and the notices of tokens used after they ended,
+ * on one background thread. Safe to run on every gateway node at once: messages are claimed row by
+ * row, reminders once per token and threshold, notices of use after the end once per token, in the
+ * database.
  */
 public final class NotificationService implements AutoCloseable {
 
@@ -59,7 +60,10 @@ public final class NotificationService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        scheduler.scheduleWithFixedDelay(() -> guarded(this::scanReminders), 0, settings.timing().scanInterval().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> {
+            guarded(this::scanReminders);
+            guarded(this::scanRefusedUses);
+        }, 0, settings.timing().scanInterval().toMillis(), TimeUnit.MILLISECONDS);
         if (transport != null) {
             scheduler.scheduleWithFixedDelay(() -> guarded(this::deliverDue), 0, settings.timing().sendInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -74,6 +78,20 @@ public final class NotificationService implements AutoCloseable {
             queued += store.notifications().queueReminders(key(before), before, 500);
         }
         queued += store.notifications().queueReminders("expired", null, 500);
+        return queued;
+    }
+
+    /**
+     * Queues a message for each token used after it ended (revoked or expired) whose owner was not
+     * told yet: once per token, whichever admin node claims it first. Returns how many.
+     */
+    public int scanRefusedUses() {
+        int queued = 0;
+        int batch;
+        do {
+            batch = store.notifications().queueRefusedUseNotices(500);
+            queued += batch;
+        } while (batch == 500);
         return queued;
     }
 

@@ -136,6 +136,7 @@ public final class Fmt {
             case TEST -> "Test e-mail";
             case TOKEN_UNUSED -> "Unused token reminder";
             case TOKENS_REVOKED_UNUSED -> "Unused tokens revoked";
+            case TOKEN_USED_AFTER_END -> "Used after it ended";
             default -> kind.code().replace('_', ' ');
         };
     }

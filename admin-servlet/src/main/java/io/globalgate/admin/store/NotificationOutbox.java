@@ -34,7 +34,11 @@ public final class NotificationOutbox {
         /** A token is unused and will be revoked (detail: when it will be, a space, since when it is unused). */
         TOKEN_UNUSED,
         /** The unused-token policy revoked tokens (detail: the policy's period in words, e.g. "90 days"). */
-        TOKENS_REVOKED_UNUSED;
+        TOKENS_REVOKED_UNUSED,
+        /**
+         * A revoked or expired token was still used (detail: {@link RefusedUseNotice}); once per token.
+         */
+        TOKEN_USED_AFTER_END;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);
@@ -313,6 +317,86 @@ public final class NotificationOutbox {
                 claimed = false; // a unique violation surfacing as a store error on some drivers
             }
             if (claimed) {
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    /**
+     * The words of a {@link Kind#TOKEN_USED_AFTER_END} message, as its {@code detail} keeps them:
+     * {@code ended} is {@code revoked} or {@code expired}, {@code at} the last refused use, {@code ip}
+     * its client address (may be null).
+     */
+    public record RefusedUseNotice(String ended, Instant at, String ip) {
+        String detail() {
+            return ended + " " + at + " " + (ip == null ? "" : ip);
+        }
+
+        /** The notice a detail holds, or null for a detail this version did not write. */
+        public static RefusedUseNotice parse(String detail) {
+            String[] f = detail == null ? new String[0] : detail.split(" ", 3);
+            if (f.length < 2) {
+                return null;
+            }
+            try {
+                return new RefusedUseNotice(f[0], Instant.parse(f[1]), f.length < 3 || f[2].isEmpty() ? null : f[2]);
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Queues one message per token that was used after it ended (the filter recorded a refused use,
+     * {@code last_refused_at}) and whose owner has not been told yet, up to {@code limit} tokens.
+     * Each token is claimed by setting {@code refused_notified_at} with a conditional update, in the
+     * transaction that adds its message: of two admin nodes scanning at once, one claims it and
+     * queues the message, the other changes nothing; the owner is told once per token, ever.
+     *
+     * @return how many messages this call queued
+     */
+    public int queueRefusedUseNotices(int limit) {
+        List<Long> candidates = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM access_token"
+                    + " WHERE refused_notified_at IS NULL AND last_refused_at IS NOT NULL ORDER BY last_refused_at LIMIT ?")) {
+                ps.setInt(1, limit);
+                List<Long> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            }
+        });
+        int queued = 0;
+        for (long id : candidates) {
+            boolean mine = db.inTransaction(tx -> {
+                Connection c = tx.connection();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE access_token SET refused_notified_at = ?"
+                        + " WHERE id = ? AND refused_notified_at IS NULL AND last_refused_at IS NOT NULL")) {
+                    Database.setInstant(ps, 1, clock.instant());
+                    ps.setLong(2, id);
+                    if (ps.executeUpdate() != 1) {
+                        return false; // another node told the owner first
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT integration_id, name, hint, expires_at, revoked_at,"
+                        + " last_refused_at, last_refused_ip FROM access_token WHERE id = ?")) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        RefusedUseNotice notice = new RefusedUseNotice(Database.getInstant(rs, "revoked_at") != null ? "revoked" : "expired",
+                                Database.getInstant(rs, "last_refused_at"), rs.getString("last_refused_ip"));
+                        enqueue(c, Kind.TOKEN_USED_AFTER_END, rs.getLong("integration_id"), null,
+                                List.of(new TokenFact(id, rs.getString("name"), rs.getString("hint"), Database.getInstant(rs, "expires_at"))),
+                                notice.detail());
+                    }
+                }
+                return true;
+            });
+            if (mine) {
                 queued++;
             }
         }

@@ -49,10 +49,12 @@ public final class AdminTestServer implements AutoCloseable {
 
     private final Server server;
     private final ManagementStore store;
+    private final GlobalTokenFilter filter;
 
-    private AdminTestServer(Server server, ManagementStore store) {
+    private AdminTestServer(Server server, ManagementStore store, GlobalTokenFilter filter) {
         this.server = server;
         this.store = store;
+        this.filter = filter;
     }
 
     public static AdminTestServer start(DataSource dataSource, Clock clock, Map<String, String> adminParams) throws Exception {
@@ -112,15 +114,16 @@ public final class AdminTestServer implements AutoCloseable {
         context.addServlet(new ServletHolder("admin", new GlobalgateAdminServlet(AdminConfig.fromMap(adminParams))), "/admin/*");
         // Usage is written when the server stops, not every 10 s: a flush in the background could
         // land between a test's two snapshots of the store and look like a write by the admin.
-        FilterHolder filter = new FilterHolder(new GlobalTokenFilter(TokenFilterConfig.builder()
-                .set(TokenFilterConfig.CHANGE_POLL_INTERVAL, "100ms").set(TokenFilterConfig.USAGE_FLUSH_INTERVAL, "1h").build()));
+        GlobalTokenFilter tokenFilter = new GlobalTokenFilter(TokenFilterConfig.builder()
+                .set(TokenFilterConfig.CHANGE_POLL_INTERVAL, "100ms").set(TokenFilterConfig.USAGE_FLUSH_INTERVAL, "1h").build());
+        FilterHolder filter = new FilterHolder(tokenFilter);
         filter.setName("globalgate");
         context.addFilter(filter, "/api/global/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("echo", new EchoServlet()), "/api/global/*");
 
         server.setHandler(context);
         server.start();
-        return new AdminTestServer(server, store);
+        return new AdminTestServer(server, store, tokenFilter);
     }
 
     public URI uri() {
@@ -133,6 +136,11 @@ public final class AdminTestServer implements AutoCloseable {
 
     public ManagementStore store() {
         return store;
+    }
+
+    /** The token filter in front of {@code /api/global/*}, to write what it gathered when a test says so. */
+    public GlobalTokenFilter filter() {
+        return filter;
     }
 
     @Override
