@@ -12,12 +12,38 @@ final class AdminAction {
         CREATE_INTEGRATION("create integration"), RENAME_INTEGRATION("rename integration"),
         DEACTIVATE("deactivate integration"), REACTIVATE("reactivate integration"),
         CREATE_TOKEN("create token"), REVOKE("revoke token"), MASS_REVOKE("mass revoke"),
-        REGENERATE("regenerate"), REGENERATE_WITH_GRACE("regenerate with grace");
+        REGENERATE("regenerate"), REGENERATE_WITH_GRACE("regenerate with grace"),
+        NARROW_NETWORKS("narrow token networks", RequestLog.REASON_NETWORK,
+                "{\"allowedNetworks\":[\"192.0.2.0/24\",\"2001:db8::/32\"],\"scope\":\"read-write\",\"pathPrefixes\":[]}"),
+        LIMIT_SCOPE("limit token scope", RequestLog.REASON_SCOPE,
+                "{\"allowedNetworks\":[],\"scope\":\"read-only\",\"pathPrefixes\":[\"/api/global/v1/orders/\"]}"),
+        RESTRICT_ALLOWING("restrict token, GET allowed", RequestLog.REASON_NONE,
+                "{\"allowedNetworks\":[\"127.0.0.0/8\",\"::1/128\"],\"scope\":\"read-only\",\"pathPrefixes\":[\"/api/global/v1/system/\"]}"),
+        LIFT_RESTRICTIONS("lift token restrictions", RequestLog.REASON_NONE,
+                "{\"allowedNetworks\":[],\"scope\":\"read-write\",\"pathPrefixes\":[]}");
 
         final String label;
+        /** A restriction change ({@code PATCH /tokens/{id}} with {@link #body}): every restriction the token has afterwards. */
+        final boolean restriction;
+        /**
+         * What a load client's request ({@code GET /api/global/v1/system/status} from 127.0.0.1) gets
+         * under the restrictions this change leaves: {@code REASON_NONE} = accepted, else the 403's reason.
+         */
+        final byte refusal;
+        final String body;
 
         Kind(String label) {
             this.label = label;
+            this.restriction = false;
+            this.refusal = RequestLog.REASON_NONE;
+            this.body = null;
+        }
+
+        Kind(String label, byte refusal, String body) {
+            this.label = label;
+            this.restriction = true;
+            this.refusal = refusal;
+            this.body = body;
         }
     }
 

@@ -8,17 +8,19 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Creates, revokes (one by one and by mass action), regenerates (with and without grace) tokens
- * and deactivates and reactivates integrations, each through a node picked at random, at a few
- * actions per second. It acts only on integrations it created itself, so it knows what each mass
- * revoke must revoke; its mass revokes also name another driver's token and an unknown id, which
- * must be left alone.
+ * Creates, revokes (one by one and by mass action), regenerates (with and without grace) tokens,
+ * restricts them and lifts their restrictions again, and deactivates and reactivates
+ * integrations, each through a node picked at random, at a few actions per second. It acts only
+ * on integrations it created itself, so it knows what each mass revoke must revoke; its mass
+ * revokes also name another driver's token and an unknown id, which must be left alone.
  */
 final class AdminDriver implements Runnable {
 
     private static final int INTEGRATIONS = 3;
     private static final int LIVE_TOKENS = 10;
     private static final long MAX_ACTIONS = 1_000_000;
+    /** Tokens under restrictions at once: few, so that most of the load stays accepted. */
+    private static final int RESTRICTED_AT_ONCE = 2;
 
     private static final class OwnedIntegration {
         final long id;
@@ -39,6 +41,9 @@ final class AdminDriver implements Runnable {
         boolean replaced;
         boolean retired;
         Long liveUntilEpochMillis;
+        /** The restriction change in force (answered success), or null: unrestricted. */
+        AdminAction.Kind restriction;
+        long liftAt;
 
         OwnedToken(TokenPool.Issued issued) {
             this.issued = issued;
@@ -108,6 +113,13 @@ final class AdminDriver implements Runnable {
                 return;
             }
         }
+        long epochNow = nowEpochMillis();
+        for (OwnedToken token : restricted()) {
+            if (token.liftAt <= now && token.live(epochNow)) {
+                restrict(token, AdminAction.Kind.LIFT_RESTRICTIONS);
+                return;
+            }
+        }
         if (usableIntegrations().size() < INTEGRATIONS) {
             createIntegration();
             return;
@@ -129,6 +141,8 @@ final class AdminDriver implements Runnable {
             deactivateOne();
         } else if (roll < 65) {
             rename();
+        } else if (roll < 77) {
+            restrictOne();
         } else {
             createToken();
         }
@@ -221,7 +235,9 @@ final class AdminDriver implements Runnable {
     }
 
     private void regenerate(long graceSeconds) {
-        OwnedToken token = pickLive();
+        // The new token keeps the old one's restrictions: only unrestricted ones, so that every new token starts unrestricted.
+        List<OwnedToken> unrestricted = liveTokens().stream().filter(t -> t.restriction == null).toList();
+        OwnedToken token = unrestricted.isEmpty() ? null : unrestricted.get(random.nextInt(unrestricted.size()));
         if (token == null) {
             return;
         }
@@ -244,6 +260,42 @@ final class AdminDriver implements Runnable {
             OwnedToken fresh = register(integration, call);
             call.action.newTokenIndex = fresh.issued.index();
             call.action.newTokenId = fresh.issued.id();
+        }
+    }
+
+    /**
+     * Restricts an unrestricted token: its networks elsewhere, its scope elsewhere, or restrictions
+     * that still allow the load's GET; {@link #step} lifts them again after a while. A token is
+     * never restricted twice in a row, so every change is a change (an unchanged PATCH writes no
+     * audit row) and each one's effect shows in the load's answers.
+     */
+    private void restrictOne() {
+        long epochNow = nowEpochMillis();
+        if (restricted().stream().filter(t -> t.live(epochNow)).count() >= RESTRICTED_AT_ONCE) {
+            return;
+        }
+        // Not a token about to expire: a lift must find it live.
+        List<OwnedToken> candidates = liveTokens().stream().filter(t -> t.restriction == null
+                && (t.liveUntilEpochMillis == null || t.liveUntilEpochMillis > epochNow + 30_000)).toList();
+        if (candidates.isEmpty()) {
+            return;
+        }
+        AdminAction.Kind[] kinds = {AdminAction.Kind.NARROW_NETWORKS, AdminAction.Kind.LIMIT_SCOPE, AdminAction.Kind.RESTRICT_ALLOWING};
+        restrict(candidates.get(random.nextInt(candidates.size())), kinds[random.nextInt(kinds.length)]);
+    }
+
+    private List<OwnedToken> restricted() {
+        return usableIntegrations().stream().flatMap(i -> i.tokens.stream()).filter(t -> t.restriction != null && !t.retired).toList();
+    }
+
+    private void restrict(OwnedToken token, AdminAction.Kind kind) {
+        Call call = call(kind, token.issued.integrationId(), token.issued.id(), List.of(), 0, null, "PATCH",
+                "/tokens/" + token.issued.id(), kind.body);
+        if (call.succeeded()) {
+            token.restriction = kind == AdminAction.Kind.LIFT_RESTRICTIONS ? null : kind;
+            token.liftAt = timeline.now() + Timeline.ms(1_500 + random.nextInt(2_500));
+        } else if (call.action.outcome.uncertain()) {
+            token.retired = true; // which restrictions it has is unknown: it is left as it is
         }
     }
 

@@ -19,6 +19,11 @@ import java.util.Map;
  * <li>a 401 is wrong when, for the whole span, the token was issued, nothing that could invalidate
  * it had been sent, its integration was surely active (a reactivation counts from its answer plus
  * the bound) and the database was up.</li>
+ * <li>a token's restrictions are judged the same way: each change's restrictions may be in force
+ * from the moment it was sent, and the ones before it until the change's answer plus the bound.
+ * An accept is wrong when every restriction that may have been in force during its span refuses
+ * the request; a {@code 403} is wrong when none that may have been in force refuses it for the
+ * reason the answer gives, and, being a live token's answer, after the token's deadline.</li>
  * </ul>
  * When the database goes down within the bound after an answer, the nodes cannot read the change
  * feed: the bound then runs from the end of the outage ({@link FaultLog#knownBy}).
@@ -75,6 +80,8 @@ final class Checker {
     private final Map<Long, Integer> indexById = new HashMap<>();
     private final Map<Long, List<Span>> surelyInactive = new HashMap<>();
     private final Map<Long, List<Span>> mayBeInactive = new HashMap<>();
+    /** Per token index: its restriction changes that may have happened, in the order they were sent. */
+    private final Map<Integer, List<AdminAction>> restrictionChanges = new HashMap<>();
     /** Per token: accepted requests seen, requests that may have been accepted without our seeing it, and the times of the last ones. */
     final long[] acceptedSeen;
     final long[] maybeAccepted;
@@ -142,6 +149,10 @@ final class Checker {
                 }
                 case REGENERATE_WITH_GRACE -> graceEnds(a);
                 default -> {
+                    Integer index = indexById.get(a.tokenId);
+                    if (a.kind.restriction && index != null && a.outcome.mayHaveHappened()) {
+                        restrictionChanges.computeIfAbsent(index, k -> new ArrayList<>()).add(a);
+                    }
                 }
             }
         }
@@ -224,6 +235,60 @@ final class Checker {
         }
     }
 
+    /** Bits of {@link #restrictionOutcomes}: the load's request accepted, refused for its address, refused for its scope. */
+    static final int ALLOWS = 1, REFUSES_NETWORK = 2, REFUSES_SCOPE = 4;
+
+    private static int outcomeBit(byte refusal) {
+        return switch (refusal) {
+            case RequestLog.REASON_NONE -> ALLOWS;
+            case RequestLog.REASON_NETWORK -> REFUSES_NETWORK;
+            case RequestLog.REASON_SCOPE -> REFUSES_SCOPE;
+            default -> 0;
+        };
+    }
+
+    /**
+     * What the restrictions of a token may have made of a load request sent at {@code s} and
+     * answered at {@code r}: the {@link #ALLOWS} / {@code REFUSES_*} bits of every restriction state
+     * that may have been in force during some of that span. State {@code k} (after the token's
+     * {@code k}-th change; 0 = as issued, unrestricted) may be in force from the moment its change
+     * was sent until a later change that answered success is known to every node.
+     */
+    int restrictionOutcomes(int index, long s, long r) {
+        List<AdminAction> changes = restrictionChanges.get(index);
+        if (changes == null) {
+            return ALLOWS;
+        }
+        int outcomes = 0;
+        for (int k = 0; k <= changes.size(); k++) {
+            long from = k == 0 ? Long.MIN_VALUE : changes.get(k - 1).sent;
+            long until = NEVER;
+            for (int j = k; j < changes.size(); j++) {
+                if (changes.get(j).outcome == AdminAction.Outcome.SUCCESS) {
+                    until = knownBy(changes.get(j).answered);
+                    break;
+                }
+            }
+            if (from <= r && until >= s) {
+                outcomes |= outcomeBit(k == 0 ? RequestLog.REASON_NONE : changes.get(k - 1).kind.refusal);
+            }
+        }
+        return outcomes;
+    }
+
+    /** The restriction changes of a token that may have been in force during [s, r], for a report line. */
+    private String restrictionsDuring(int index, long s, long r) {
+        List<String> during = new ArrayList<>();
+        List<AdminAction> changes = restrictionChanges.getOrDefault(index, List.of());
+        for (AdminAction a : changes) {
+            if (a.sent <= r) {
+                during.add(a.kind.label + " answered " + a.outcome + " at " + Timeline.at(a.answered) + " by node " + (a.node + 1)
+                        + " (known by " + Timeline.at(knownBy(a.answered)) + ")");
+            }
+        }
+        return during.isEmpty() ? "never restricted" : String.join("; ", during);
+    }
+
     // ---- judging the answers
 
     void judgeLoad(RequestLog log) {
@@ -255,8 +320,13 @@ final class Checker {
                         report.violation(SoakReport.Violation.WRONG_ACCEPT, describe(f, node, s, r, status, log.reason[i])
                                 + ": integration " + integration + " surely inactive from " + Timeline.at(inactive.from)
                                 + (inactive.to == NEVER ? "" : " until " + Timeline.at(inactive.to)));
+                    } else if ((restrictionOutcomes(index, s, r) & ALLOWS) == 0) {
+                        report.violation(SoakReport.Violation.WRONG_ACCEPT, describe(f, node, s, r, status, log.reason[i])
+                                + ": every restriction in force during the request refuses it (" + restrictionsDuring(index, s, r) + ")");
                     }
                 }
+            } else if (status == 403) {
+                judgeRestrictionRefusal(log, i, f);
             } else if (status == 401) {
                 if (log.reason[i] == RequestLog.REASON_UNKNOWN) {
                     report.violation(SoakReport.Violation.ISSUED_TOKEN_UNKNOWN, describe(f, node, s, r, status, log.reason[i])
@@ -290,6 +360,36 @@ final class Checker {
                 report.count("class: other status");
                 report.violation(SoakReport.Violation.UNEXPECTED_STATUS, describe(log, i, f));
             }
+        }
+    }
+
+    /**
+     * A 403 of a load request: right when a restriction that may have been in force during its
+     * span refuses it for the reason given; and, like an accept, only while the token may be live.
+     */
+    private void judgeRestrictionRefusal(RequestLog log, int i, TokenFacts f) {
+        int index = log.token[i];
+        long s = log.sent[i];
+        long r = log.received[i];
+        long integration = f.issued.integrationId();
+        String what = describe(log, i, f);
+        if (s > f.acceptDeadline) {
+            report.violation(SoakReport.Violation.WRONG_ACCEPT, what + ": a restriction's refusal (the token still live to the node) sent "
+                    + ms(s - f.acceptDeadline) + " after the deadline " + Timeline.at(f.acceptDeadline) + " (" + f.deadlineBecause + ")");
+            return;
+        }
+        Span inactive = find(surelyInactive.get(integration), s, r, true);
+        if (inactive != null) {
+            report.violation(SoakReport.Violation.WRONG_ACCEPT, what + ": a restriction's refusal (the token still live to the node) while"
+                    + " integration " + integration + " was surely inactive from " + Timeline.at(inactive.from));
+            return;
+        }
+        int bit = outcomeBit(log.reason[i]);
+        if (bit != ALLOWS && bit != 0 && (restrictionOutcomes(index, s, r) & bit) != 0) {
+            report.count("class: refused by a restriction, rightly (403)");
+        } else {
+            report.violation(SoakReport.Violation.WRONG_REFUSE, what + ": no restriction in force during the request refuses it for"
+                    + " that reason (" + restrictionsDuring(index, s, r) + ")");
         }
     }
 
@@ -570,6 +670,64 @@ final class Checker {
         report.section("propagation: how long after an admin answer a node still accepted the token", lines);
         report.count("info: propagation p99 to the other node (ms)", percentile(otherNode, 0.99) / 1_000_000);
         report.count("info: accepts by the answering node after its own answer", sameNode.stream().filter(l -> l > 0).count());
+        restrictionReach(logs, byToken);
+    }
+
+    /**
+     * The same for restriction changes: how long after a change's answer a node still answered as
+     * the restrictions before it said (accepted after a restriction that refuses the load's
+     * requests, refused after its lift). Changes that alter no answer of the load (a restriction
+     * that still allows its GET, and its lift) have nothing to show and are left out.
+     */
+    private void restrictionReach(List<RequestLog> logs, long[][] byToken) {
+        List<Long> restrictOther = new ArrayList<>();
+        List<Long> restrictSame = new ArrayList<>();
+        List<Long> liftOther = new ArrayList<>();
+        List<Long> liftSame = new ArrayList<>();
+        int changes = 0;
+        for (Map.Entry<Integer, List<AdminAction>> entry : restrictionChanges.entrySet()) {
+            List<AdminAction> list = entry.getValue();
+            changes += list.size();
+            for (int k = 0; k < list.size(); k++) {
+                AdminAction a = list.get(k);
+                byte before = k == 0 ? RequestLog.REASON_NONE : list.get(k - 1).kind.refusal;
+                if (a.outcome != AdminAction.Outcome.SUCCESS || (k > 0 && list.get(k - 1).outcome != AdminAction.Outcome.SUCCESS)
+                        || before == a.kind.refusal) {
+                    continue;
+                }
+                boolean lift = a.kind.refusal == RequestLog.REASON_NONE;
+                for (int node = 0; node < 2; node++) {
+                    long lag = -1;
+                    for (long ref : byToken[entry.getKey()]) {
+                        RequestLog log = logs.get((int) (ref >>> 32));
+                        int i = (int) ref;
+                        long s = log.sent[i];
+                        if (log.node[i] != node || s < a.answered || s > a.answered + bound || (log.status[i] != 200 && log.status[i] != 403)) {
+                            continue;
+                        }
+                        byte got = log.status[i] == 200 ? RequestLog.REASON_NONE : log.reason[i];
+                        lag = Math.max(lag, got == before ? s - a.answered : 0);
+                    }
+                    if (lag >= 0) {
+                        (lift ? (node == a.node ? liftSame : liftOther) : (node == a.node ? restrictSame : restrictOther)).add(lag);
+                    }
+                }
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(percentiles("restricted, other node", restrictOther));
+        lines.add(percentiles("restricted, same node", restrictSame));
+        lines.add(percentiles("lifted, other node", liftOther));
+        lines.add(percentiles("lifted, same node", liftSame));
+        lines.add("(" + changes + " restriction changes sent; the same bound as revocations; 'still accepting' = still answering as before"
+                + " the change)");
+        report.section("restriction reach: how long after a restriction change's answer a node still answered as before it", lines);
+        List<Long> other = new ArrayList<>(restrictOther);
+        other.addAll(liftOther);
+        report.count("info: restriction changes", changes);
+        report.count("info: restriction reach p99 to the other node (ms)", percentile(other, 0.99) / 1_000_000);
+        report.count("info: answers as before a restriction change by the answering node after its own answer",
+                restrictSame.stream().filter(l -> l > 0).count() + liftSame.stream().filter(l -> l > 0).count());
     }
 
     private static String percentiles(String what, List<Long> lags) {

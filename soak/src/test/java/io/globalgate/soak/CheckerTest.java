@@ -21,6 +21,7 @@ import static io.globalgate.soak.SyntheticRun.BOUND;
 import static io.globalgate.soak.SyntheticRun.MARGIN;
 import static io.globalgate.soak.SyntheticRun.SLACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The soak's checker on synthetic timelines ({@link SyntheticRun}): for each class of violation, a
@@ -129,6 +130,117 @@ class CheckerTest {
             });
             assertOnly(WRONG_ACCEPT, offset > 0 ? 1 : 0, run);
         }
+    }
+
+    // ---- restriction changes: measured against the same bound as revocations
+
+    private static int refused(TokenPool.Issued t, SyntheticRun r, long sent, long answered, byte reason) {
+        return r.request(t, 1, sent, answered, 403, reason, (byte) 0);
+    }
+
+    @Test
+    void anAcceptIsWrongFromOneMillisecondPastTheBoundOfARestrictionThatRefusesIt() throws Exception {
+        for (AdminAction.Kind kind : new AdminAction.Kind[] {AdminAction.Kind.NARROW_NETWORKS, AdminAction.Kind.LIMIT_SCOPE}) {
+            for (long offset : new long[] {-1, 1}) {
+                SyntheticRun run = judged(r -> {
+                    TokenPool.Issued t = token(r);
+                    r.request(t, 1, 5_000, 5_010, 200);
+                    r.restrict(t, kind, ANSWERED - 20, ANSWERED);
+                    r.request(t, 1, ANSWERED + BOUND + offset, ANSWERED + BOUND + offset + 10, 200);
+                });
+                assertOnly(WRONG_ACCEPT, offset > 0 ? 1 : 0, run);
+            }
+        }
+    }
+
+    @Test
+    void aRestrictionsRefusalIsWrongFromOneMillisecondPastTheBoundOfItsLift() throws Exception {
+        long lifted = 20_000;
+        for (long offset : new long[] {-1, 1}) {
+            SyntheticRun run = judged(r -> {
+                TokenPool.Issued t = token(r);
+                r.restrict(t, AdminAction.Kind.NARROW_NETWORKS, ANSWERED - 20, ANSWERED);
+                refused(t, r, ANSWERED + 100, ANSWERED + 110, RequestLog.REASON_NETWORK);
+                r.restrict(t, AdminAction.Kind.LIFT_RESTRICTIONS, lifted - 20, lifted);
+                refused(t, r, lifted + BOUND + offset, lifted + BOUND + offset + 10, RequestLog.REASON_NETWORK);
+            });
+            assertOnly(WRONG_REFUSE, offset > 0 ? 1 : 0, run);
+        }
+    }
+
+    @Test
+    void aRestrictionsRefusalAnsweredBeforeTheRestrictionWasSentIsAWrongRefusal() throws Exception {
+        for (long offset : new long[] {-1, 1}) {
+            SyntheticRun run = judged(r -> {
+                TokenPool.Issued t = token(r);
+                r.restrict(t, AdminAction.Kind.LIMIT_SCOPE, ANSWERED - 20, ANSWERED);
+                refused(t, r, ANSWERED - 20 + offset - 10, ANSWERED - 20 + offset, RequestLog.REASON_SCOPE);
+            });
+            assertOnly(WRONG_REFUSE, offset < 0 ? 1 : 0, run);
+        }
+    }
+
+    @Test
+    void aRefusalForARestrictionTheTokenDoesNotHaveIsAWrongRefusal() throws Exception {
+        SyntheticRun right = judged(r -> {
+            TokenPool.Issued t = token(r);
+            r.restrict(t, AdminAction.Kind.NARROW_NETWORKS, ANSWERED - 20, ANSWERED);
+            refused(t, r, ANSWERED + 100, ANSWERED + 110, RequestLog.REASON_NETWORK);
+        });
+        assertOnly(WRONG_REFUSE, 0, right);
+        SyntheticRun wrong = judged(r -> {
+            TokenPool.Issued t = token(r);
+            r.restrict(t, AdminAction.Kind.NARROW_NETWORKS, ANSWERED - 20, ANSWERED);
+            refused(t, r, ANSWERED + 100, ANSWERED + 110, RequestLog.REASON_SCOPE);
+        });
+        assertOnly(WRONG_REFUSE, 1, wrong);
+    }
+
+    @Test
+    void aRefusalUnderRestrictionsThatAllowTheRequestIsAWrongRefusal() throws Exception {
+        SyntheticRun never = judged(r -> refused(token(r), r, 5_000, 5_010, RequestLog.REASON_NETWORK));
+        assertOnly(WRONG_REFUSE, 1, never);
+        SyntheticRun allowing = judged(r -> {
+            TokenPool.Issued t = token(r);
+            r.restrict(t, AdminAction.Kind.RESTRICT_ALLOWING, ANSWERED - 20, ANSWERED);
+            refused(t, r, ANSWERED + BOUND + 100, ANSWERED + BOUND + 110, RequestLog.REASON_SCOPE);
+        });
+        assertOnly(WRONG_REFUSE, 1, allowing);
+    }
+
+    @Test
+    void aRestrictionsRefusalIsAWrongAcceptFromOneMillisecondPastTheRevocationsBound() throws Exception {
+        for (long offset : new long[] {-1, 1}) {
+            SyntheticRun run = judged(r -> {
+                TokenPool.Issued t = token(r);
+                r.restrict(t, AdminAction.Kind.NARROW_NETWORKS, 5_000, 5_020);
+                r.revoke(t, ANSWERED - 20, ANSWERED);
+                refused(t, r, ANSWERED + BOUND + offset, ANSWERED + BOUND + offset + 10, RequestLog.REASON_NETWORK);
+            });
+            assertOnly(WRONG_ACCEPT, offset > 0 ? 1 : 0, run);
+        }
+    }
+
+    @Test
+    void theReachOfARestrictionAndOfItsLiftIsHowLongANodeStillAnsweredAsBefore() throws Exception {
+        long lifted = 20_000;
+        SyntheticRun run = judged(r -> {
+            TokenPool.Issued t = token(r);
+            r.restrict(t, AdminAction.Kind.NARROW_NETWORKS, ANSWERED - 20, ANSWERED);
+            r.request(t, 0, ANSWERED + 5, ANSWERED + 15, 403, RequestLog.REASON_NETWORK, (byte) 0);
+            r.request(t, 1, ANSWERED + 100, ANSWERED + 110, 200);
+            r.request(t, 1, ANSWERED + 300, ANSWERED + 310, 200);
+            refused(t, r, ANSWERED + 600, ANSWERED + 610, RequestLog.REASON_NETWORK);
+            r.restrict(t, AdminAction.Kind.LIFT_RESTRICTIONS, lifted - 20, lifted);
+            refused(t, r, lifted + 400, lifted + 410, RequestLog.REASON_NETWORK);
+            r.request(t, 1, lifted + 700, lifted + 710, 200);
+        });
+        assertOnly(WRONG_ACCEPT, 0, run);
+        assertEquals(400, run.report.get("info: restriction reach p99 to the other node (ms)"), run::summary);
+        assertEquals(2, run.report.get("info: restriction changes"), run::summary);
+        assertEquals(0, run.report.get("info: answers as before a restriction change by the answering node after its own answer"),
+                run::summary);
+        assertTrue(run.summary().contains("restricted, other node   n=1      p50  300 ms"), run::summary);
     }
 
     @Test
@@ -278,7 +390,7 @@ class CheckerTest {
 
     @Test
     void aStatusTheContractDoesNotListIsUnexpected() throws Exception {
-        SyntheticRun run = judged(r -> r.request(token(r), 1, 5_000, 5_010, 403));
+        SyntheticRun run = judged(r -> r.request(token(r), 1, 5_000, 5_010, 418));
         assertOnly(UNEXPECTED_STATUS, 1, run);
     }
 

@@ -78,8 +78,9 @@ final class LoadClient implements Runnable {
                     // echoes ids and a boolean, never a credential).
                     log.noteNext("request id " + requestId + ": " + response.headers().map() + " " + response.body());
                 }
-                byte reason = RequestLog.reasonOf(response.headers().firstValue("WWW-Authenticate").orElse(null));
-                if (status != 200 && status != 401 && status != 503) {
+                String challenge = response.headers().firstValue("WWW-Authenticate").orElse(null);
+                byte reason = status == 403 ? RequestLog.refusalOf(challenge, response.body()) : RequestLog.reasonOf(challenge);
+                if (status != 200 && status != 401 && status != 503 && (status != 403 || reason == RequestLog.REASON_OTHER)) {
                     log.noteNext(response.headers().map() + " " + response.body());
                 }
                 log.add(sent, received, index, node, status, reason, flag, (byte) 0);

@@ -87,6 +87,8 @@ final class LossCheck {
                         checkRevoked(a, a.tokenId);
                     }
                 }
+                case NARROW_NETWORKS, LIMIT_SCOPE, RESTRICT_ALLOWING, LIFT_RESTRICTIONS ->
+                        expect(expectedAudit, "token.restrictions_changed", ok, 1);
                 case MASS_REVOKE -> {
                     expect(expectedAudit, "token.revoked", ok, a.expectedRevoked.size());
                     mayBeRevoked.addAll(a.expectedRevoked);

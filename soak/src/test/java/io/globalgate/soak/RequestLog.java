@@ -16,6 +16,8 @@ final class RequestLog {
     /** What a 401 said, from {@code WWW-Authenticate}'s error_description. */
     static final byte REASON_NONE = 0, REASON_REVOKED = 1, REASON_EXPIRED = 2, REASON_INACTIVE = 3, REASON_UNKNOWN = 4,
             REASON_MALFORMED = 5, REASON_OTHER = 6;
+    /** What a 403 said: the client address is outside the allowed networks (no challenge), or the request outside the scope. */
+    static final byte REASON_NETWORK = 7, REASON_SCOPE = 8;
 
     /** Set on an accepted request whose upstream did not see the token's integration, or saw the credentials, or whose answer carried another request's id. */
     static final byte FLAG_WRONG_PRINCIPAL = 1;
@@ -95,6 +97,14 @@ final class RequestLog {
         return REASON_OTHER;
     }
 
+    /** What a 403 said: {@code insufficient_scope} in its challenge, or a {@code forbidden} body without one (the address). */
+    static byte refusalOf(String challenge, String body) {
+        if (challenge != null) {
+            return challenge.contains("error=\"insufficient_scope\"") ? REASON_SCOPE : REASON_OTHER;
+        }
+        return body.startsWith("{\"errors\":[{\"type\":\"forbidden\"") ? REASON_NETWORK : REASON_OTHER;
+    }
+
     static String reasonName(byte reason) {
         return switch (reason) {
             case REASON_NONE -> "-";
@@ -103,6 +113,8 @@ final class RequestLog {
             case REASON_INACTIVE -> "inactive";
             case REASON_UNKNOWN -> "unknown";
             case REASON_MALFORMED -> "malformed";
+            case REASON_NETWORK -> "network";
+            case REASON_SCOPE -> "scope";
             default -> "other";
         };
     }

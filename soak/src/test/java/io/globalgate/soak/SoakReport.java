@@ -15,8 +15,8 @@ final class SoakReport {
 
     /** The classes that fail the run; each must be zero. */
     enum Violation {
-        WRONG_ACCEPT("wrong accept (accepted after revocation/expiry/deactivation + bound)"),
-        WRONG_REFUSE("wrong refuse (valid token refused with 401, database up or down)"),
+        WRONG_ACCEPT("wrong accept (accepted after revocation/expiry/deactivation/a refusing restriction + bound)"),
+        WRONG_REFUSE("wrong refuse (valid token refused with 401, or with 403 no restriction explains)"),
         ISSUED_TOKEN_UNKNOWN("issued token answered 'not recognised'"),
         WRONG_PRINCIPAL("accepted as another integration, or credentials forwarded"),
         UNEXPECTED_503("503 outside a database outage or a node stop (+ margin)"),

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The soak in short, for every build: 45 s of load on two gateway nodes and one MariaDB, through
- * one database restart and one node restart. {@code -Dsoak.seed=N} repeats a run's choices.
+ * one database restart and one node restart, while tokens are revoked, regenerated, restricted and
+ * their restrictions lifted. {@code -Dsoak.seed=N} repeats a run's choices.
  */
 class SoakShortTest {
 
@@ -29,6 +30,8 @@ class SoakShortTest {
         assertTrue(report.get("info: hostile Authorization headers sent") >= 100, result::summary);
         assertTrue(report.get("info: hostile admin API requests sent") >= 50, result::summary);
         assertTrue(report.get("info: accepted requests the clients saw") > 0, result::summary);
+        assertTrue(report.get("info: restriction changes") >= 4, result::summary);
+        assertTrue(report.get("class: refused by a restriction, rightly (403)") >= 10, result::summary);
         assertTrue(result.summary().contains("database restart") && result.summary().contains("node 2 restart"), result::summary);
     }
 }

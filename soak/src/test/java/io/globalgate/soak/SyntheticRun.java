@@ -142,6 +142,13 @@ final class SyntheticRun {
         return a;
     }
 
+    /** A change of a token's restrictions ({@code kind} says to what) answered at {@code answered}, with its audit row. */
+    AdminAction restrict(TokenPool.Issued token, AdminAction.Kind kind, long sent, long answered) {
+        AdminAction a = action(kind, token.integrationId(), token.id(), sent, answered);
+        auditRow(answered, "token.restrictions_changed", token.integrationId(), token.id());
+        return a;
+    }
+
     /** A regeneration with a grace period: the old token expires {@code graceSeconds} after the answer. */
     AdminAction regenerateWithGrace(TokenPool.Issued old, long newTokenId, long graceSeconds, long sent, long answered) {
         AdminAction a = new AdminAction(AdminAction.Kind.REGENERATE_WITH_GRACE, 0, t(sent), old.integrationId(), old.id(), List.of(),
@@ -267,6 +274,7 @@ final class SyntheticRun {
         checker.judgeHostileHeaders(hostileHeaders);
         checker.judgeHostileAdmin(hostileAdmin);
         checker.judgeAdminActions();
+        checker.propagation(List.of(load));
         new LossCheck(config, timeline, List.copyOf(actions), List.copyOf(issued), store(), checker, report).run();
         return report;
     }
