@@ -27,11 +27,16 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
-    /** A fresh H2 in-memory database in MariaDB mode, as the embedded default uses. */
+    /**
+     * A fresh H2 in-memory database in MariaDB mode, as the embedded default uses. The pool waits up
+     * to 15 s for a connection: an in-memory H2 is never down, and on a loaded machine (a fresh
+     * clone's suite beside other builds) the first connection of a cold JVM has taken over 2 s,
+     * failing TomcatFilterTest's migration with "Connection is not available ... (total=0)".
+     */
     public static HikariDataSource h2() {
         String name = "gg" + SCHEMAS.incrementAndGet() + "_" + System.nanoTime();
         return Database.pool("test-h2-" + name, "jdbc:h2:mem:" + name + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
-                "sa", "", Duration.ofSeconds(2));
+                "sa", "", Duration.ofSeconds(15));
     }
 
     /** A fresh, empty schema on the shared MariaDB server. */

@@ -18,7 +18,7 @@ class SoakPlantedFaultTest {
     @Test
     void aChangeFeedThatReadsNothingIsReportedAsWrongAccepts() throws Exception {
         long seed = Long.getLong("soak.seed", new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
-        SoakConfig config = SoakConfig.defaults(Duration.ofSeconds(20), seed).planted(SoakConfig.Plant.BLIND_CHANGE_FEED);
+        SoakConfig config = SoakConfig.defaults(Duration.ofSeconds(10), seed).planted(SoakConfig.Plant.BLIND_CHANGE_FEED);
         Soak.Result result = Soak.run(config, System.out);
         System.out.print(result.summary());
         SoakReport report = result.report();
