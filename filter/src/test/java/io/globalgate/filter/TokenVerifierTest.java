@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The verifier against a real (H2) store: what reaches the store, what is cached, and for how long. */
@@ -470,6 +471,66 @@ class TokenVerifierTest {
         verifier.verify(unknown);
 
         assertEquals(4, verifier.storeLookups());
+    }
+
+    // ---- the budget of lookups of tokens this node does not know to exist
+
+    @Test
+    void anUnlistedTokenBeyondTheLookupBudgetIsUnavailableWithoutAStoreLookup() {
+        TokenVerifier verifier = verifier();
+        TokenLookupBudget budget = new TokenLookupBudget(3, 2, ticker::read);
+        verifier.lookupBudget(budget);
+        assertSame(budget, verifier.lookupBudget(), "what the filter's meters read");
+
+        rejected(verifier.verify(TokenFormat.generate(), "192.0.2.7", address -> address), Verdict.Reason.UNKNOWN);
+        rejected(verifier.verify(TokenFormat.generate(), "192.0.2.7", address -> address), Verdict.Reason.UNKNOWN);
+        Verdict.Unavailable spent = assertInstanceOf(Verdict.Unavailable.class,
+                verifier.verify(TokenFormat.generate(), "192.0.2.7", address -> address));
+
+        assertTrue(spent.overLookupBudget(), spent::toString);
+        assertEquals("Too many unknown tokens; try again shortly", spent.message());
+        assertEquals(2, verifier.storeLookups(), "the third was not looked up");
+        assertEquals(1, budget.refused());
+        rejected(verifier.verify(TokenFormat.generate(), "192.0.2.8", address -> address), Verdict.Reason.UNKNOWN);
+        assertEquals(3, verifier.storeLookups(), "another address has its own budget, within the node's");
+        ticker.advance(Duration.ofMillis(500));
+        rejected(verifier.verify(TokenFormat.generate(), "192.0.2.7", address -> address), Verdict.Reason.UNKNOWN);
+        assertEquals(4, verifier.storeLookups(), "half a second gives back one of the address's two per second");
+    }
+
+    @Test
+    void aTokenTheFeedListedIsLookedUpWhenTheBudgetIsSpent() {
+        TokenVerifier verifier = verifier();
+        TokenLookupBudget budget = new TokenLookupBudget(1, 1, ticker::read);
+        verifier.lookupBudget(budget);
+        rejected(verifier.verify(TokenFormat.generate()), Verdict.Reason.UNKNOWN);
+        Seed.Issued heard = token("never");
+        Seed.Issued unheard = token("never");
+        budget.heard(new ChangeEvent(1, ChangeEvent.Kind.TOKEN_CREATED, integrationId, heard.token().id(), TokenHash.of(heard.value())));
+        budget.heard(new ChangeEvent(2, ChangeEvent.Kind.TOKEN_REVOKED, integrationId, unheard.token().id(), TokenHash.of(unheard.value())));
+
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(heard.value()), "listed by its token.created event");
+        Verdict.Unavailable refused = assertInstanceOf(Verdict.Unavailable.class, verifier.verify(unheard.value()),
+                "another kind of event lists nothing");
+        assertTrue(refused.overLookupBudget());
+        assertEquals(2, verifier.storeLookups());
+        assertEquals(1, budget.listedCount());
+    }
+
+    @Test
+    void aCachedAcceptThatMustBeCheckedAgainIsLookedUpWhateverTheBudget() {
+        TokenVerifier verifier = verifier();
+        Seed.Issued known = token("never");
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(known.value()));
+        TokenLookupBudget budget = new TokenLookupBudget(1, 1, () -> 0L); // its time stands still: spent stays spent
+        verifier.lookupBudget(budget);
+        rejected(verifier.verify(TokenFormat.generate()), Verdict.Reason.UNKNOWN);
+        assertInstanceOf(Verdict.Unavailable.class, verifier.verify(TokenFormat.generate()), "the budget is spent");
+        long lookups = verifier.storeLookups();
+
+        ticker.advance(MAX_STALENESS.plusNanos(1)); // the change feed went quiet: the cached accept is checked again
+        assertInstanceOf(Verdict.Accepted.class, verifier.verify(known.value()));
+        assertEquals(lookups + 1, verifier.storeLookups());
     }
 
     // ---- staleness and outages

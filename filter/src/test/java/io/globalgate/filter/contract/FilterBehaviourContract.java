@@ -354,7 +354,9 @@ public abstract class FilterBehaviourContract {
             assertEquals(200, send(cachedRequest).status());
 
             database.setDown(true);
+            long sent = System.nanoTime();
             HttpResult refused = send(uncachedRequest);
+            long window = System.nanoTime() - sent;
             assertAll(refused.toString(),
                     () -> assertEquals(503, refused.status(), "status"),
                     () -> assertEquals(List.of("5"), refused.headers("Retry-After"), "Retry-After"),
@@ -365,6 +367,8 @@ public abstract class FilterBehaviourContract {
                             + "\"Token store unavailable; try again shortly\"}]}", refused.body(), "body"));
             assertEquals(200, send(cachedRequest).status(), "a cached token while the store is down");
             assertEquals(1.0, own.get("globalgate.auth.requests").tags("outcome", "unavailable", "reason", "store_error").functionCounter().count());
+            double spent = timedNanos(own).get("unavailable");
+            assertTrue(spent > 0 && spent <= window, "the 503's time in the filter, " + spent + " ns, within the request's " + window + " ns");
 
             database.setDown(false);
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -377,12 +381,55 @@ public abstract class FilterBehaviourContract {
         }
     }
 
+    // ---- what the filter's start wires together
+
+    /**
+     * A filter started on a database it migrates itself, with a store the test writes through and
+     * a lookup budget of one per second: the schema is there once it has started, a token created
+     * after its start is looked up although the budget is spent (the store told the budget of
+     * it), and its revocation is refused on the next request (the store told the verifier; the
+     * feed is read only every 10 s).
+     */
+    @Test
+    void aStartedFilterHearsItsStoresNewTokensAndRevocationsAndBoundsLookupsOfUnknownOnes() throws Exception {
+        try (HikariDataSource fresh = TestDatabases.h2()) {
+            GlobalgateStore own = new GlobalgateStore(fresh, clock); // not migrated: the filter's start does that
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            try (Deployment d = harness().deploy(Map.of("unknownTokenLookups", "1", "unknownTokenLookupsPerAddress", "1",
+                    "changePollInterval", "10s"), Map.of(ContextAttributes.DATA_SOURCE, fresh, ContextAttributes.STORE, own,
+                    ContextAttributes.CLOCK, clock, ContextAttributes.METER_REGISTRY, meters))) {
+                assertNull(d.startFailure(), () -> String.valueOf(d.startFailure()));
+                Seed ownSeed = new Seed(own);
+                Seed.Issued created = ownSeed.token(ownSeed.integration("Created after the start").id(), "new", "never", null);
+
+                HttpResult refused = null;
+                for (int i = 0; i < 20 && refused == null; i++) {
+                    HttpResult r = send(HttpRequest.newBuilder(d.uri("v1/x")).header("Authorization", "Bearer " + TokenFormat.generate()).build());
+                    if (r.status() == 503) {
+                        refused = r;
+                    } else {
+                        assertEquals(401, r.status(), r::toString);
+                    }
+                }
+                assertNotNull(refused, "unknown tokens beyond one lookup per second are never refused 503");
+                assertEquals("{\"errors\":[{\"type\":\"authentication\",\"message\":\"Too many unknown tokens; try again shortly\"}]}",
+                        refused.body(), refused::toString);
+                HttpRequest withCreated = HttpRequest.newBuilder(d.uri("v1/x")).header("Authorization", "Bearer " + created.value()).build();
+                assertEquals(200, send(withCreated).status(), "a token created after the start, with the budget spent");
+
+                ownSeed.revoke(created.token().id());
+                assertEquals(401, send(withCreated).status(), "revoked through the filter's store: refused on the next request");
+            }
+        }
+    }
+
     // ---- metrics
 
     @Test
     void metricsCountEveryRequestByOutcomeAndReasonExactly() throws Exception {
         Map<String, Double> before = requestCounts();
         Map<String, Long> timedBefore = timedCounts();
+        Map<String, Double> timeBefore = timedNanos();
 
         Fixture valid = newToken();
         Fixture revoked = newToken();
@@ -391,11 +438,13 @@ public abstract class FilterBehaviourContract {
         seed.revoke(revoked.issued().token().id());
         seed.setActive(inactive.integration().id(), false);
         String badChecksum = valid.value().substring(0, 41) + (valid.value().charAt(41) == 'x' ? 'y' : 'x');
+        long windowStarted = System.nanoTime();
 
         get(null);                                                   // rejected / missing
         get(null);                                                   // rejected / missing
         get("Basic YWRtaW46c2VjcmV0");                               // rejected / missing
-        get("Bearer " + badChecksum);                                // rejected / malformed
+        get("Bearer " + badChecksum);                                // rejected / malformed (the verifier's)
+        get("Bearer");                                               // rejected / malformed (the resolver's)
         raw("Authorization: Bearer a", "Authorization: Bearer b");   // rejected / malformed (400)
         send(request("v1/x?access_token=" + valid.value(), null));   // rejected / malformed (400)
         get("Bearer " + TokenFormat.generate());                     // rejected / unknown
@@ -408,11 +457,12 @@ public abstract class FilterBehaviourContract {
         get("Bearer " + valid.value());                              // accepted
         get("Bearer " + valid.value());                              // accepted
         get("bearer " + valid.value());                              // accepted
+        long window = System.nanoTime() - windowStarted;
 
         Map<String, Double> expected = new LinkedHashMap<>();
         expected.put("accepted/none", 4.0);
         expected.put("rejected/missing", 3.0);
-        expected.put("rejected/malformed", 3.0);
+        expected.put("rejected/malformed", 4.0);
         expected.put("rejected/unknown", 2.0);
         expected.put("rejected/expired", 1.0);
         expected.put("rejected/revoked", 1.0);
@@ -428,11 +478,19 @@ public abstract class FilterBehaviourContract {
         assertEquals(expected, delta, "globalgate.auth.requests by outcome/reason");
 
         Map<String, Long> timedAfter = timedCounts();
-        assertEquals(Map.of("accepted", 4L, "rejected", 11L, "unavailable", 0L), Map.of(
+        assertEquals(Map.of("accepted", 4L, "rejected", 12L, "unavailable", 0L), Map.of(
                 "accepted", timedAfter.get("accepted") - timedBefore.get("accepted"),
                 "rejected", timedAfter.get("rejected") - timedBefore.get("rejected"),
                 "unavailable", timedAfter.get("unavailable") - timedBefore.get("unavailable")),
                 "globalgate.auth.duration samples by outcome");
+        // Each sample is the time its request spent in the filter: together no more than the time
+        // the test spent sending them one after another (not a speed bound: a bound by the test's
+        // own clock on what the filter says it measured).
+        Map<String, Double> timeAfter = timedNanos();
+        for (String outcome : List.of("accepted", "rejected")) {
+            double spent = timeAfter.get(outcome) - timeBefore.get(outcome);
+            assertTrue(spent > 0 && spent <= window, outcome + ": " + spent + " ns recorded within a window of " + window + " ns");
+        }
     }
 
     @Test
@@ -590,6 +648,19 @@ public abstract class FilterBehaviourContract {
             counts.put(c.getId().getTag("outcome") + "/" + c.getId().getTag("reason"), c.count());
         }
         return counts;
+    }
+
+    private Map<String, Double> timedNanos() {
+        return timedNanos(registry);
+    }
+
+    /** {@code globalgate.auth.duration}'s total time by outcome, in nanoseconds. */
+    static Map<String, Double> timedNanos(io.micrometer.core.instrument.MeterRegistry registry) {
+        Map<String, Double> nanos = new HashMap<>();
+        for (FunctionTimer t : registry.find("globalgate.auth.duration").functionTimers()) {
+            nanos.put(t.getId().getTag("outcome"), t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS));
+        }
+        return nanos;
     }
 
     private Map<String, Long> timedCounts() {

@@ -265,14 +265,20 @@ public abstract class RestrictionBehaviourContract {
         Fixture f = newToken();
         seed.restrictToken(f.tokenId(), "127.0.0.2", "read-only", List.of("/app/v1/orders/"));
         seed.restrictIntegration(f.integrationId(), null, 60, 1);
+        Map<String, Double> timeBefore = FilterBehaviourContract.timedNanos(registry);
+        long windowStarted = System.nanoTime();
 
         from("127.0.0.3", f);                                  // network
         send("POST", "v1/orders", f, null);                    // scope (method)
         send("GET", "v1/customers", f, null);                  // scope (path)
         send("GET", "v1/orders", f, null);                     // accepted
         send("GET", "v1/orders", f, null);                     // rate_limited
+        long window = System.nanoTime() - windowStarted;
 
         Map<String, Double> after = requestCounts();
+        // what the filter says these refusals took, together, is within the time the test spent on them
+        double refusing = FilterBehaviourContract.timedNanos(registry).get("rejected") - timeBefore.get("rejected");
+        assertTrue(refusing > 0 && refusing <= window, refusing + " ns recorded within a window of " + window + " ns");
         assertAll(
                 () -> assertEquals(1.0, after.get("rejected/network") - before.getOrDefault("rejected/network", 0.0), "network"),
                 () -> assertEquals(2.0, after.get("rejected/scope") - before.getOrDefault("rejected/scope", 0.0), "scope"),
