@@ -27,7 +27,7 @@ class AlertRulesTest {
 
     private static final String PROMTOOL = "/usr/bin/promtool";
     private static final List<String> ALERTS = List.of("GlobalgateChangeFeedLagging", "GlobalgateAnswering503",
-            "GlobalgateRefusalsSpiking", "GlobalgateTokensExpiringSoon", "GlobalgateStoreLookupsClimbing",
+            "GlobalgateRefusalsSpiking", "GlobalgateRefusedUsesDropped", "GlobalgateTokensExpiringSoon", "GlobalgateStoreLookupsClimbing",
             "GlobalgatePoolExhausted", "GlobalgateNodeDown");
 
     private record Run(int exit, String output) {

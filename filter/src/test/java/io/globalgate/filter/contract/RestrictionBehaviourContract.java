@@ -312,6 +312,22 @@ public abstract class RestrictionBehaviourContract {
     }
 
     @Test
+    void aFloodOfRefusedRequestsOfOneEndedTokenIsOneWriteAtTheNextFlush() throws Exception {
+        Fixture f = newToken();
+        seed.revoke(f.tokenId());
+        double writtenBefore = registry.get("globalgate.refused.tokens.written").functionCounter().count();
+        for (int i = 0; i < 200; i++) {
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(401, from("127.0.0." + (2 + i % 5), f).status());
+        }
+        assertEquals(1.0, registry.get("globalgate.refused.tokens.pending").gauge().value(), "one token waits, not 200 uses");
+        assertEquals(1, app.filter().flushRefusedUses());
+        assertEquals(writtenBefore + 1, registry.get("globalgate.refused.tokens.written").functionCounter().count());
+        assertEquals(new Seed.LastUse(clock.instant(), "127.0.0.6"), seed.lastRefused(f.tokenId()), "the latest of the 200");
+        assertEquals(0, app.filter().flushRefusedUses(), "nothing refused since: nothing written");
+    }
+
+    @Test
     void anExpiredTokensRefusedUseIsRecordedButNotAnAcceptedOneNorAnInactiveIntegrationsOne() throws Exception {
         Fixture live = newToken();
         Seed.Issued weekly = seed.token(live.integrationId(), "weekly", "7d", null);
