@@ -103,7 +103,7 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
         }
         LoginThrottle.Verdict verdict = throttle.attempt(clientAddress(request), user);
         if (verdict instanceof LoginThrottle.Wait wait) {
-            return tooManyFailures(request, response, callback, chosen == basic, wait.seconds());
+            return tooManyFailures(request, response, callback, chosen == basic, wait.seconds(), user);
         }
         AuthenticationState state = authenticate(chosen, request, response, callback);
         if (state instanceof AuthenticationState.Succeeded) {
@@ -163,7 +163,7 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
 
     /** {@code 429} with {@code Retry-After}: for scripts in the API's error shape, for people as the login page with a message. */
     private static AuthenticationState tooManyFailures(Request request, Response response, Callback callback, boolean script,
-                                                       long seconds) {
+                                                       long seconds, String user) {
         String wait = seconds == 1 ? "1 second" : seconds + " seconds";
         byte[] body;
         if (script) {
@@ -174,8 +174,8 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
         } else {
             String contextPath = Request.getContextPath(request); // "/" for the root context in Jetty's core API, "" in the servlet API
             body = LoginPageServlet.page(contextPath.equals("/") ? "" : contextPath, "<p class=\"error\" id=\"login-throttled\">"
-                    + "Too many failed sign-ins from your address or for this user. Wait " + wait + ", then try again.</p>")
-                    .getBytes(StandardCharsets.UTF_8);
+                    + "Too many failed sign-ins from your address or for this user. Wait " + wait + ", then try again.</p>",
+                    LoginPageServlet.keepable(user) ? user : "", true).getBytes(StandardCharsets.UTF_8);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
             LoginPageServlet.HEADERS.forEach(response.getHeaders()::put);
         }
@@ -288,20 +288,32 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
     }
 
     private static String returnPath(Request request) {
+        // Jetty's core API says "/" for the root context: "/" + "/admin/" would be "//admin/", which a
+        // browser reads as a host named "admin".
+        String contextPath = Request.getContextPath(request);
+        String context = contextPath.equals("/") ? "" : contextPath;
         for (HttpCookie cookie : Request.getCookies(request)) {
             if (cookie.getName().equals(RETURN_COOKIE)) {
                 String value = URLDecoder.decode(cookie.getValue(), StandardCharsets.UTF_8);
                 if (isSafeReturnPath(value)) {
-                    return Request.getContextPath(request) + value;
+                    return context + value;
                 }
             }
         }
-        return Request.getContextPath(request) + LANDING;
+        return context + LANDING;
     }
 
     private static HttpCookie returnCookie(String path, int maxAge) {
         return HttpCookie.build(RETURN_COOKIE, URLEncoder.encode(path, StandardCharsets.UTF_8))
                 .path("/").httpOnly(true).sameSite(HttpCookie.SameSite.STRICT).maxAge(maxAge).build();
+    }
+
+    /** The cookie that keeps a failed sign-in's user name for the login page, and only for it. */
+    private static HttpCookie userCookie(Request request, String user, int maxAge) {
+        String contextPath = Request.getContextPath(request);
+        return HttpCookie.build(LoginPageServlet.USER_COOKIE, URLEncoder.encode(user, StandardCharsets.UTF_8))
+                .path((contextPath.equals("/") ? "" : contextPath) + "/login").httpOnly(true).sameSite(HttpCookie.SameSite.STRICT)
+                .maxAge(maxAge).build();
     }
 
     private static Request withoutAuthorization(Request request) {
@@ -356,6 +368,10 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
                             HttpURI.build(request.getHttpURI()).pathQuery(returnPath(request)).asImmutable());
                 }
                 Response.addCookie(response, returnCookie("", 0));
+                Response.addCookie(response, userCookie(request, "", 0));
+            } else if (LoginPageServlet.keepable(username)) {
+                // The form after a failure shows the user name again (never the password).
+                Response.addCookie(response, userCookie(request, username, LoginPageServlet.USER_COOKIE_SECONDS));
             }
             return user;
         }
