@@ -595,10 +595,20 @@ final class PageHandler {
         String perMinute = orEmpty(form(req, "requestsPerMinute")).strip();
         String burst = orEmpty(form(req, "burst")).strip();
         try {
+            List<String> networkList = List.of(networks.split("[\\s,]+")).stream().filter(x -> !x.isEmpty()).toList();
+            InputValidator.Errors unread = new InputValidator.Errors();
+            Long perMinuteNumber = number(perMinute, "rateLimit.requestsPerMinute", unread);
+            Long burstNumber = number(burst, "rateLimit.burst", unread);
+            if (!unread.isEmpty()) {
+                // A number that cannot be read stops the save; the other fields are checked too, so every error shows at once.
+                store.validator().allowedNetworks("allowedNetworks", networkList, unread);
+                store.validator().rateLimit("rateLimit", perMinuteNumber, burstNumber, unread);
+                unread.throwIfAny();
+            }
             IntegrationStore.RateLimitInput limit = perMinute.isEmpty() && burst.isEmpty() ? IntegrationStore.RateLimitInput.DEPLOYMENT_DEFAULT
-                    : new IntegrationStore.RateLimitInput(number(perMinute, "rateLimit.requestsPerMinute"), number(burst, "rateLimit.burst"));
+                    : new IntegrationStore.RateLimitInput(perMinuteNumber, burstNumber);
             Integration i = store.integrations().update(call.actor(), call.id(), new IntegrationStore.Input(null, null, null, null,
-                    List.of(networks.split("[\\s,]+")).stream().filter(x -> !x.isEmpty()).toList(), limit));
+                    networkList, limit));
             flash(req, "Restrictions of “" + i.name() + "” saved.");
             redirect(req, call.response(), "/integrations/" + i.id());
         } catch (ValidationException e) {
@@ -614,13 +624,14 @@ final class PageHandler {
                 networks, "", "", perMinute, burst, List.of(), errors);
     }
 
-    /** A whole number typed into a form; null when empty. */
-    private static Long number(String text, String key) {
+    /** A whole number typed into a form; null when empty, or when it is none (recorded in {@code errors}). */
+    private static Long number(String text, String key, InputValidator.Errors errors) {
         if (text.isEmpty()) {
             return null;
         }
         if (!text.matches("\\d{1,12}")) {
-            throw new ValidationException(key, "must be a whole number");
+            errors.add(key, "must be a whole number");
+            return null;
         }
         return Long.parseLong(text);
     }

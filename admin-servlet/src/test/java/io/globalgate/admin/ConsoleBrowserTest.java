@@ -491,6 +491,74 @@ class ConsoleBrowserTest {
         }
     }
 
+    @Test
+    void restrictionFormsOfferTheRecentAddressesShowEachErrorAtItsFieldAndSaveWhatTheFilterEnforces() throws Exception {
+        Integration i = store.integrations().create("seed", IntegrationStore.Input.of("Restricted " + System.nanoTime(), "", "o@example.com"));
+        IssuedToken t = store.tokens().create("seed", i.id(), "ERP sync", "30d", null);
+        java.time.Instant now = java.time.Instant.now();
+        store.shared().usage().record(List.of(new io.globalgate.store.TokenUsage(t.token().id(), now.minusSeconds(60), "198.51.100.4", Map.of())));
+        store.shared().usage().record(List.of(new io.globalgate.store.TokenUsage(t.token().id(), now, "2001:db8:0:0:0:0:0:9", Map.of())));
+
+        // A token's restrictions, at a laptop's size, reached from its page.
+        browser.viewport(Viewport.DESKTOP);
+        browser.open("/tokens/" + t.token().id());
+        browser.clickAndWaitForPage(By.linkText("Edit restrictions"));
+        assertEquals("2001:db8:0:0:0:0:0:9\n198.51.100.4", browser.text("#recent-address-list"), "the addresses it was seen from, latest first");
+        browser.driver().findElement(By.id("allowedNetworks")).sendKeys("198.51.100.4\n10.1.2.3/8\nfe80::1%eth0");
+        browser.driver().findElement(By.id("pathPrefixes")).sendKeys("/api/global/v1/orders/../customers");
+        browser.clickAndWaitForPage(By.cssSelector("form.form button[type=submit]"));
+        assertFormErrors(List.of("allowedNetworks", "pathPrefixes"), "Restrictions of ERP sync");
+        assertTrue(browser.text("#allowedNetworks-error").contains("did you mean 10.0.0.0/8"), browser.text("#allowedNetworks-error"));
+        assertTrue(browser.text("#allowedNetworks-error").contains("'fe80::1%eth0' is not an IPv4 or IPv6 network"),
+                browser.text("#allowedNetworks-error"));
+        assertTrue(browser.text("#pathPrefixes-error").contains("must not contain . or .. segments"), browser.text("#pathPrefixes-error"));
+        assertEquals("198.51.100.4\n10.1.2.3/8\nfe80::1%eth0", browser.driver().findElement(By.id("allowedNetworks")).getAttribute("value"),
+                "what was typed is kept");
+        io.globalgate.admin.store.AccessToken unchanged = store.tokens().get(t.token().id());
+        assertEquals(List.of("", "read-write", ""), List.of(unchanged.allowedNetworks().toString(), unchanged.scope().code(),
+                String.join(" ", unchanged.pathPrefixes())), "a refused form changes nothing");
+        browser.assertAccessible("token restrictions with errors at " + Viewport.DESKTOP.label());
+        browser.screenshot("page-token-restrictions-errors-" + Viewport.DESKTOP.label());
+
+        browser.driver().findElement(By.id("allowedNetworks")).clear();
+        browser.driver().findElement(By.id("allowedNetworks")).sendKeys("198.51.100.4\n2001:db8::/32");
+        browser.driver().findElement(By.id("pathPrefixes")).clear();
+        browser.driver().findElement(By.id("pathPrefixes")).sendKeys("/api/global/v1/orders/");
+        browser.driver().findElement(By.cssSelector("input[name=scope][value=read-only]")).click();
+        browser.clickAndWaitForPage(By.cssSelector("form.form button[type=submit]"));
+        assertTrue(browser.driver().getCurrentUrl().endsWith("/admin/tokens/" + t.token().id()), browser.driver().getCurrentUrl());
+        assertEquals("from 198.51.100.4/32, 2001:db8:0:0:0:0:0:0/32; read-only; paths /api/global/v1/orders/ · Edit restrictions",
+                browser.text("dd#restrictions"));
+        assertEquals(403, GlobalApi.status(server.uri(), t.value()), "the filter of the same server refuses 127.0.0.1 at once");
+
+        // An integration's, at a phone's size: its networks and rate limit, errors first.
+        browser.viewport(Viewport.PHONE);
+        browser.open("/integrations/" + i.id());
+        browser.clickAndWaitForPage(By.linkText("Edit restrictions"));
+        checkPage("integration-restrictions", Viewport.PHONE);
+        browser.driver().findElement(By.id("allowedNetworks")).sendKeys("example.com");
+        browser.driver().findElement(By.id("requestsPerMinute")).sendKeys("abc");
+        browser.driver().findElement(By.id("burst")).sendKeys("0");
+        browser.clickAndWaitForPage(By.cssSelector("form.form button[type=submit]"));
+        assertFormErrors(List.of("allowedNetworks", "requestsPerMinute", "burst"), "Restrictions of " + i.name());
+        assertTrue(browser.text("#allowedNetworks-error").contains("no host names"), browser.text("#allowedNetworks-error"));
+        assertTrue(browser.text("#requestsPerMinute-error").contains("must be a whole number"), browser.text("#requestsPerMinute-error"));
+        checkPage("integration-restrictions-errors", Viewport.PHONE);
+
+        browser.driver().findElement(By.id("allowedNetworks")).clear();
+        browser.driver().findElement(By.id("allowedNetworks")).sendKeys("203.0.113.0/24");
+        browser.driver().findElement(By.id("requestsPerMinute")).clear();
+        browser.driver().findElement(By.id("requestsPerMinute")).sendKeys("120");
+        browser.driver().findElement(By.id("burst")).clear();
+        browser.driver().findElement(By.id("burst")).sendKeys("10");
+        browser.clickAndWaitForPage(By.cssSelector("form.form button[type=submit]"));
+        assertTrue(browser.driver().getCurrentUrl().endsWith("/admin/integrations/" + i.id()), browser.driver().getCurrentUrl());
+        assertTrue(browser.text("dd#restrictions").startsWith("from 203.0.113.0/24; 120 requests per minute per node, burst 10"),
+                browser.text("dd#restrictions"));
+        browser.open("/tokens/" + t.token().id() + "/restrictions");
+        checkPage("token-restrictions", Viewport.PHONE);
+    }
+
     /** The form was shown again with these fields in error: summary focused, title, each field marked and described. */
     private static void assertFormErrors(List<String> fields, String title) {
         assertTrue(browser.driver().getTitle().startsWith("Error: " + title), browser.driver().getTitle());

@@ -30,8 +30,18 @@ public record RestrictionsPage(Layout layout, Integration integration, AccessTok
         return forToken() ? "/tokens/" + token.id() : "/integrations/" + integration.id();
     }
 
+    /** The fields in the order of the form. */
+    private static final List<String> ORDER = List.of("allowedNetworks", "scope", "pathPrefixes", "rateLimit.requestsPerMinute",
+            "rateLimit.burst");
+
+    /**
+     * The error summary, in the order of the form; each link goes to the field's element (a rate
+     * limit's error is keyed {@code rateLimit.burst}, its input is {@code burst}).
+     */
     public List<FieldErrors.Problem> problems() {
-        return FieldErrors.summary(errors, LABELS);
+        return FieldErrors.summary(errors, LABELS).stream()
+                .sorted(java.util.Comparator.comparingInt(p -> ORDER.indexOf(p.field()) < 0 ? ORDER.size() : ORDER.indexOf(p.field())))
+                .map(p -> new FieldErrors.Problem(p.field().replace("rateLimit.", ""), p.text())).toList();
     }
 
     public String error(String field) {
