@@ -44,11 +44,6 @@ public final class RateLimiters {
         this.deploymentDefault = deploymentDefault;
     }
 
-    /** No limit but the integrations' own. */
-    static RateLimiters withoutDefault() {
-        return new RateLimiters(Clock.systemUTC(), null);
-    }
-
     /** The limiter of an integration with its own limit (or null), or null when no limit applies. */
     Limiter of(long integrationId, RateLimit own) {
         RateLimit limit = own != null ? own : deploymentDefault;

@@ -7,7 +7,6 @@ import io.globalgate.store.TokenRestrictions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.util.List;
 
 /**
  * The restrictions of one cached decision, made once when the decision is read: a request of a live
@@ -114,10 +113,5 @@ public final class RequestRestrictions {
             }
         }
         return false;
-    }
-
-    /** For tests: the prefixes as made. */
-    List<String> pathPrefixes() {
-        return List.of(pathPrefixes);
     }
 }

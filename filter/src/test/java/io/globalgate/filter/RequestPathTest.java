@@ -26,6 +26,9 @@ class RequestPathTest {
             "/api/global/v1/orders;jsessionid=1/2, /api/global/v1/orders/2",
             "/api/global/v1/customers/..;x/orders, /api/global/v1/orders",
             "/api/global/v1/caf%C3%A9,          /api/global/v1/café",
+            "/api/global/v1/a%20b,              /api/global/v1/a b",
+            "/api/global/v1/%30rders,           /api/global/v1/0rders",
+            "/api/global/v1/;p=1/orders,        /api/global/v1/orders",
     })
     void normalFormResolvesDotSegmentsDecodesAndDropsPathParameters(String raw, String expected) {
         assertEquals(expected, RequestPath.normalise(raw));
@@ -33,7 +36,8 @@ class RequestPathTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "api/global", "/..", "/api/../..", "/api/%2e%2e/%2E%2E/x", "/api/orders%2Fsecret", "/api/orders%2fsecret",
-            "/api/orders%5Csecret", "/api/orders\\secret", "/api/%00", "/api/%0A", "/api/%ZZ", "/api/%4", "/api/%C0%AE%C0%AE", "/api/%FF"})
+            "/api/orders%5Csecret", "/api/orders\\secret", "/api/%00", "/api/%0A", "/api/%ZZ", "/api/%4", "/api/%C0%AE%C0%AE", "/api/%FF",
+            "/api/caf\u00e9%41"})
     void pathThatCannotBeReadOneWayOnlyHasNoNormalForm(String raw) {
         assertNull(RequestPath.normalise(raw), raw);
     }

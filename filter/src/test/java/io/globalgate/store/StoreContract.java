@@ -133,6 +133,34 @@ abstract class StoreContract {
     }
 
     @Test
+    void everyTokenHashListsEachTokenRevokedAndExpiredOnesToo() {
+        Seed.Integration integration = newIntegration();
+        Seed.Issued active = newToken(integration, "never");
+        Seed.Issued revoked = newToken(integration, "never");
+        Seed.Issued expired = seed.token(integration.id(), "expired #" + sequence.incrementAndGet(), null, START.plusSeconds(1).toString());
+        seed.revoke(revoked.token().id());
+        clock.set(START.plusSeconds(2));
+
+        List<TokenHash> every = store.tokens().everyTokenHash();
+
+        assertTrue(every.containsAll(List.of(TokenHash.of(active.value()), TokenHash.of(revoked.value()), TokenHash.of(expired.value()))),
+                "the active, the revoked and the expired token");
+        assertEquals(rows.count("SELECT COUNT(*) FROM access_token"), every.size(), "one hash per token row");
+    }
+
+    @Test
+    void aReplicaReaderOffersTheHeartbeatToThePrimaryOncePerInterval() {
+        ReplicaReads reads = new ReplicaReads(store, dataSource); // this database as its own replica
+        Duration interval = Duration.ofSeconds(10);
+
+        assertTrue(reads.beat(interval), "no node has beaten yet");
+        clock.set(START.plus(interval).minusMillis(1));
+        assertFalse(reads.beat(interval), "a millisecond within the interval");
+        clock.set(START.plus(interval));
+        assertTrue(reads.beat(interval), "the interval after the last beat");
+    }
+
+    @Test
     void findDecisionOfATokenWithoutRestrictionsCarriesNone() {
         Seed.Issued issued = newToken(newIntegration(), "never");
         assertEquals(TokenRestrictions.NONE, store.tokens().findDecision(TokenHash.of(issued.value())).orElseThrow().restrictions());
