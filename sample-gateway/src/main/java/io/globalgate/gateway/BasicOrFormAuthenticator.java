@@ -172,8 +172,7 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         } else {
-            String contextPath = Request.getContextPath(request); // "/" for the root context in Jetty's core API, "" in the servlet API
-            body = LoginPageServlet.page(contextPath.equals("/") ? "" : contextPath, "<p class=\"error\" id=\"login-throttled\">"
+            body = LoginPageServlet.page(contextPath(request), "<p class=\"error\" id=\"login-throttled\">"
                     + "Too many failed sign-ins from your address or for this user. Wait " + wait + ", then try again.</p>",
                     LoginPageServlet.keepable(user) ? user : "", true).getBytes(StandardCharsets.UTF_8);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
@@ -218,7 +217,7 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
             // No session, no saved request: the body of a POST is not parsed nor kept (what has already
             // arrived is discarded so the connection can carry on; the rest closes it).
             Response.sendRedirect(request, response, callback, get ? 302 : 303,
-                    Request.getContextPath(request) + loginPage, true);
+                    contextPath(request) + loginPage, true);
             return AuthenticationState.CHALLENGE;
         }
         return form.validateRequest(request, response, callback);
@@ -290,8 +289,7 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
     private static String returnPath(Request request) {
         // Jetty's core API says "/" for the root context: "/" + "/admin/" would be "//admin/", which a
         // browser reads as a host named "admin".
-        String contextPath = Request.getContextPath(request);
-        String context = contextPath.equals("/") ? "" : contextPath;
+        String context = contextPath(request);
         for (HttpCookie cookie : Request.getCookies(request)) {
             if (cookie.getName().equals(RETURN_COOKIE)) {
                 String value = URLDecoder.decode(cookie.getValue(), StandardCharsets.UTF_8);
@@ -303,6 +301,16 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
         return context + LANDING;
     }
 
+    /**
+     * The context path as the servlet API gives it: {@code ""} for the root context, where Jetty's
+     * core API says {@code "/"}. Put before a path that starts with a slash, that "/" made
+     * {@code //login}: a URL of the host "login", where browsers went.
+     */
+    private static String contextPath(Request request) {
+        String contextPath = Request.getContextPath(request);
+        return contextPath == null || contextPath.equals("/") ? "" : contextPath;
+    }
+
     private static HttpCookie returnCookie(String path, int maxAge) {
         return HttpCookie.build(RETURN_COOKIE, URLEncoder.encode(path, StandardCharsets.UTF_8))
                 .path("/").httpOnly(true).sameSite(HttpCookie.SameSite.STRICT).maxAge(maxAge).build();
@@ -310,9 +318,8 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
 
     /** The cookie that keeps a failed sign-in's user name for the login page, and only for it. */
     private static HttpCookie userCookie(Request request, String user, int maxAge) {
-        String contextPath = Request.getContextPath(request);
         return HttpCookie.build(LoginPageServlet.USER_COOKIE, URLEncoder.encode(user, StandardCharsets.UTF_8))
-                .path((contextPath.equals("/") ? "" : contextPath) + "/login").httpOnly(true).sameSite(HttpCookie.SameSite.STRICT)
+                .path(contextPath(request) + "/login").httpOnly(true).sameSite(HttpCookie.SameSite.STRICT)
                 .maxAge(maxAge).build();
     }
 

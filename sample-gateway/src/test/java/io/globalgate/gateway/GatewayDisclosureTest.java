@@ -54,7 +54,7 @@ class GatewayDisclosureTest {
                 {"GET /no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404},
                 {"GET /admin/api/v1/integrations HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 401},
                 {"GET /admin/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 302},
-                {"PATCH /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 501}, // HttpServlet's answer to a method it has no doX for
+                {"PATCH /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405}, // MethodGuard: was HttpServlet's 501
                 {"GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400},
                 {"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\nConnection: close\r\n\r\n", 400},
                 {"BREW /login HTTP/7.3\r\nHost: x\r\n\r\n", 505},
@@ -69,6 +69,32 @@ class GatewayDisclosureTest {
             assertFalse(all.contains("jetty") || all.contains("12.1.") || all.contains("servlet") || all.contains("exception"),
                     () -> request + " -> " + answer);
         }
+    }
+
+    /**
+     * Black box, beyond issue 13's list: {@code TRACE} echoed the request (its cookies too) on the
+     * login page and on the management listener, and a method no servlet knows was a {@code 501}.
+     * Each is a {@code 405} now, on both listeners, without an echo.
+     */
+    @Test
+    void traceAndUnknownMethodsAre405WithoutEchoOnBothListeners() {
+        String secret = "JSESSIONID=secret-session-id-4711";
+        Object[][] requests = {
+                {gateway.uri(), "TRACE /login"}, {gateway.uri(), "TRACE /admin/"}, {gateway.uri(), "TRACE /api/global/v1/system/status"},
+                {gateway.uri(), "TRACK /login"}, {gateway.uri(), "PROPFIND /login"}, {gateway.uri(), "PATCH /login"},
+                {gateway.uri(), "FOO /public/v1/tokens/revoke"}, {gateway.uri(), "PATCH /no-such-page"},
+                {gateway.managementUri(), "TRACE /metrics"}, {gateway.managementUri(), "TRACE /health"}, {gateway.managementUri(), "TRACE /"},
+                {gateway.managementUri(), "PATCH /health"}, {gateway.managementUri(), "FOO /metrics"},
+        };
+        for (Object[] exchange : requests) {
+            String request = exchange[1] + " HTTP/1.1\r\nHost: x\r\nCookie: " + secret + "\r\nConnection: close\r\n\r\n";
+            RawHttp.Answer answer = RawHttp.exchange((java.net.URI) exchange[0], request);
+            assertEquals(405, answer.status(), () -> exchange[1] + " -> " + answer);
+            assertFalse(answer.toString().contains("secret-session-id"), () -> exchange[1] + " echoed the request: " + answer);
+        }
+        assertEquals(200, RawHttp.exchange(gateway.managementUri(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status());
+        assertEquals(401, RawHttp.exchange(gateway.uri(), "PATCH /admin/api/v1/integrations/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .status(), "the JSON API's own PATCH is not refused by the guard");
     }
 
     @Test
