@@ -107,6 +107,107 @@ abstract class GatewayEndToEndContract {
         }
     }
 
+    /**
+     * Issue 13's hostile inputs, generated, against the started gateway from loopback source
+     * addresses of their own (each a client that is no trusted proxy): a flood of forged tokens
+     * (correct checksum, never issued) under garbage, huge and many-valued forwarding headers is
+     * {@code 401} while the address's lookup budget (10 a second by default) lasts, then {@code 503}
+     * {@code lookup_limit} with {@code Retry-After}, never anything else, while a real token under the
+     * same headers passes; and every body-taking path (sign-in form, JSON API, public revocation)
+     * answers each bogus, unsupported or other charset, UTF-16/UTF-32 body and invalid UTF-8 with
+     * the exact status of its contract.
+     */
+    @Test
+    void generatedHostileRequestsGetTheirContractsAnswer() {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        System.out.println("[globalgate-fuzz] GatewayEndToEndContract seed " + seed + " (repeat with -Dfuzz.seed=" + seed + ")");
+        java.util.Random random = new java.util.Random(seed);
+        String[][] forwarding = {{"X-Forwarded-For", "127.0.0.1"}, {"X-Forwarded-For", "10.0.0.1, 198.51.100.7"},
+                {"X-Forwarded-For", String.join(", ", java.util.Collections.nCopies(200, "203.0.113.9"))}, {"X-Forwarded-For", "x".repeat(3000)},
+                {"X-Forwarded-For", "unknown, _hidden, [::1]:80, ,,"}, {"Forwarded", "for=\"[2001:db8::1]:4711\";proto=https"},
+                {"X-Forwarded-Proto", "https"}, {"X-Forwarded-Proto", "https, http, javascript:"}, {"X-Real-IP", "127.0.0.2"}};
+        String own = gateway.uri().getScheme() + "://" + gateway.uri().getRawAuthority();
+        String token = admin.newToken("Hostile inputs " + seed);
+        FromAddress attacker = FromAddress.of(FromAddress.nth(13_000 + random.nextInt(1_000)), gateway.uri());
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        long started = System.nanoTime();
+        for (int n = 0; n < 40; n++) {
+            String[] header = forwarding[random.nextInt(forwarding.length)];
+            Reply reply = attacker.send("GET", STATUS, java.util.List.of("Authorization", "Bearer " + TokenFormat.generate(),
+                    header[0], header[1]), null);
+            String where = "forged token " + n + " with " + header[0] + ": " + header[1].substring(0, Math.min(60, header[1].length())) + " -> " + reply;
+            if (n < 10) {
+                assertEquals(401, reply.status(), "within the address's budget of 10: " + where);
+            }
+            if (reply.status() == 401) {
+                assertTrue(reply.header("WWW-Authenticate").contains("error=\"invalid_token\""), where);
+                assertApiError(reply, "authentication");
+            } else {
+                assertEquals(503, reply.status(), where);
+                assertEquals("5", reply.header("Retry-After"), where);
+                assertEquals("Too many unknown tokens; try again shortly", reply.json().at("/errors/0/message").asText(), where);
+            }
+            statuses.merge(reply.status(), 1, Integer::sum);
+            if (n % 8 == 0) {
+                Reply real = attacker.send("GET", STATUS, java.util.List.of("Authorization", "Bearer " + token, header[0], header[1]), null);
+                assertEquals(200, real.status(), "a real token passes whatever the flood: " + real);
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.println("[globalgate-fuzz] forged tokens from one address by status: " + statuses + " in " + seconds + " s");
+        assertTrue(statuses.getOrDefault(401, 0) <= 10 + 10 * seconds + 1, "at most the budget and its refill were looked up: " + statuses);
+        assertTrue(statuses.getOrDefault(503, 0) > 0, statuses::toString);
+
+        byte[] utf16 = "{\"name\":\"UTF-16 integration\",\"description\":\"d\",\"notificationEmail\":\"u@example.com\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        byte[] utf32 = "{\"tokens\":[\"gat_x\"]}".getBytes(java.nio.charset.Charset.forName("UTF-32BE"));
+        byte[] invalid = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        byte[] form = ("j_username=" + gateway.info().adminUser() + "&j_password=wrong").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] badForm = {'j', '_', 'u', 's', 'e', 'r', 'n', 'a', 'm', 'e', '=', (byte) 0xFF, '&', 'j', '_', 'p', 'a', 's', 's', 'w', 'o', 'r', 'd', '=', 'x'};
+        String basic = FromAddress.basic(gateway.info().adminUser(), gateway.info().generatedPassword());
+        Object[][] cases = {
+                // path, content type, body, status (and for the JSON paths, the error type validation)
+                {"/j_security_check", "application/x-www-form-urlencoded; charset=x-bogus", form, 415},
+                {"/j_security_check", "application/x-www-form-urlencoded; charset=utf-16", form, 415},
+                {"/j_security_check", "application/x-www-form-urlencoded; charset=UTF-32", form, 415},
+                {"/j_security_check", "application/x-www-form-urlencoded; charset=", form, 415},
+                {"/j_security_check", "application/x-www-form-urlencoded", badForm, 400},
+                {"/admin/api/v1/integrations", "application/json; charset=x-bogus", utf16, 415},
+                {"/admin/api/v1/integrations", "application/json; charset=utf-16", utf16, 415},
+                {"/admin/api/v1/integrations", "application/json; charset=utf-8;charset=utf-16", utf16, 415},
+                {"/admin/api/v1/integrations", "application/json", utf16, 400},
+                {"/admin/api/v1/integrations", "application/json; charset=utf-8", utf16, 400},
+                {"/admin/api/v1/integrations", "application/json", invalid, 400},
+                {"/public/v1/tokens/revoke", "application/json; charset=x-bogus", utf32, 415},
+                {"/public/v1/tokens/revoke", "application/json; charset=UTF-32", utf32, 415},
+                {"/public/v1/tokens/revoke", "application/json", utf32, 400},
+                {"/public/v1/tokens/revoke", "application/json", invalid, 400},
+        };
+        int n = 0;
+        for (Object[] c : cases) {
+            String path = (String) c[0];
+            java.util.List<String> headers = new java.util.ArrayList<>(java.util.List.of("Content-Type", (String) c[1]));
+            if (path.startsWith("/admin/")) {
+                headers.addAll(java.util.List.of("Authorization", basic));
+            } else if (path.equals("/j_security_check")) {
+                headers.addAll(java.util.List.of("Origin", own));
+            }
+            String[] header = forwarding[random.nextInt(forwarding.length)];
+            headers.addAll(java.util.List.of(header[0], header[1]));
+            // a source address of its own: the sign-in throttle and the revocation limit count per address
+            Reply reply = FromAddress.of(FromAddress.nth(14_000 + 50 * (int) (seed & 0xF) + n++), gateway.uri())
+                    .sendBytes("POST", path, headers, (byte[]) c[2]);
+            String where = "POST " + path + " [" + c[1] + "] -> " + reply;
+            assertEquals((int) c[3], reply.status(), where);
+            assertFalse(reply.body().contains("Exception") || reply.body().contains("\tat "), "no stack trace: " + where);
+            if (!path.equals("/j_security_check")) {
+                assertEquals("validation", reply.json().at("/errors/0/type").asText(), where);
+            }
+            assertTrue(reply.header("Set-Cookie") == null || !reply.header("Set-Cookie").startsWith("JSESSIONID"), "nobody signed in: " + where);
+        }
+        assertFalse(admin.admin("GET", "/integrations?q=UTF-16", null).body().contains("UTF-16 integration"), "nothing was stored");
+    }
+
     @Test
     void hostileBasicCredentialsGetTheApisJsonRefusalWithoutEcho() {
         String[] hostile = {
@@ -149,7 +250,7 @@ abstract class GatewayEndToEndContract {
         GatewayClient browser = anonymous();
         Reply protectedPage = browser.get("/admin/");
         assertEquals(302, protectedPage.status(), protectedPage::toString); // a GET: 302, the method kept
-        assertTrue(protectedPage.header("Location").endsWith("/login"), protectedPage.headers()::toString);
+        assertEquals("/login", protectedPage.header("Location"), "a path of our own, never //login (the host \"login\")");
 
         Reply loginPage = browser.get("/login");
         assertEquals(200, loginPage.status());
@@ -157,7 +258,7 @@ abstract class GatewayEndToEndContract {
 
         Reply signedIn = browser.postForm("/j_security_check", "j_username", "admin", "j_password", gateway.info().generatedPassword());
         assertEquals(303, signedIn.status(), signedIn::toString); // after a POST: 303, a GET of the target
-        assertTrue(signedIn.header("Location").endsWith("/admin/"), "back to the page first asked for: " + signedIn.headers());
+        assertEquals("/admin/", signedIn.header("Location"), "back to the page first asked for, a path of our own: " + signedIn.headers());
 
         Reply adminPage = browser.get("/admin/");
         assertEquals(200, adminPage.status(), adminPage::toString);
@@ -179,7 +280,7 @@ abstract class GatewayEndToEndContract {
 
         Reply stillProtected = browser.get("/admin/");
         assertEquals(302, stillProtected.status(), () -> "no signed-in session: " + stillProtected);
-        assertTrue(stillProtected.header("Location").endsWith("/login"), stillProtected.headers()::toString);
+        assertEquals("/login", stillProtected.header("Location"), stillProtected.headers()::toString);
     }
 
     @Test
