@@ -194,7 +194,8 @@ public class PublicLeakServlet extends HttpServlet {
     /** Revocation by value: {@code {"tokens":[...]}}, answered {@code 202} whatever the tokens were. */
     private void revokeByValue(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String address = clientAddress.of(req);
-        long wait = revokeLimit.acquire(address);
+        // IPv6 by its /64, as every per-address limit counts: one subscriber's block is one client.
+        long wait = revokeLimit.acquire(ClientAddress.perSubscriber(address));
         if (wait > 0) {
             res.setHeader("Retry-After", Long.toString(wait));
             throw new ApiException(429, "rate_limit", "Too many revocation requests from this address; try again in " + wait + " s");

@@ -616,6 +616,39 @@ class FaithfulProxyTest {
         assertNull(upstream.poll(100), "a refused request reached the upstream");
     }
 
+    /**
+     * Black box, beyond issue 13's list: the public revocation by value (each request up to 1,000
+     * hashes looked up) was limited per whole IPv6 address, so a client behind the trusted proxy with
+     * a /64 of its own, 2^64 addresses, was not limited at all. It counts by the /64 now, as the
+     * sign-in throttle and the forged-token budget do; so does the forged-token budget here, through
+     * the gateway.
+     */
+    @Test
+    void anIpv6ClientBehindTheTrustedProxyIsLimitedByItsSlash64() {
+        FromAddress proxy = FromAddress.of(TRUSTED_PROXY, gateway.uri());
+        for (int n = 1; n <= 11; n++) {
+            Reply reply = proxy.send("POST", "/public/v1/tokens/revoke", List.of("Content-Type", "application/json",
+                    "X-Forwarded-For", "2001:db8:77:1:" + Integer.toHexString(n) + "::" + Integer.toHexString(7 * n)),
+                    "{\"tokens\":[\"" + io.globalgate.token.TokenFormat.generate() + "\"]}");
+            assertEquals(n <= 10 ? 202 : 429, reply.status(), "revocation " + n + " from the same /64: " + reply);
+        }
+        Reply otherSubscriber = proxy.send("POST", "/public/v1/tokens/revoke", List.of("Content-Type", "application/json",
+                "X-Forwarded-For", "2001:db8:77:2::1"), "{\"tokens\":[\"" + io.globalgate.token.TokenFormat.generate() + "\"]}");
+        assertEquals(202, otherSubscriber.status(), "another /64 has its own limit: " + otherSubscriber);
+
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (int n = 1; n <= 20; n++) {
+            Reply reply = proxy.send("GET", API + "/forged", List.of("Authorization", "Bearer " + io.globalgate.token.TokenFormat.generate(),
+                    "X-Forwarded-For", "2001:db8:78:1::" + Integer.toHexString(n)), null);
+            statuses.merge(reply.status(), 1, Integer::sum);
+        }
+        assertTrue(statuses.getOrDefault(503, 0) > 0 && statuses.keySet().equals(java.util.Set.of(401, 503)),
+                "forged tokens from one /64 spend one budget of 10: " + statuses);
+        Reply otherBudget = proxy.send("GET", API + "/forged", List.of("Authorization", "Bearer " + io.globalgate.token.TokenFormat.generate(),
+                "X-Forwarded-For", "2001:db8:78:2::1"), null);
+        assertEquals(401, otherBudget.status(), "another /64 behind the same proxy has its own budget: " + otherBudget);
+    }
+
     @Test
     void aTrustedProxysForwardingChainIsKeptAndTheGatewayAppendsItsHop() throws Exception {
         String request = get(API + "/via-proxy", "X-Forwarded-For: 203.0.113.7, 198.51.100.4", "Forwarded: for=203.0.113.7",
