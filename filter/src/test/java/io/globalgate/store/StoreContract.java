@@ -149,15 +149,37 @@ abstract class StoreContract {
     }
 
     @Test
-    void aReplicaReaderOffersTheHeartbeatToThePrimaryOncePerInterval() {
+    void aReplicaReaderOffersTheHeartbeatOncePerIntervalAndIsBehindByTheLastBeatsAge() {
         ReplicaReads reads = new ReplicaReads(store, dataSource); // this database as its own replica
         Duration interval = Duration.ofSeconds(10);
 
         assertTrue(reads.beat(interval), "no node has beaten yet");
         clock.set(START.plus(interval).minusMillis(1));
         assertFalse(reads.beat(interval), "a millisecond within the interval");
+        assertEquals(interval.minusMillis(1), reads.behind());
         clock.set(START.plus(interval));
         assertTrue(reads.beat(interval), "the interval after the last beat");
+        assertEquals(Duration.ZERO, reads.behind());
+        clock.set(START.plus(interval).minusSeconds(3)); // this node's clock behind the one that beat
+        assertEquals(Duration.ZERO, reads.behind(), "never less than nothing");
+    }
+
+    @Test
+    void aReplicaReaderReadsTheReplicaAndAsksThePrimaryForATokenNotReplicatedYet() {
+        try (HikariDataSource replicaDatabase = freshDatabase()) {
+            GlobalgateStore replica = new GlobalgateStore(replicaDatabase, clock).migrate();
+            Seed replicaSeed = new Seed(replica);
+            ReplicaReads reads = new ReplicaReads(store, replicaDatabase);
+            TokenHash onPrimary = TokenHash.of(newToken(newIntegration(), "never").value());
+            TokenHash onReplica = TokenHash.of(replicaSeed.token(replicaSeed.integration("On the replica").id(), "replicated", "never", null).value());
+
+            assertEquals(store.tokens().findDecision(onPrimary), reads.findDecision(onPrimary), "not on the replica: the primary's");
+            assertTrue(reads.findDecision(onReplica).isPresent());
+            assertEquals(replica.tokens().findDecision(onReplica), reads.findDecision(onReplica));
+            assertEquals(List.of(onReplica), reads.tokens().everyTokenHash());
+            assertEquals(replica.changes().readAfter(0, 100), reads.changes().readAfter(0, 100));
+            assertEquals(1, reads.changes().readAfter(0, 100).size(), "the replica's token.created, none of the primary's");
+        }
     }
 
     @Test
