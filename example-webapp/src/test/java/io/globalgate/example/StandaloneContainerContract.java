@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -164,6 +165,26 @@ abstract class StandaloneContainerContract {
             page = send(HttpRequest.newBuilder(container.uri().resolve(page.headers().firstValue("Location").orElseThrow())).GET());
         }
         assertTrue(page.body().contains("j_security_check"), "the pages ask for the login form: " + page.body());
+    }
+
+    @Test
+    @Order(3)
+    void underFormAFailedSignInShowsTheFormAgainWithTheUserNameButNeverThePassword() throws Exception {
+        String wrong = "wrong-" + System.nanoTime();
+        for (String[] attempt : new String[][] {{"admin", "value=\"admin\""},
+                {"\"><b>x</b>", "value=\"&quot;&gt;&lt;b&gt;x&lt;/b&gt;\""}, {"x".repeat(65), "maxlength=\"64\" required autofocus>"}}) {
+            HttpResponse<String> failed = send(HttpRequest.newBuilder(container.uri().resolve("legacy-form/j_security_check"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("j_username=" + URLEncoder.encode(attempt[0], StandardCharsets.UTF_8)
+                            + "&j_password=" + wrong)));
+            // Tomcat answers the failed sign-in with the error page; Jetty too, with the dispatch parameter of web.xml
+            assertEquals(200, failed.statusCode(), failed::body);
+            assertTrue(failed.body().contains("<title>Error: Sign in</title>") && failed.body().contains("j_security_check"), failed::body);
+            assertTrue(failed.body().contains(attempt[1]), "the user name typed, escaped (a longer one than the form takes: none): "
+                    + failed.body());
+            assertFalse(failed.body().contains(wrong), "never the password");
+            assertFalse(failed.body().contains("<b>"), failed::body);
+        }
     }
 
     @Test
