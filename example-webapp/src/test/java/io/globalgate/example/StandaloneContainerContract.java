@@ -284,7 +284,7 @@ abstract class StandaloneContainerContract {
             redeploy(container);
             assertEquals(200, global(cachedToken).statusCode());
         }
-        String log = container.logSinceLastStart().substring(before.length());
+        String log = withoutExitingPoolThreads(container.logSinceLastStart().substring(before.length()));
         for (String warning : concat(LEAK_WARNINGS, moreLeakWarnings())) {
             assertFalse(log.contains(warning), "the log after three redeploys has '" + warning + "':\n" + log);
         }
@@ -315,6 +315,24 @@ abstract class StandaloneContainerContract {
     private long longLivedThreads() throws Exception {
         return LONG_LIVED_THREAD.matcher(StandaloneContainer.jdkTool("jcmd", Long.toString(container.pid()), "Thread.print")).results().count();
     }
+
+    /**
+     * Tomcat's warning for a thread of HikariCP's short-lived executors that had already ended its
+     * work and was exiting: HikariCP's close waits for its closer executor to terminate, and the
+     * executor counts as terminated while its last worker is still leaving {@code run()}; Tomcat
+     * checks four milliseconds later. On a loaded machine (three containers redeploying at once) it
+     * saw such a thread: the warning then shows NO stack frame (the thread runs no code any more).
+     * Only that form is removed here; a pool thread with frames, any other thread, and every other
+     * warning still fail the test, and the thread count and the class loaders' collection below
+     * prove nothing stayed behind.
+     */
+    static String withoutExitingPoolThreads(String log) {
+        return EXITING_POOL_THREAD.matcher(log).replaceAll("");
+    }
+
+    private static final Pattern EXITING_POOL_THREAD = Pattern.compile(
+            "(?m)^[^\\n]*appears to have started a thread named \\[globalgate:connection-(?:closer|adder)\\] but has failed to stop it\\."
+                    + " This is very likely to create a memory leak\\. Stack trace of thread:\\n(?=\\d{2}-[A-Z][a-z]{2}-\\d{4} |\\z)");
 
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new java.util.ArrayList<>(a);
