@@ -396,7 +396,7 @@ public abstract class FilterBehaviourContract {
             GlobalgateStore own = new GlobalgateStore(fresh, clock); // not migrated: the filter's start does that
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             try (Deployment d = harness().deploy(Map.of("unknownTokenLookups", "1", "unknownTokenLookupsPerAddress", "1",
-                    "changePollInterval", "10s"), Map.of(ContextAttributes.DATA_SOURCE, fresh, ContextAttributes.STORE, own,
+                    "changePollInterval", "10s", "usageFlushInterval", "1h"), Map.of(ContextAttributes.DATA_SOURCE, fresh, ContextAttributes.STORE, own,
                     ContextAttributes.CLOCK, clock, ContextAttributes.METER_REGISTRY, meters))) {
                 assertNull(d.startFailure(), () -> String.valueOf(d.startFailure()));
                 Seed ownSeed = new Seed(own);
@@ -416,6 +416,7 @@ public abstract class FilterBehaviourContract {
                         refused.body(), refused::toString);
                 HttpRequest withCreated = HttpRequest.newBuilder(d.uri("v1/x")).header("Authorization", "Bearer " + created.value()).build();
                 assertEquals(200, send(withCreated).status(), "a token created after the start, with the budget spent");
+                assertEquals(1, d.filter().flushUsage(), "the usage of the one token accepted, written now");
 
                 ownSeed.revoke(created.token().id());
                 assertEquals(401, send(withCreated).status(), "revoked through the filter's store: refused on the next request");
