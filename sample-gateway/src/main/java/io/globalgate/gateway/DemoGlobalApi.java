@@ -29,6 +29,24 @@ final class DemoGlobalApi extends HttpServlet {
             {"mer_1003", "Maison Lumière", "FR"},
     };
 
+    /**
+     * GET and HEAD only; any other method is a {@code 405} in the Global API's error shape. The
+     * servlet's own answers were Jetty's HTML error page (its version, the demo's internal address)
+     * or a {@code 501}, passed by the proxy to every client with a token.
+     */
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res) throws jakarta.servlet.ServletException, IOException {
+        if (req.getMethod().equals("GET") || req.getMethod().equals("HEAD")) {
+            super.service(req, res);
+            return;
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("errors").addObject().put("type", "method_not_allowed")
+                .put("message", "The demo Global API answers GET and HEAD only");
+        res.setHeader("Allow", "GET, HEAD");
+        answer(req, res, 405, body);
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String path = req.getRequestURI();
@@ -54,6 +72,11 @@ final class DemoGlobalApi extends HttpServlet {
                         .put("message", "The demo Global API has /api/global/v1/system/status and /api/global/v1/system/merchants");
             }
         }
+        answer(req, res, status, body);
+    }
+
+    /** Writes {@code body} with what the gateway sent added under {@code "gateway"}. */
+    private static void answer(HttpServletRequest req, HttpServletResponse res, int status, ObjectNode body) throws IOException {
         ObjectNode gateway = body.putObject("gateway");
         gateway.put("integrationId", req.getHeader(GlobalApiProxyServlet.INTEGRATION_ID_HEADER));
         String name = req.getHeader(GlobalApiProxyServlet.INTEGRATION_NAME_HEADER);

@@ -323,13 +323,17 @@ public final class GatewayServer {
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("demo-global-api");
         Server demo = new Server(threads);
-        ServerConnector connector = new ServerConnector(demo);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false); // the proxy passes the demo's headers on as an upstream's
+        ServerConnector connector = new ServerConnector(demo, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         demo.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addServlet(new ServletHolder("demo", new DemoGlobalApi()), "/*");
+        context.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX, PUBLIC_PREFIX));
+        demo.setErrorHandler(new GatewayErrorHandler(ADMIN_API_PREFIX, PUBLIC_PREFIX));
         demo.setHandler(context);
         return demo;
     }

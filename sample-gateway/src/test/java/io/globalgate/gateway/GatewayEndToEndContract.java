@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -206,6 +207,32 @@ abstract class GatewayEndToEndContract {
             assertTrue(reply.header("Set-Cookie") == null || !reply.header("Set-Cookie").startsWith("JSESSIONID"), "nobody signed in: " + where);
         }
         assertFalse(admin.admin("GET", "/integrations?q=UTF-16", null).body().contains("UTF-16 integration"), "nothing was stored");
+    }
+
+    /**
+     * Black box, beyond issue 13's list: the demo Global API answered a method it does not have
+     * with Jetty's HTML error page (its version, the demo's internal loopback address) or a
+     * {@code 501}, and the proxy passed that, with {@code Server: Jetty(...)}, to every client with
+     * a token.
+     */
+    @Test
+    void theDemoGlobalApiAnswersOtherMethods405InItsShapeNamingNoServer() {
+        String token = admin.newToken("Demo methods " + System.nanoTime());
+        FromAddress client = FromAddress.of("127.0.0.1", gateway.uri());
+        for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+            Reply reply = client.send(method, STATUS, java.util.List.of("Authorization", "Bearer " + token,
+                    "Content-Type", "application/json"), "{}");
+            String where = method + " " + STATUS + " -> " + reply;
+            assertEquals(405, reply.status(), where);
+            assertEquals("GET, HEAD", reply.header("Allow"), where);
+            assertEquals("method_not_allowed", reply.json().at("/errors/0/type").asText(), where);
+            assertTrue(reply.json().at("/gateway/integrationName").asText().startsWith("Demo methods"), "proxied with its identity: " + where);
+            assertNull(reply.header("Server"), where);
+            String all = (reply.headers().map() + reply.body()).toLowerCase(Locale.ROOT);
+            assertFalse(all.contains("jetty") || all.contains("127.0.0.1:"), "nothing of the demo's server or address: " + where);
+        }
+        Reply head = client.send("HEAD", STATUS, java.util.List.of("Authorization", "Bearer " + token), null);
+        assertEquals(200, head.status(), head::toString);
     }
 
     @Test
