@@ -25,6 +25,14 @@ final class RequestPath {
         if (rawUri == null || rawUri.isEmpty() || rawUri.charAt(0) != '/') {
             return null;
         }
+        if (isNormal(rawUri)) {
+            return rawUri; // what the walk would build, character for character
+        }
+        return walk(rawUri);
+    }
+
+    /** The normal form segment by segment; {@code rawUri} starts with {@code /}. */
+    static String walk(String rawUri) {
         Deque<String> segments = new ArrayDeque<>();
         int start = 1;
         boolean trailingSlash = false;
@@ -63,12 +71,53 @@ final class RequestPath {
         return path.toString();
     }
 
+    /**
+     * Whether {@code rawUri} (starting with {@code /}) is its own normal form: no escape, no path
+     * parameter, no backslash or control character, no empty segment but a last one, no {@code .}
+     * or {@code ..} segment. Most request URIs are; they need no decoding and no new string.
+     */
+    private static boolean isNormal(String rawUri) {
+        int n = rawUri.length();
+        for (int i = 0; i < n; i++) {
+            char c = rawUri.charAt(i);
+            if (c == '%' || c == ';' || c == '\\' || c < 0x20 || c == 0x7F) {
+                return false;
+            }
+            if (c == '/') {
+                int next = i + 1;
+                if (next < n && rawUri.charAt(next) == '/') {
+                    return false; // an empty segment inside the path
+                }
+                int dots = 0;
+                while (next + dots < n && rawUri.charAt(next + dots) == '.') {
+                    dots++;
+                }
+                if ((dots == 1 || dots == 2) && (next + dots == n || rawUri.charAt(next + dots) == '/')) {
+                    return false; // a . or .. segment
+                }
+            }
+        }
+        return true;
+    }
+
     /** Whether the normal path {@code path} is {@code prefix} or lies below it, segment by segment. */
     static boolean isUnder(String path, String prefix) {
+        return isUnderBase(path, base(prefix));
+    }
+
+    /** A prefix as {@link #isUnderBase} takes it: without its trailing slash; null for the root, under which every path lies. */
+    static String base(String prefix) {
         if (prefix.equals("/")) {
+            return null;
+        }
+        return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
+    /** Whether the normal path {@code path} is {@code base} or lies below it; every path lies below the root ({@code null}). */
+    static boolean isUnderBase(String path, String base) {
+        if (base == null) {
             return true;
         }
-        String base = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         return path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/');
     }
 

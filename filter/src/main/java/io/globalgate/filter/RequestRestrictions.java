@@ -2,6 +2,7 @@ package io.globalgate.filter;
 
 import io.github.bucket4j.ConsumptionProbe;
 import io.globalgate.net.ClientAddress;
+import io.globalgate.net.IpBits;
 import io.globalgate.net.NetworkList;
 import io.globalgate.store.TokenRestrictions;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,6 +31,8 @@ public final class RequestRestrictions {
     private final boolean readOnly;
     /** Normal prefixes; empty = every path. */
     private final String[] pathPrefixes;
+    /** The same without their trailing slash, as {@link RequestPath#isUnderBase} compares them; null for the root. */
+    private final String[] pathBases;
     private final RateLimiters.Limiter limiter;
     private final Verdict tokenNetworkRefusal;
     private final Verdict integrationNetworkRefusal;
@@ -46,6 +49,10 @@ public final class RequestRestrictions {
         this.integrationNetworks = r.integrationNetworks();
         this.readOnly = r.scope() == TokenRestrictions.Scope.READ_ONLY;
         this.pathPrefixes = r.pathPrefixes().toArray(String[]::new);
+        this.pathBases = new String[pathPrefixes.length];
+        for (int i = 0; i < pathPrefixes.length; i++) {
+            pathBases[i] = RequestPath.base(pathPrefixes[i]);
+        }
         this.limiter = limiter;
         IntegrationMeters.Counter network = meters.counter(IntegrationMeters.Kind.NETWORK);
         IntegrationMeters.Counter scope = meters.counter(IntegrationMeters.Kind.SCOPE);
@@ -72,7 +79,7 @@ public final class RequestRestrictions {
      */
     public Verdict check(HttpServletRequest request, HttpServletResponse response, ClientAddress addresses) {
         if (!tokenNetworks.isEmpty() || !integrationNetworks.isEmpty()) {
-            String client = addresses.of(request);
+            IpBits client = addresses.bitsOf(request);
             if (!tokenNetworks.isEmpty() && !tokenNetworks.contains(client)) {
                 return tokenNetworkRefusal;
             }
@@ -107,8 +114,8 @@ public final class RequestRestrictions {
         if (path == null) {
             return false;
         }
-        for (String prefix : pathPrefixes) {
-            if (RequestPath.isUnder(path, prefix)) {
+        for (String base : pathBases) {
+            if (RequestPath.isUnderBase(path, base)) {
                 return true;
             }
         }

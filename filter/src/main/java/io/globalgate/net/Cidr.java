@@ -14,10 +14,28 @@ public final class Cidr {
 
     private final byte[] network;
     private final int prefix;
+    /** The network and its mask as {@link IpBits} compares them, made once. */
+    private final boolean v4;
+    private final long networkHigh;
+    private final long networkLow;
+    private final long maskHigh;
+    private final long maskLow;
 
     private Cidr(byte[] network, int prefix) {
         this.network = network;
         this.prefix = prefix;
+        this.v4 = network.length == 4;
+        if (v4) {
+            this.maskHigh = 0;
+            this.maskLow = prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
+            this.networkHigh = 0;
+            this.networkLow = IpBits.word(network, 0, 4);
+        } else {
+            this.maskHigh = prefix >= 64 ? -1L : prefix == 0 ? 0 : -1L << (64 - prefix);
+            this.maskLow = prefix <= 64 ? 0 : prefix == 128 ? -1L : -1L << (128 - prefix);
+            this.networkHigh = IpBits.word(network, 0, 8);
+            this.networkLow = IpBits.word(network, 8, 8);
+        }
     }
 
     /**
@@ -68,16 +86,17 @@ public final class Cidr {
 
     /** Whether {@code address} lies in this network; an IPv4 address mapped into IPv6 counts as IPv4. */
     public boolean contains(InetAddress address) {
-        if (address == null) {
-            return false;
-        }
-        byte[] bytes = IpAddress.bytes(address);
-        return bytes.length == network.length && Arrays.equals(mask(bytes, prefix), network);
+        return address != null && contains(IpBits.of(IpAddress.bytes(address)));
     }
 
     /** Whether the address literal {@code address} lies in this network; anything that is no address does not. */
     public boolean contains(String address) {
-        return contains(IpAddress.parse(address));
+        return contains(IpBits.parse(address));
+    }
+
+    /** Whether {@code address} lies in this network; null (no address) does not. */
+    public boolean contains(IpBits address) {
+        return address != null && address.v4 == v4 && (address.high & maskHigh) == networkHigh && (address.low & maskLow) == networkLow;
     }
 
     public int prefixLength() {

@@ -64,6 +64,32 @@ public final class ClientAddress {
     }
 
     /**
+     * The client address of {@code request} as {@link #of(HttpServletRequest)} finds it, read for
+     * comparing with networks; null when it is no address. Without trusted proxies the peer's
+     * address is read as it is, with no text made.
+     */
+    public IpBits bitsOf(HttpServletRequest request) {
+        if (trusted.isEmpty()) {
+            return hopBits(request.getRemoteAddr());
+        }
+        return IpBits.parse(of(request));
+    }
+
+    /** {@link #hop} as bits: the plain literals a container reports are read without an {@code InetAddress}. */
+    static IpBits hopBits(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.strip();
+        int colon = t.indexOf(':');
+        if (t.startsWith("[") || (colon >= 0 && colon == t.lastIndexOf(':'))) {
+            InetAddress address = hop(t);
+            return address == null ? null : IpBits.of(IpAddress.bytes(address));
+        }
+        return IpBits.parse(t);
+    }
+
+    /**
      * The client address given the peer's address and the request's header lines, each list in the
      * order the lines came.
      */

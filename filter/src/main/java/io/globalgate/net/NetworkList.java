@@ -19,9 +19,12 @@ public final class NetworkList {
     static final int MAX_NETWORKS = 1000;
 
     private final List<Cidr> networks;
+    /** The same networks, walked without an iterator on every request of a restricted token. */
+    private final Cidr[] array;
 
     private NetworkList(List<Cidr> networks) {
         this.networks = List.copyOf(networks);
+        this.array = this.networks.toArray(Cidr[]::new);
     }
 
     public static NetworkList empty() {
@@ -76,12 +79,7 @@ public final class NetworkList {
     }
 
     public boolean contains(InetAddress address) {
-        for (Cidr network : networks) {
-            if (network.contains(address)) {
-                return true;
-            }
-        }
-        return false;
+        return address != null && !networks.isEmpty() && contains(IpBits.of(IpAddress.bytes(address)));
     }
 
     /** Whether the address literal {@code address} lies in one of the networks; anything that is no address does not. */
@@ -89,7 +87,20 @@ public final class NetworkList {
         if (networks.isEmpty()) {
             return false;
         }
-        return contains(IpAddress.parse(address));
+        return contains(IpBits.parse(address));
+    }
+
+    /** Whether {@code address} lies in one of the networks; null (no address) does not. */
+    public boolean contains(IpBits address) {
+        if (address == null) {
+            return false;
+        }
+        for (Cidr network : array) {
+            if (network.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean isEmpty() {

@@ -1,5 +1,6 @@
 package io.globalgate.filter;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,5 +64,24 @@ class RequestPathTest {
         String path = RequestPath.normalise(raw);
         assertFalse(path != null && RequestPath.isUnder(path, "/api/global/v1/orders/"), raw + " -> " + path);
         assertTrue(path == null || path.startsWith("/api/global/v1/"), String.valueOf(path));
+    }
+
+    @Test
+    void aUriThatIsItsOwnNormalFormIsReturnedAsTheWalkWouldBuildIt() {
+        long seed = Long.getLong("requestpath.seed", new java.util.Random().nextLong());
+        java.util.Random random = new java.util.Random(seed);
+        String alphabet = "//////....aaz%2e5cF;=\\\u00e9\t\u007f";
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder sb = new StringBuilder("/");
+            int length = random.nextInt(20);
+            for (int i = 0; i < length; i++) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String uri = sb.toString();
+            assertEquals(RequestPath.walk(uri), RequestPath.normalise(uri),
+                    () -> "'" + uri + "' (seed " + seed + ")");
+        }
+        String plain = "/api/global/v1/system/status";
+        org.junit.jupiter.api.Assertions.assertSame(plain, RequestPath.normalise(plain), "no new string for a normal path");
     }
 }
