@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.globalgate.admin.store.LeakStore;
+import io.globalgate.config.InvalidConfiguration;
+import io.globalgate.config.Labels;
+import io.globalgate.config.Settings;
+import io.globalgate.config.StoreOptions;
 import io.globalgate.admin.store.ManagementStore;
 import io.globalgate.filter.ContextAttributes;
 import io.globalgate.filter.StoreProvider;
@@ -30,7 +34,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -54,30 +60,28 @@ public class PublicLeakServlet extends HttpServlet {
     static final String KEY_SIGNATURE = "Github-Public-Key-Signature";
     /** Who the audit log and the revoked tokens name as having reported a leak. */
     static final String GITHUB_REPORTER = "github-secret-scanning";
-    /** Revocation by value: a burst of this many requests per address, then one every {@link #REVOKE_INTERVAL}. */
-    static final int REVOKE_BURST = 10;
-    static final Duration REVOKE_INTERVAL = Duration.ofSeconds(6);
-
-    /** GitHub's public keys file; null when reports are not accepted. */
-    private final transient Path keysFile;
-    /** Proxies whose forwarding headers name the client. */
-    private final transient NetworkList trustedProxies;
+    /** The options given in code, or null to read the init-params. */
+    private final transient Map<String, String> presetParameters;
     private transient SecretScanningKeys keys;
+    private transient Path keysFile;
     private transient ClientAddress clientAddress;
     private transient AddressRateLimit revokeLimit;
     private transient ManagementStore store;
     private transient ObjectMapper mapper;
     private transient jakarta.servlet.ServletContext storeContext;
 
+    /** For {@code web.xml}: configured by init-params ({@link PublicLeakOptions} names them). */
+    public PublicLeakServlet() {
+        this.presetParameters = null;
+    }
+
     /**
-     * The public endpoints.
+     * For embedded servers: configured in code instead of by init-params.
      *
-     * @param secretScanningKeys GitHub's public keys file, or null to answer {@code 404} for secret scanning reports
-     * @param trustedProxies     proxies whose forwarding headers name the client (for the rate limit and the audit log)
+     * @param parameters option names of {@link PublicLeakOptions} and their values as text; init-params are then ignored
      */
-    public PublicLeakServlet(Path secretScanningKeys, NetworkList trustedProxies) {
-        this.keysFile = secretScanningKeys;
-        this.trustedProxies = trustedProxies;
+    public PublicLeakServlet(Map<String, String> parameters) {
+        this.presetParameters = Map.copyOf(parameters);
     }
 
     @Override
@@ -85,20 +89,45 @@ public class PublicLeakServlet extends HttpServlet {
         super.init(servletConfig);
         var context = servletConfig.getServletContext();
         Clock clock = context.getAttribute(ContextAttributes.CLOCK) instanceof Clock c ? c : Clock.systemUTC();
+        int perMinute;
+        int burst;
         try {
+            Settings settings;
+            try {
+                settings = PublicLeakOptions.ALL.read(presetParameters != null ? presetParameters : initParameters(servletConfig),
+                        Labels.BY_NAME);
+            } catch (InvalidConfiguration e) {
+                throw new IllegalArgumentException("Globalgate public endpoints: configuration refused: " + e.getMessage(), e);
+            }
+            keysFile = settings.isSet(PublicLeakOptions.SECRET_SCANNING_KEYS)
+                    ? Path.of(settings.get(PublicLeakOptions.SECRET_SCANNING_KEYS)).toAbsolutePath().normalize() : null;
             keys = keysFile == null ? null : new SecretScanningKeys(keysFile, clock);
-            StoreProvider.Obtained obtained = StoreProvider.obtain(context, null, null, null, null, Duration.ofSeconds(5), clock);
+            StoreProvider.Obtained obtained = StoreProvider.obtain(context, settings.text(StoreOptions.DATA_SOURCE),
+                    settings.text(StoreOptions.JDBC_URL), settings.text(StoreOptions.JDBC_USER), settings.text(StoreOptions.JDBC_PASSWORD),
+                    settings.get(StoreOptions.CONNECTION_TIMEOUT), clock);
             storeContext = context;
             store = new ManagementStore(obtained.store(), new InputValidator(clock, null));
+            clientAddress = new ClientAddress(settings.isSet(ClientAddress.TRUSTED_PROXIES) ? settings.get(ClientAddress.TRUSTED_PROXIES)
+                    : NetworkList.empty());
+            perMinute = settings.get(PublicLeakOptions.REVOKE_BY_VALUE_PER_MINUTE);
+            burst = settings.get(PublicLeakOptions.REVOKE_BY_VALUE_BURST);
+            revokeLimit = new AddressRateLimit(clock, burst, Duration.ofMinutes(1).dividedBy(perMinute));
         } catch (IllegalArgumentException e) {
             destroy();
             throw new ServletException(e.getMessage(), e);
         }
-        clientAddress = new ClientAddress(trustedProxies);
-        revokeLimit = new AddressRateLimit(clock, REVOKE_BURST, REVOKE_INTERVAL);
         mapper = ApiHandler.strictMapper(MAX_REPORT_BYTES);
-        LOG.info("Globalgate public endpoints ready: revocation by value; secret scanning reports {}",
+        LOG.info("Globalgate public endpoints ready: revocation by value ({} at once, then {} a minute per client address);"
+                        + " secret scanning reports {}", burst, perMinute,
                 keys == null ? "not configured (404)" : "with " + keys.size() + " GitHub public key(s) from " + keysFile);
+    }
+
+    private static Map<String, String> initParameters(ServletConfig config) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : Collections.list(config.getInitParameterNames())) {
+            params.put(name, config.getInitParameter(name));
+        }
+        return params;
     }
 
     @Override

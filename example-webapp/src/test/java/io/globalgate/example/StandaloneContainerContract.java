@@ -188,6 +188,32 @@ abstract class StandaloneContainerContract {
     }
 
     @Test
+    @Order(3)
+    void thePublicEndpointsAnswerWithoutASignInAndRevocationByValueEndsTheTokenAtOnce() throws Exception {
+        long integration = id(admin("POST", "legacy/admin/api/v1/integrations",
+                "{\"name\":\"Leaky app\",\"description\":\"\",\"notificationEmail\":\"ops@example.com\"}").body());
+        String token = newToken(integration, "leaked");
+        assertEquals(200, global(token).statusCode());
+
+        HttpResponse<String> revoked = send(HttpRequest.newBuilder(container.uri().resolve("legacy/public/v1/tokens/revoke"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":[\"" + token + "\"]}")));
+        assertEquals(202, revoked.statusCode(), revoked::body);
+        assertEquals("{\"received\":1}", revoked.body());
+        assertEquals(401, global(token).statusCode(), "refused at once by the filter of the same application");
+        HttpResponse<String> stored = admin("GET", "legacy/admin/api/v1/integrations/" + integration + "/tokens", null);
+        assertTrue(stored.body().contains("\"revokedReason\":\"revoked_by_value\""), stored::body);
+
+        HttpResponse<String> report = send(HttpRequest.newBuilder(container.uri().resolve("legacy/public/v1/secret-scanning/github"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[]")));
+        assertEquals(404, report.statusCode(), "no GitHub keys in the example: " + report.body());
+        assertTrue(report.body().startsWith("{\"errors\":[{\"type\":\"not_found\""), report::body);
+        HttpResponse<String> bad = send(HttpRequest.newBuilder(container.uri().resolve("legacy/public/v1/tokens/revoke"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":\"<script>\"}")));
+        assertEquals(400, bad.statusCode(), bad::body);
+        assertFalse(bad.body().contains("<script>") || bad.body().contains("Exception"), bad::body);
+    }
+
+    @Test
     @Order(4)
     void theScrapeShowsTheFiltersAndThePoolsMetersToTheMetricsRoleOnly() throws Exception {
         HttpResponse<String> anonymous = send(HttpRequest.newBuilder(container.uri().resolve("legacy/metrics")).GET());

@@ -1,6 +1,7 @@
 package io.globalgate.gateway;
 
 import io.globalgate.admin.AdminOptions;
+import io.globalgate.admin.PublicLeakOptions;
 import io.globalgate.config.InvalidConfiguration;
 import io.globalgate.config.InvalidValue;
 import io.globalgate.config.Labels;
@@ -53,7 +54,8 @@ public record GatewayConfig(
         int maxThreads,
         Duration idleTimeout,
         int minRequestDataRate,
-        Path secretScanningKeys) {
+        Path secretScanningKeys,
+        Map<String, String> revokeByValue) {
 
     public static final Option<String> CONFIG = Option.of("config", "", text -> {
         if (text.isEmpty()) {
@@ -154,7 +156,7 @@ public record GatewayConfig(
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
             AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES, RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST, MANAGEMENT_HOST, MANAGEMENT_PORT, ADMIN_PASSWORD_FILE, JDBC_PASSWORD_FILE,
             SMTP_PASSWORD_FILE, SECURE_COOKIES, MAX_THREADS, IDLE_TIMEOUT, MIN_REQUEST_DATA_RATE, SECRET_SCANNING_KEYS,
-            AdminOptions.REVOKE_UNUSED_AFTER_DAYS, AdminOptions.UNUSED_REMINDER_DAYS);
+            PublicLeakOptions.REVOKE_BY_VALUE_BURST, PublicLeakOptions.REVOKE_BY_VALUE_PER_MINUTE, AdminOptions.REVOKE_UNUSED_AFTER_DAYS, AdminOptions.UNUSED_REMINDER_DAYS);
 
     /** A password is given on the command line (or in the environment) or in a file, not both. */
     private static final Rule ONE_PASSWORD_SOURCE = (settings, problems) -> {
@@ -284,6 +286,12 @@ public record GatewayConfig(
                 filter.put(o.name(), s.text(o));
             }
         }
+        Map<String, String> revokeByValue = new LinkedHashMap<>();
+        for (Option<?> o : List.of(PublicLeakOptions.REVOKE_BY_VALUE_PER_MINUTE, PublicLeakOptions.REVOKE_BY_VALUE_BURST)) {
+            if (s.isSet(o)) {
+                revokeByValue.put(o.name(), s.text(o));
+            }
+        }
         String base = s.isSet(PUBLIC_URL) ? s.get(PUBLIC_URL) : "http://localhost:" + port;
         admin.put(AdminOptions.ADMIN_BASE_URL.name(), (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/admin");
         if (!s.isSet(SMTP_HOST)) {
@@ -294,7 +302,8 @@ public record GatewayConfig(
                 s.get(MAX_TOKEN_LIFETIME), Map.copyOf(admin),
                 s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty(), Map.copyOf(filter), s.get(MANAGEMENT_HOST), s.get(MANAGEMENT_PORT), s.get(SECURE_COOKIES),
                 s.get(MAX_THREADS), s.get(IDLE_TIMEOUT), s.get(MIN_REQUEST_DATA_RATE),
-                s.isSet(SECRET_SCANNING_KEYS) ? Path.of(s.get(SECRET_SCANNING_KEYS)).toAbsolutePath().normalize() : null);
+                s.isSet(SECRET_SCANNING_KEYS) ? Path.of(s.get(SECRET_SCANNING_KEYS)).toAbsolutePath().normalize() : null,
+                Map.copyOf(revokeByValue));
     }
 
     private static String readableFile(String text) {
@@ -352,6 +361,18 @@ public record GatewayConfig(
     }
 
     /** The filter's init-params besides its store and trusted proxies: the deployment's default rate limit. */
+    /** The public endpoints' options ({@link PublicLeakOptions} names): the keys file, the trusted proxies, the revocation limit. */
+    public Map<String, String> publicLeakParams() {
+        Map<String, String> params = new LinkedHashMap<>(revokeByValue);
+        if (secretScanningKeys != null) {
+            params.put(PublicLeakOptions.SECRET_SCANNING_KEYS.name(), secretScanningKeys.toString());
+        }
+        if (!trustedProxies.isEmpty()) {
+            params.put(ClientAddress.TRUSTED_PROXIES.name(), trustedProxies.toString());
+        }
+        return params;
+    }
+
     public Map<String, String> filterParams() {
         return filter;
     }

@@ -206,7 +206,7 @@ public final class GatewayServer {
         admin.setInitOrder(1);
         context.addServlet(admin, "/admin/*");
         // Without an admin sign-in: GitHub's signed leak reports and revocation by value.
-        ServletHolder publicLeaks = new ServletHolder("public-leaks", new PublicLeakServlet(config.secretScanningKeys(), config.trustedProxies()));
+        ServletHolder publicLeaks = new ServletHolder("public-leaks", new PublicLeakServlet(config.publicLeakParams()));
         publicLeaks.setInitOrder(3);
         context.addServlet(publicLeaks, PUBLIC_PREFIX + "v1/*");
         context.addServlet(new ServletHolder("login", new LoginPageServlet()), "/login");

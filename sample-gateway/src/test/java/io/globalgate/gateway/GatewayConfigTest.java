@@ -116,6 +116,20 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theRevocationByValueLimitReachesThePublicEndpointsAndImpossibleNumbersAreRefused() throws Exception {
+        assertEquals(Map.of("revokeByValueBurst", "10", "revokeByValuePerMinute", "10"), parse(Map.of()).publicLeakParams(),
+                "the defaults: 10 at once, then 10 a minute");
+        GatewayConfig config = parse(Map.of("GLOBALGATE_REVOKE_BY_VALUE_BURST", "50"), "--revoke-by-value-per-minute", "120",
+                "--trusted-proxies", "10.0.0.0/8");
+        assertEquals(Map.of("revokeByValueBurst", "50", "revokeByValuePerMinute", "120", "trustedProxies", "10.0.0.0/8"),
+                config.publicLeakParams());
+        assertEquals("--revoke-by-value-burst / GLOBALGATE_REVOKE_BY_VALUE_BURST must be a whole number from 1 to 10000 (was '0')",
+                refusal("--revoke-by-value-burst", "0"));
+        assertEquals("--revoke-by-value-per-minute / GLOBALGATE_REVOKE_BY_VALUE_PER_MINUTE must be a whole number from 1 to 60000"
+                + " (was '10/m')", refusal("--revoke-by-value-per-minute", "10/m"));
+    }
+
+    @Test
     void aMariaDbUrlReplacesTheEmbeddedH2WithItsPasswordMasked() throws Exception {
         GatewayConfig config = parse(Map.of("GLOBALGATE_JDBC_PASSWORD", "s3cret-db"),
                 "--jdbc-url", "jdbc:mariadb://db:3306/globalgate?password=s3cret-url", "--jdbc-user", "gg");

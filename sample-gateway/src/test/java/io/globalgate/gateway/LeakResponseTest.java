@@ -44,6 +44,8 @@ class LeakResponseTest {
 
     private static Path dataDir;
     private static RunningGateway gateway;
+    private static RunningGateway plain;
+    private static Path plainDir;
     private static GatewayClient admin;
     private static KeyPair github;
     private static KeyPair rogue;
@@ -65,6 +67,10 @@ class LeakResponseTest {
             gateway.close();
         }
         RunningGateway.delete(dataDir);
+        if (plain != null) {
+            plain.close();
+            RunningGateway.delete(plainDir);
+        }
     }
 
     // ---- GitHub's secret scanning reports
@@ -194,15 +200,20 @@ class LeakResponseTest {
 
     @Test
     void withoutKeysTheReportEndpointAnswers404() throws Exception {
-        Path otherDir = RunningGateway.newDataDir();
-        try (RunningGateway plain = RunningGateway.start(RunningGateway.config("--data-dir", otherDir.toString()))) {
-            String body = report(List.of(TokenFormat.generate()), "https://github.com/a/b");
-            Reply reply = FromAddress.of("127.0.0.1", plain.uri()).send("POST", REPORT, signed(body, github.getPrivate(), KEY_ID), body);
-            assertEquals(404, reply.status(), reply::toString);
-            assertTrue(reply.body().contains("no GitHub public keys are configured"), reply.body());
-        } finally {
-            RunningGateway.delete(otherDir);
+        String body = report(List.of(TokenFormat.generate()), "https://github.com/a/b");
+        Reply reply = FromAddress.of("127.0.0.1", plain().uri()).send("POST", REPORT, signed(body, github.getPrivate(), KEY_ID), body);
+        assertEquals(404, reply.status(), reply::toString);
+        assertTrue(reply.body().contains("no GitHub public keys are configured"), reply.body());
+    }
+
+    /** A second gateway, started once when first needed: no keys, and revocation by value limited to 3 at once, then 2 a minute. */
+    private static synchronized RunningGateway plain() throws Exception {
+        if (plain == null) {
+            plainDir = RunningGateway.newDataDir();
+            plain = RunningGateway.start(RunningGateway.config("--data-dir", plainDir.toString(), "--revoke-by-value-burst", "3",
+                    "--revoke-by-value-per-minute", "2"));
         }
+        return plain;
     }
 
     // ---- revocation by value
@@ -247,6 +258,21 @@ class LeakResponseTest {
         assertTrue(Long.parseLong(limited.header("Retry-After")) >= 1, limited.headers().toString());
         assertEquals(202, revoke(FromAddress.of("127.0.0.4", gateway.uri()), TokenFormat.generate()).status(),
                 "another address is not limited by the first");
+    }
+
+    @Test
+    void revocationByValueIsLimitedAsTheOptionsSay() throws Exception {
+        FromAddress busy = FromAddress.of("127.0.0.7", plain().uri());
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(202, revoke(busy, TokenFormat.generate()).status(), "request " + (i + 1) + " of a burst of 3");
+        }
+        Reply limited = revoke(busy, TokenFormat.generate());
+        long elapsed = (System.nanoTime() - start + 999_999_999L) / 1_000_000_000L;
+        assertEquals(429, limited.status(), limited::toString);
+        long wait = Long.parseLong(limited.header("Retry-After"));
+        // 2 a minute: one every 30 s, refilled while the burst was sent (this machine may be slow); the default would be 6 s at most.
+        assertTrue(wait <= 30 && wait >= 30 - elapsed - 1 && wait > 6, "waited " + elapsed + " s, then told to wait " + wait + " s");
     }
 
     @Test
