@@ -101,8 +101,12 @@ class GlobalApiProxyTest {
     void aRefusedRequestNeverReachesTheUpstream() throws Exception {
         Reply refused = client.globalApi("/api/global/v1/system/status", null, "X-Globalgate-Integration-Id", String.valueOf(integrationId));
         assertEquals(401, refused.status());
-        Thread.sleep(100);
-        assertTrue(upstream.nothingSeen(), "a request without a token was forwarded");
+        // A marker request with the token after it: the upstream receives in order, so the marker
+        // must be the first thing it saw (no waiting for what might still arrive).
+        assertEquals(200, client.globalApi("/api/global/v1/system/after-the-refusal", token).status());
+        assertEquals("/api/global/v1/system/after-the-refusal", upstream.next().uri().getPath(),
+                "a request without a token was forwarded");
+        assertTrue(upstream.nothingSeen());
     }
 
     @Test
@@ -113,7 +117,9 @@ class GlobalApiProxyTest {
 
         assertEquals(504, reply.status(), reply::toString);
         assertUpstreamError(reply, "The Global API did not answer in time");
-        assertTrue(tookMs >= 450 && tookMs < 5_000, "answered after the 500 ms timeout, not much later: " + tookMs + " ms");
+        // The upstream holds the request for 30 s unless released: a 504 rather than its 200 is the
+        // timeout's; not before the configured 500 ms. How much later is load, not function.
+        assertTrue(tookMs >= 450, "answered after the 500 ms timeout: " + tookMs + " ms");
         assertEquals(RecordingUpstream.SLOW_PREFIX + "/report", upstream.next().uri().getPath());
     }
 

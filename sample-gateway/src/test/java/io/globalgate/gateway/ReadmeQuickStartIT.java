@@ -58,8 +58,13 @@ class ReadmeQuickStartIT {
         String readme = Files.readString(readme());
         int heading = readme.indexOf("**Run the sample gateway**");
         assertTrue(heading >= 0, "the README has a 'Run the sample gateway' step");
-        assertEquals(START_COMMAND, firstBashBlock(readme, heading).strip());
-        assertTrue(Files.isRegularFile(gatewayJar()), gatewayJar() + " is what that command starts");
+        String command = firstBashBlock(readme, heading).strip();
+        assertEquals(START_COMMAND, command);
+        String started = command.substring(command.lastIndexOf("java -jar ") + "java -jar ".length());
+        Path fromTheReadmesFolder = readme().toAbsolutePath().getParent().resolve(started);
+        assertTrue(Files.isRegularFile(gatewayJar()), gatewayJar() + " is packaged");
+        assertTrue(Files.isSameFile(fromTheReadmesFolder, gatewayJar()),
+                "the README starts " + fromTheReadmesFolder + ", the quick start test runs " + gatewayJar().toAbsolutePath());
     }
 
     @Test
