@@ -95,6 +95,11 @@ class GatewayDisclosureTest {
         assertEquals(200, RawHttp.exchange(gateway.managementUri(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status());
         assertEquals(401, RawHttp.exchange(gateway.uri(), "PATCH /admin/api/v1/integrations/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 .status(), "the JSON API's own PATCH is not refused by the guard");
+        RawHttp.Answer apiTrace = RawHttp.exchange(gateway.uri(), "TRACE /admin/api/v1/integrations HTTP/1.1\r\nHost: x\r\nCookie: " + secret
+                + "\r\nAuthorization: " + FromAddress.basic("admin", gateway.info().generatedPassword()) + "\r\nConnection: close\r\n\r\n");
+        assertEquals(405, apiTrace.status(), "the JSON API answers TRACE itself, with its path's Allow: " + apiTrace);
+        assertTrue(apiTrace.head().contains("\r\nAllow: GET, POST"), apiTrace::toString);
+        assertFalse(apiTrace.toString().contains("secret-session-id"), apiTrace::toString);
     }
 
     @Test
