@@ -439,11 +439,11 @@ public final class TokenStore {
             errors.throwIfAny();
             IssuedToken fresh = issue(action, old.row.integrationId(), old.row.name(), policy, id, Restrictions.of(old.row));
             retire(action, old, fresh.token().id(), gracePeriod);
-            action.audit("token.regenerated", old.row.integrationId(), id, "replaced by token " + fresh.token().id()
-                    + " (" + fresh.token().hint() + ")"
-                    + (gracePeriod.isZero() ? ", old token revoked now" : ", old token valid for " + gracePeriod.toSeconds() + " s more"));
+            // Read by people in the audit log: the tokens by their hints (the ids mean nothing there), the grace in words.
+            action.audit("token.regenerated", old.row.integrationId(), id, "replaced by " + fresh.token().hint()
+                    + (gracePeriod.isZero() ? ", old token revoked now" : ", old token works " + inWords(gracePeriod) + " more"));
             action.audit("token.created", old.row.integrationId(), fresh.token().id(), "name=" + old.row.name() + ", expiration="
-                    + policy.code() + ", hint=" + fresh.token().hint() + ", replaces token " + id);
+                    + policy.code() + ", hint=" + fresh.token().hint() + ", replaces " + old.row.hint());
             action.notifyOwner(NotificationOutbox.Kind.TOKEN_REGENERATED, old.row.integrationId(),
                     List.of(fact(fresh.token()), fact(old.row)), Long.toString(gracePeriod.toSeconds()));
             return fresh;
@@ -649,5 +649,24 @@ public final class TokenStore {
                 TokenRestrictions.splitPrefixes(rs.getString("path_prefixes")),
                 rs.getString("revoked_reason"), rs.getString("revoked_detail"), Database.getInstant(rs, "last_refused_at"),
                 rs.getString("last_refused_ip"));
+    }
+
+    /** A grace period in the largest whole unit: "1 hour", "24 hours", "7 days", "90 seconds". */
+    static String inWords(Duration d) {
+        long s = d.toSeconds();
+        if (s % 86_400 == 0 && s >= 2 * 86_400) {
+            return plural(s / 86_400, "day");
+        }
+        if (s % 3_600 == 0) {
+            return plural(s / 3_600, "hour");
+        }
+        if (s % 60 == 0) {
+            return plural(s / 60, "minute");
+        }
+        return plural(s, "second");
+    }
+
+    private static String plural(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
     }
 }

@@ -987,6 +987,25 @@ abstract class ManagementStoreContract {
     }
 
     @Test
+    void aRegenerationsAuditNamesTheTokensByTheirHintsAndTheGraceInWords() {
+        Integration integration = newIntegration();
+        IssuedToken old = store.tokens().create(ADMIN, integration.id(), "ERP sync", "30d", null);
+        IssuedToken fresh = store.tokens().regenerate(ADMIN, old.token().id(), Duration.ofHours(24));
+        IssuedToken third = store.tokens().regenerate(ADMIN, fresh.token().id(), Duration.ZERO);
+        List<String> details = store.audit().list(integration.id(), ALL).items().stream()
+                .filter(e -> !e.action().equals("integration.created")).map(AuditEvent::detail).toList();
+        assertEquals(List.of(
+                "name=ERP sync, expiration=30d, hint=" + third.token().hint() + ", replaces " + fresh.token().hint(),
+                "replaced by " + third.token().hint() + ", old token revoked now",
+                "name=ERP sync, expiration=30d, hint=" + fresh.token().hint() + ", replaces " + old.token().hint(),
+                "replaced by " + fresh.token().hint() + ", old token works 24 hours more",
+                "name=ERP sync, expiration=30d, hint=" + old.token().hint()), details);
+        assertEquals("7 days", TokenStore.inWords(Duration.ofDays(7)));
+        assertEquals("1 hour", TokenStore.inWords(Duration.ofHours(1)));
+        assertEquals("90 seconds", TokenStore.inWords(Duration.ofSeconds(90)));
+    }
+
+    @Test
     void theAuditLogListsNewestFirstAcrossIntegrationsInPages() {
         Integration a = newIntegration();
         Integration b = newIntegration();
