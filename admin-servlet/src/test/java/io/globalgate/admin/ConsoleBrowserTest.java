@@ -310,6 +310,14 @@ class ConsoleBrowserTest {
                     + " working until "), replaces);
             assertTrue(replaces.endsWith(" UTC (in 1 hour), then stops."), replaces);
             browser.screenshot("regenerate-result-" + viewport.label());
+
+            // Back to the old token's page (Chromium restores it from its back-forward cache): it shows its state
+            // now, replaced, and no longer the Active token with a Regenerate form it was before.
+            browser.driver().navigate().back();
+            waitForUrl(browser.url("/tokens/" + old.token().id()));
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
+                    .until(d -> browser.present("#replaced-banner"));
+            assertFalse(browser.present("#regenerate-form"), "Back shows the old token's page as it was before the regeneration");
             long fresh = Long.parseLong(created.group(1));
             assertEquals("30d", store.tokens().get(fresh).expiration(), "the new token has the chosen expiration");
             assertEquals(200, GlobalApi.status(server.uri(), old.value()), "the old token works during its grace period");

@@ -206,9 +206,17 @@ document.addEventListener('DOMContentLoaded', function () {
     }
   };
   window.addEventListener('pagehide', forget);
+  // Any other page restored by Back or Forward shows what was true when it was left (a token
+  // still Active after its regeneration, a revoked one with its Revoke button): the pages are
+  // no-store, so ask the server again, as Chromium would without its back-forward cache.
   window.addEventListener('pageshow', function (event) {
-    if (event.persisted) {
+    if (!event.persisted) {
+      return;
+    }
+    if (document.getElementById('token-value') || document.getElementById('already-shown')) {
       forget();
+    } else {
+      window.location.reload();
     }
   });
 }());
