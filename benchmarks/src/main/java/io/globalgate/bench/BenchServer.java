@@ -37,6 +37,7 @@ import java.util.function.Function;
  *   revocation   scenario 6: two gateway nodes on one MariaDB; time from revoke on A to refusal on B
  *   store-scale  scenario 7: cold lookups at 10 000 vs N tokens; the admin token grid's page time
  *   scale-out    scenario 9 (bench/scale-out): nodes on a primary and a binlog replica; what they cost it, revocation reach
+ *   leak-report  a signed secret scanning report of 1,000 tokens: time to the answer (live, replayed, unknown)
  * </pre>
  *
  * Token values go only into files of the work dir (mode 0600); nothing here prints one.
@@ -53,7 +54,7 @@ public final class BenchServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help")) {
-            System.out.println("usage: BenchServer filter|cold|gateway|revocation|store-scale|scale-out --work-dir DIR [--parent-pid PID] [options]");
+            System.out.println("usage: BenchServer filter|cold|gateway|revocation|store-scale|scale-out|leak-report --work-dir DIR [--parent-pid PID] [options]");
             return;
         }
         Options options = Options.parse(args);
@@ -67,6 +68,7 @@ public final class BenchServer {
             case "revocation" -> measureAndExit(() -> RevocationReach.run(options));
             case "store-scale" -> measureAndExit(() -> StoreScale.run(options));
             case "scale-out" -> measureAndExit(() -> ScaleOut.run(options));
+            case "leak-report" -> measureAndExit(() -> LeakReportBench.run(options));
             default -> {
                 System.err.println("unknown subcommand " + args[0]);
                 System.exit(2);
