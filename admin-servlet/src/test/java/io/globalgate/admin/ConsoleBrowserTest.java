@@ -409,6 +409,7 @@ class ConsoleBrowserTest {
             assertEquals(3, summed.size(), summed.toString());
             assertTrue(summed.get(1).endsWith(" UTC: 50 requests"), "both tokens in that hour: " + summed);
             browser.screenshot("integration-usage-" + viewport.label());
+            assertDayLabelsReadable(viewport);
         }
     }
 
@@ -598,6 +599,31 @@ class ConsoleBrowserTest {
             browser.assertAccessible(name + " at " + viewport.label());
         }
         browser.screenshot("page-" + name + "-" + viewport.label());
+    }
+
+    /**
+     * The chart's day labels as drawn: each inside the drawing, none over another, and on a phone (where the
+     * drawing is shown at half its size) still at least 9 px high; the window's partial days may go unlabelled.
+     */
+    private static void assertDayLabelsReadable(Viewport viewport) {
+        @SuppressWarnings("unchecked")
+        List<List<Number>> labels = (List<List<Number>>) browser.driver().executeScript(
+                "var svg = document.querySelector('svg.usage-chart').getBoundingClientRect(), out = [];"
+                + "document.querySelectorAll('svg.usage-chart text.day-label').forEach(function (t) {"
+                + "  if (getComputedStyle(t).display === 'none') { return; }"
+                + "  var r = t.getBoundingClientRect(); out.push([r.left - svg.left, r.right - svg.left, r.height, svg.width]); });"
+                + "return out;");
+        assertTrue(labels.size() >= 6, "7 days, at least 6 whole ones labelled at " + viewport.label() + ": " + labels);
+        for (int k = 0; k < labels.size(); k++) {
+            List<Number> l = labels.get(k);
+            assertTrue(l.get(0).doubleValue() >= 0 && l.get(1).doubleValue() <= l.get(3).doubleValue(),
+                    "day label " + k + " sticks out of the chart at " + viewport.label() + ": " + labels);
+            assertTrue(l.get(2).doubleValue() >= 9, "day label " + k + " is " + l.get(2) + " px high at " + viewport.label());
+            if (k > 0) {
+                assertTrue(labels.get(k - 1).get(1).doubleValue() <= l.get(0).doubleValue(),
+                        "day labels " + (k - 1) + " and " + k + " overlap at " + viewport.label() + ": " + labels);
+            }
+        }
     }
 
     private static void assertTokenGone(String value, String how) {

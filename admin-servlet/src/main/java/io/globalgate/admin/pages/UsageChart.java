@@ -24,11 +24,28 @@ public final class UsageChart {
     static final int HEIGHT = 150;
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM", java.util.Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SHORT_DAY = DateTimeFormatter.ofPattern("EEE d", java.util.Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     public record Bar(int x, int y, int height, String title) {
     }
 
-    public record Day(int x, String label, long requests) {
+    /**
+     * A day of the chart: where its line is, its label centred on its hours ({@code labelX}), a short
+     * label for a phone, and its requests. A day with too few hours in the window to hold its label
+     * (the window's first and last days are partial) is drawn without one: the table names it.
+     */
+    public record Day(int x, int hours, String label, String shortLabel, long requests) {
+
+        /** The hours a label needs: "Wed 25 Nov" is about 60 units wide at the chart's font size. */
+        static final int LABEL_HOURS = 17;
+
+        public int labelX() {
+            return x + hours * STEP / 2;
+        }
+
+        public boolean labeled() {
+            return hours >= LABEL_HOURS;
+        }
     }
 
     private final List<HourlyCount> hours;
@@ -62,19 +79,21 @@ public final class UsageChart {
         return bars;
     }
 
-    /** Where each UTC day starts in the drawing, with its label and its requests. */
+    /** Where each UTC day starts in the drawing, how many of its hours the window holds, its labels and its requests. */
     public List<Day> days() {
-        Map<String, long[]> byDay = new LinkedHashMap<>();
-        Map<String, Integer> xOf = new LinkedHashMap<>();
+        Map<String, long[]> byDay = new LinkedHashMap<>(); // label -> {first hour's index, hours, requests}
+        Map<String, String> shortOf = new LinkedHashMap<>();
         for (int i = 0; i < hours.size(); i++) {
             Instant hour = hours.get(i).hour();
             String label = DAY.format(hour);
-            int x = LEFT + i * STEP;
-            xOf.putIfAbsent(label, x);
-            byDay.computeIfAbsent(label, k -> new long[1])[0] += hours.get(i).requests();
+            int first = i;
+            long[] day = byDay.computeIfAbsent(label, k -> new long[] {first, 0, 0});
+            day[1]++;
+            day[2] += hours.get(i).requests();
+            shortOf.putIfAbsent(label, SHORT_DAY.format(hour));
         }
         List<Day> days = new ArrayList<>();
-        byDay.forEach((label, n) -> days.add(new Day(xOf.get(label), label, n[0])));
+        byDay.forEach((label, d) -> days.add(new Day(LEFT + (int) d[0] * STEP, (int) d[1], label, shortOf.get(label), d[2])));
         return days;
     }
 
