@@ -5,12 +5,17 @@ import io.globalgate.admin.store.Integration;
 import io.globalgate.admin.store.IntegrationStore;
 import io.globalgate.admin.store.IssuedToken;
 import io.globalgate.admin.store.ManagementStore;
+import io.globalgate.admin.store.NotificationOutbox;
+import io.globalgate.admin.store.PageRequest;
 import io.globalgate.admin.testing.AdminClient;
 import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.PageChecks;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
+import io.globalgate.store.GlobalgateStore;
+import io.globalgate.testing.MutableClock;
 import io.globalgate.testing.TestDatabases;
+import io.globalgate.validation.InputValidator;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,10 +31,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.globalgate.admin.testing.ApiShapes.assertValidation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A deployment that sets {@code maxTokenLifetime=30d}: longer lifetimes are refused, with a message naming the maximum. */
+/**
+ * A deployment that sets {@code maxTokenLifetime=30d}: longer lifetimes are refused, with a message
+ * naming the maximum. It also sets {@code revokeUnusedAfterDays=90}, and its database holds, before
+ * the servlet starts, a token issued 100 days earlier and never used, which the servlet's first
+ * scan must remind its owner of (the policy itself is checked in UnusedTokenPolicyContract).
+ */
 class MaxTokenLifetimeTest {
 
     private static final String API = "/admin/api/v1";
@@ -40,11 +51,18 @@ class MaxTokenLifetimeTest {
     private static AdminTestServer server;
     private static ManagementStore store;
     private static AdminClient admin;
+    private static Integration forgottenOwner;
+    private static IssuedToken forgotten;
 
     @BeforeAll
     static void startServer() throws Exception {
         dataSource = TestDatabases.h2();
-        server = AdminTestServer.start(dataSource, Clock.systemUTC(), Map.of(AdminConfig.MAX_TOKEN_LIFETIME, "30d"));
+        MutableClock past = new MutableClock(Instant.now().minus(Duration.ofDays(100)));
+        ManagementStore before = new ManagementStore(new GlobalgateStore(dataSource, past).migrate(), new InputValidator(past, null));
+        forgottenOwner = before.integrations().create("alice", IntegrationStore.Input.of("Forgotten", "", "owners@example.com"));
+        forgotten = before.tokens().create("alice", forgottenOwner.id(), "forgotten", "never", null);
+        server = AdminTestServer.start(dataSource, Clock.systemUTC(), Map.of(AdminConfig.MAX_TOKEN_LIFETIME, "30d",
+                AdminConfig.REVOKE_UNUSED_AFTER_DAYS, "90"));
         store = server.store();
         admin = AdminClient.admin(server);
     }
@@ -53,6 +71,24 @@ class MaxTokenLifetimeTest {
     static void stopServer() throws Exception {
         server.close();
         dataSource.close();
+    }
+
+    @Test
+    void theServletsFirstScanRemindsTheOwnerOfATokenUnusedForLongerThanRevokeUnusedAfterDaysAndRevokesNothingYet() throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        List<NotificationOutbox.Kind> kinds;
+        do {
+            kinds = store.notifications().list(forgottenOwner.id(), PageRequest.first(10)).items().stream()
+                    .map(NotificationOutbox.Message::kind).toList();
+        } while (!kinds.contains(NotificationOutbox.Kind.TOKEN_UNUSED) && System.currentTimeMillis() < deadline && pause());
+        assertEquals(List.of(NotificationOutbox.Kind.TOKEN_UNUSED, NotificationOutbox.Kind.TOKEN_CREATED), kinds,
+                "the reminder, newest first, after the creation's message");
+        assertNull(store.tokens().get(forgotten.token().id()).revokedAt(), "revoked 7 days after its reminder, not at once");
+    }
+
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(100);
+        return true;
     }
 
     @Test
