@@ -82,6 +82,12 @@ class RestrictionPagesTest {
         Document page = PageChecks.assertPage(admin.get("/admin/tokens/" + t.token().id()));
         assertEquals("from 10.0.0.0/8, 198.51.100.4/32; read-only; paths /api/global/v1/orders/ · Edit restrictions",
                 page.selectFirst("dd#restrictions").text());
+
+        // The audit log says it in words, and offers it as a filter.
+        Document audit = PageChecks.assertPage(admin.get("/admin/audit?integrationId=" + t.token().integrationId()
+                + "&action=token.restrictions_changed"));
+        assertEquals(List.of("Token restrictions changed"), audit.select("#audit tbody td[data-label=What]").eachText());
+        assertEquals("Token restrictions changed", audit.selectFirst("select#action option[selected]").text());
     }
 
     @Test

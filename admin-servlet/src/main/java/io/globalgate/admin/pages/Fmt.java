@@ -113,10 +113,14 @@ public final class Fmt {
             "integration.updated", "Integration changed",
             "integration.deactivated", "Integration deactivated",
             "integration.activated", "Integration activated",
+            "integration.restrictions_changed", "Integration restrictions changed",
             "token.created", "Token created",
             "token.regenerated", "Token regenerated",
+            "token.restrictions_changed", "Token restrictions changed",
             "token.revoked", "Token revoked",
-            "token.revoked_unused", "Unused token revoked");
+            "token.revoked_unused", "Unused token revoked",
+            "token.leak_reported", "Token reported as leaked",
+            "token.revoked_by_value", "Token revoked by value");
 
     /** An audit action in words; an action this version does not know is shown as it is stored. */
     public static String action(String code) {

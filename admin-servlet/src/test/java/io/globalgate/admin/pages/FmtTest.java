@@ -33,4 +33,17 @@ class FmtTest {
         assertEquals("in 12 months", in(Duration.ofDays(365)));
         assertEquals("in 3 years", in(Duration.ofDays(3 * 365)));
     }
+
+    @Test
+    void everyAuditActionTheApiDocumentsHasWordsAndAFilter() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode document;
+        try (var in = Fmt.class.getResourceAsStream("/io/globalgate/admin/openapi.json")) {
+            document = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        document.findValues("action").forEach(node -> node.path("enum").forEach(code -> documented.add(code.asText())));
+        org.junit.jupiter.api.Assertions.assertFalse(documented.isEmpty(), "no audit action enum found in openapi.json");
+        assertEquals(documented, new java.util.TreeSet<>(Fmt.ACTIONS.keySet()));
+        Fmt.ACTIONS.forEach((code, words) -> org.junit.jupiter.api.Assertions.assertNotEquals(code, Fmt.action(code)));
+    }
 }
