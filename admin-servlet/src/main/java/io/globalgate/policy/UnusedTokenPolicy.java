@@ -87,11 +87,29 @@ public final class UnusedTokenPolicy implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the scans and waits (up to 10 s, then interrupts it) for one that is running to end, as
+     * {@link io.globalgate.notify.NotificationService#close} does: the pool closes right after this,
+     * and a scan interrupted in it, or still reading from it, fails and warns.
+     */
     @Override
-    public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+    public void close() {
+        ScheduledExecutorService stopping;
+        synchronized (this) {
+            stopping = scheduler;
             scheduler = null;
+        }
+        if (stopping == null) {
+            return;
+        }
+        stopping.shutdown();
+        try {
+            if (!stopping.awaitTermination(10, TimeUnit.SECONDS)) {
+                stopping.shutdownNow();
+                LOG.warn("Globalgate unused-token policy: a scan still ran 10 s after the stop; interrupted");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
