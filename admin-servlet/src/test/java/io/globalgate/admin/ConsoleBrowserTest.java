@@ -614,6 +614,11 @@ class ConsoleBrowserTest {
                 + "  var r = t.getBoundingClientRect(); out.push([r.left - svg.left, r.right - svg.left, r.height, svg.width]); });"
                 + "return out;");
         assertTrue(labels.size() >= 6, "7 days, at least 6 whole ones labelled at " + viewport.label() + ": " + labels);
+        // The table of requests per day keeps each day on one line, its requests beside it, at both sizes.
+        assertEquals(Boolean.TRUE, browser.driver().executeScript("var rows = document.querySelectorAll('#usage-days tbody tr');"
+                + "return rows.length >= 7 && Array.prototype.every.call(rows, function (r) { var c = r.cells;"
+                + "  return Math.abs(c[0].getBoundingClientRect().top - c[1].getBoundingClientRect().top) < 2; });"),
+                "a day and its requests side by side at " + viewport.label());
         for (int k = 0; k < labels.size(); k++) {
             List<Number> l = labels.get(k);
             assertTrue(l.get(0).doubleValue() >= 0 && l.get(1).doubleValue() <= l.get(3).doubleValue(),
