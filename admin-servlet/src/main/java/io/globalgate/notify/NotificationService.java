@@ -168,11 +168,7 @@ public final class NotificationService implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops the scans and waits (up to 10 s, then interrupts it) for one that is running to end: the pool closes right
-     * after this, and a scan still reading from it failed with "HikariDataSource has been closed",
-     * logged as a warning during a graceful stop (seen in DistributionIT).
-     */
+    /** Stops the scans and waits for one that is running: {@link BackgroundScans#stop}. */
     @Override
     public void close() {
         ScheduledExecutorService stopping;
@@ -180,17 +176,6 @@ public final class NotificationService implements AutoCloseable {
             stopping = scheduler;
             scheduler = null;
         }
-        if (stopping == null) {
-            return;
-        }
-        stopping.shutdown(); // no interrupt: a scan interrupted in the pool fails and warns too
-        try {
-            if (!stopping.awaitTermination(10, TimeUnit.SECONDS)) {
-                stopping.shutdownNow();
-                LOG.warn("Globalgate notifications: a scan still ran 10 s after the stop; interrupted");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundScans.stop(stopping, LOG, "Globalgate notifications");
     }
 }

@@ -87,11 +87,7 @@ public final class UnusedTokenPolicy implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops the scans and waits (up to 10 s, then interrupts it) for one that is running to end, as
-     * {@link io.globalgate.notify.NotificationService#close} does: the pool closes right after this,
-     * and a scan interrupted in it, or still reading from it, fails and warns.
-     */
+    /** Stops the scans and waits for one that is running: {@link io.globalgate.notify.BackgroundScans#stop}. */
     @Override
     public void close() {
         ScheduledExecutorService stopping;
@@ -99,17 +95,6 @@ public final class UnusedTokenPolicy implements AutoCloseable {
             stopping = scheduler;
             scheduler = null;
         }
-        if (stopping == null) {
-            return;
-        }
-        stopping.shutdown();
-        try {
-            if (!stopping.awaitTermination(10, TimeUnit.SECONDS)) {
-                stopping.shutdownNow();
-                LOG.warn("Globalgate unused-token policy: a scan still ran 10 s after the stop; interrupted");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        io.globalgate.notify.BackgroundScans.stop(stopping, LOG, "Globalgate unused-token policy");
     }
 }

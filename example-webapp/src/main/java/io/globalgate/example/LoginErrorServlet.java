@@ -1,5 +1,6 @@
 package io.globalgate.example;
 
+import io.globalgate.admin.HtmlText;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,7 +30,7 @@ public class LoginErrorServlet extends HttpServlet {
                 + "<p id=\"login-error\">Wrong user or password.</p>\n"
                 + "<form method=\"post\" action=\"j_security_check\">\n"
                 + "  <label>User <input name=\"j_username\" autocomplete=\"username\" maxlength=\"" + MAX_USER + "\" required"
-                + (user.isEmpty() ? " autofocus" : " value=\"" + escape(user) + "\"") + "></label>\n"
+                + (user.isEmpty() ? " autofocus" : " value=\"" + HtmlText.escape(user) + "\"") + "></label>\n"
                 + "  <label>Password <input name=\"j_password\" type=\"password\" autocomplete=\"current-password\" required"
                 + (user.isEmpty() ? "" : " autofocus") + "></label>\n"
                 + "  <button type=\"submit\">Sign in</button>\n</form>\n</body>\n</html>\n").getBytes(StandardCharsets.UTF_8);
@@ -53,20 +54,5 @@ public class LoginErrorServlet extends HttpServlet {
         return user != null && !user.isEmpty() && user.codePointCount(0, user.length()) <= MAX_USER
                 && user.codePoints().noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
                 || Character.getType(c) == Character.SURROGATE);
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.globalgate.gateway;
 
+import io.globalgate.admin.HtmlText;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -92,28 +93,11 @@ final class LoginPageServlet extends HttpServlet {
                 + "<form class=\"form\" method=\"post\" action=\"" + contextPath + "/j_security_check\">"
                 + "<div class=\"field\"><label for=\"j_username\">User</label>"
                 + "<input id=\"j_username\" name=\"j_username\" autocomplete=\"username\" maxlength=\"64\" required"
-                + (kept ? " value=\"" + escape(user) + "\"" : failed ? " autofocus" : "") + "></div>"
+                + (kept ? " value=\"" + HtmlText.escape(user) + "\"" : failed ? " autofocus" : "") + "></div>"
                 + "<div class=\"field\"><label for=\"j_password\">Password</label>"
                 + "<input id=\"j_password\" name=\"j_password\" type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required"
                 + (kept ? " autofocus" : "") + "></div>"
                 + "<div class=\"actions\"><button class=\"primary\" type=\"submit\">Sign in</button></div>"
                 + "</form></main></body></html>";
-    }
-
-    /** Text as an HTML attribute value or element content. */
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
