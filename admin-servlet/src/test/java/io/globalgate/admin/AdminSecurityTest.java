@@ -416,7 +416,7 @@ class AdminSecurityTest {
             safe(admin.get("/admin/audit"), payload);
             Document audit = safe(admin.get("/admin/audit?integrationId=" + i.id()), payload);
             assertEquals("Audit log of " + name, audit.selectFirst("h1").text());
-            assertTrue(audit.select("td.detail").eachText().contains("name=" + name), audit.select("td.detail").eachText().toString());
+            assertTrue(audit.select("td.detail").eachText().contains("named “" + name + "”"), audit.select("td.detail").eachText().toString());
 
             // Refused input is shown again in the form: escaped there too.
             Map<String, Long> before = StoreState.snapshot(store);

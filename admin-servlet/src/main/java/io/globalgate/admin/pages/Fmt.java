@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /** Formatting shared by the templates. */
 public final class Fmt {
@@ -125,6 +126,59 @@ public final class Fmt {
     /** An audit action in words; an action this version does not know is shown as it is stored. */
     public static String action(String code) {
         return ACTIONS.getOrDefault(code, code);
+    }
+
+    private static final java.util.Set<String> DETAIL_KEYS =
+            java.util.Set.of("hint", "name", "expiration", "allowedNetworks", "scope", "pathPrefixes", "rateLimit");
+
+    /**
+     * An audit row's detail as the log shows it: the stored {@code key=value} parts in words, the token's
+     * hint left to the Token column; parts it does not know are shown as stored. A list of networks, or a
+     * name, holding ", " stays one part.
+     */
+    public static String auditDetail(String action, String detail) {
+        if (detail == null || detail.isEmpty()) {
+            return "";
+        }
+        List<String[]> parts = new java.util.ArrayList<>(); // {key, value}; key "" for a part without one
+        for (String piece : detail.split(", ")) {
+            int eq = piece.indexOf('=');
+            String key = eq > 0 ? piece.substring(0, eq) : "";
+            if (DETAIL_KEYS.contains(key)) {
+                parts.add(new String[] {key, piece.substring(eq + 1)});
+            } else if (!parts.isEmpty() && (parts.get(parts.size() - 1)[0].equals("allowedNetworks")
+                    || parts.get(parts.size() - 1)[0].equals("name") && !action.equals("integration.updated"))) {
+                parts.get(parts.size() - 1)[1] += ", " + piece;
+            } else {
+                parts.add(new String[] {"", piece});
+            }
+        }
+        List<String> words = new java.util.ArrayList<>();
+        for (String[] part : parts) {
+            String value = part[1];
+            switch (part[0]) {
+                case "hint" -> { }
+                case "name" -> words.add((action.equals("integration.updated") ? "renamed to “" : "named “") + value + "”");
+                case "expiration" -> words.add(expirationWords(value));
+                case "allowedNetworks" -> words.add("any".equals(value) ? "from any network" : "from " + value);
+                case "scope" -> words.add(value);
+                case "pathPrefixes" -> words.add("any".equals(value) ? "every path" : "paths " + value);
+                case "rateLimit" -> words.add("deployment default".equals(value) ? "the default rate limit" : "rate limit " + value);
+                default -> words.add(value);
+            }
+        }
+        return String.join("; ", words);
+    }
+
+    private static String expirationWords(String code) {
+        if ("never".equals(code)) {
+            return "never expires";
+        }
+        if (code.matches("\\d{1,5}d")) {
+            long days = Long.parseLong(code.substring(0, code.length() - 1));
+            return days == 365 ? "expires after 1 year" : "expires after " + plural(days, "day");
+        }
+        return "expires " + code;
     }
 
     /** What a notification is about, in words. */

@@ -46,4 +46,26 @@ class FmtTest {
         assertEquals(documented, new java.util.TreeSet<>(Fmt.ACTIONS.keySet()));
         Fmt.ACTIONS.forEach((code, words) -> org.junit.jupiter.api.Assertions.assertNotEquals(code, Fmt.action(code)));
     }
+
+    @Test
+    void auditDetailsAreShownInWordsWithoutTheHintTheTokenColumnShows() {
+        assertEquals("named “ERP sync, prod”; expires after 30 days; replaces gat_…eSoy",
+                Fmt.auditDetail("token.created", "name=ERP sync, prod, expiration=30d, hint=gat_…mwGP, replaces gat_…eSoy"));
+        assertEquals("named “Bot”; never expires", Fmt.auditDetail("token.created", "name=Bot, expiration=never, hint=gat_…AAAA"));
+        assertEquals("named “Bot”; expires after 1 year", Fmt.auditDetail("token.created", "name=Bot, expiration=365d, hint=gat_…AAAA"));
+        assertEquals("mass revoke of 11", Fmt.auditDetail("token.revoked", "hint=gat_…xT81, mass revoke of 11"));
+        assertEquals("", Fmt.auditDetail("token.revoked", "hint=gat_…iPZ4"));
+        assertEquals("from 10.0.0.0/8, 198.51.100.4/32; read-only; paths /api/global/v1/orders/",
+                Fmt.auditDetail("token.restrictions_changed",
+                        "hint=gat_…V7hA, allowedNetworks=10.0.0.0/8, 198.51.100.4/32, scope=read-only, pathPrefixes=/api/global/v1/orders/"));
+        assertEquals("from any network; read-write; every path", Fmt.auditDetail("token.restrictions_changed",
+                "hint=gat_…V7hA, allowedNetworks=any, scope=read-write, pathPrefixes=any"));
+        assertEquals("from any network; the default rate limit", Fmt.auditDetail("integration.restrictions_changed",
+                "allowedNetworks=any, rateLimit=deployment default"));
+        assertEquals("renamed to “Billing”; description; notificationEmail",
+                Fmt.auditDetail("integration.updated", "name=Billing, description, notificationEmail"));
+        assertEquals("replaced by gat_…mwGP; old token works 24 hours more",
+                Fmt.auditDetail("token.regenerated", "replaced by gat_…mwGP, old token works 24 hours more"));
+        assertEquals("", Fmt.auditDetail("integration.deactivated", null));
+    }
 }
