@@ -420,6 +420,8 @@ public abstract class FilterBehaviourContract {
 
                 ownSeed.revoke(created.token().id());
                 assertEquals(401, send(withCreated).status(), "revoked through the filter's store: refused on the next request");
+                assertEquals(1.0, meters.get("globalgate.refused.uses").tag("result", "recorded").functionCounter().count(),
+                        "the refused use of the revoked token, counted on the filter's refused-use meter");
             }
         }
     }
