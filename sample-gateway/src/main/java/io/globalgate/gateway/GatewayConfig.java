@@ -54,6 +54,8 @@ public record GatewayConfig(
         int maxThreads,
         Duration idleTimeout,
         int minRequestDataRate,
+        Duration requestHeadTimeout,
+        int maxConnectionsPerAddress,
         Path secretScanningKeys,
         Map<String, String> revokeByValue) {
 
@@ -132,6 +134,13 @@ public record GatewayConfig(
     public static final Option<Integer> MIN_REQUEST_DATA_RATE = Option.of("minRequestDataRate", "1024",
             Parsers.wholeNumber(0, 100_000_000, "must be a number of bytes per second from 0 to 100000000"),
             "bytes per second a request body must average from its first byte, else 408 and the connection closed (0 = no minimum)");
+    public static final Option<Duration> REQUEST_HEAD_TIMEOUT = Option.of("requestHeadTimeout", "10s",
+            Parsers.duration(Duration.ofMillis(500), Duration.ofHours(1), "must be a duration from 500ms to 1h such as 10s"),
+            "a request head (request line and headers) not whole this long after its first byte closes the connection");
+    public static final Option<Integer> MAX_CONNECTIONS_PER_ADDRESS = Option.of("maxConnectionsPerAddress", "100",
+            Parsers.wholeNumber(0, 1_000_000, "must be a number from 0 to 1000000"),
+            "connections one client address may have open at once on the public port, further ones closed at once"
+                    + " (IPv6 by its /64; --trusted-proxies not limited; 0 = no limit)");
     public static final Option<String> SECRET_SCANNING_KEYS = Option.of("secretScanningKeys", "", GatewayConfig::readableFile,
             "GitHub's secret scanning public keys (a copy of api.github.com/meta/public_keys/secret_scanning), read again when"
                     + " changed; unset = POST /public/v1/secret-scanning/github answers 404");
@@ -155,7 +164,8 @@ public record GatewayConfig(
             UPSTREAM_TIMEOUT, ADMIN_USER, ADMIN_PASSWORD,
             MAX_TOKEN_LIFETIME, SMTP_HOST, AdminOptions.SMTP_PORT, AdminOptions.SMTP_SECURITY, AdminOptions.SMTP_USER, AdminOptions.SMTP_PASSWORD,
             AdminOptions.MAIL_FROM, PUBLIC_URL, TRUSTED_PROXIES, RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST, MANAGEMENT_HOST, MANAGEMENT_PORT, ADMIN_PASSWORD_FILE, JDBC_PASSWORD_FILE,
-            SMTP_PASSWORD_FILE, SECURE_COOKIES, MAX_THREADS, IDLE_TIMEOUT, MIN_REQUEST_DATA_RATE, SECRET_SCANNING_KEYS,
+            SMTP_PASSWORD_FILE, SECURE_COOKIES, MAX_THREADS, IDLE_TIMEOUT, MIN_REQUEST_DATA_RATE, REQUEST_HEAD_TIMEOUT, MAX_CONNECTIONS_PER_ADDRESS,
+            SECRET_SCANNING_KEYS,
             PublicLeakOptions.REVOKE_BY_VALUE_BURST, PublicLeakOptions.REVOKE_BY_VALUE_PER_MINUTE, AdminOptions.REVOKE_UNUSED_AFTER_DAYS, AdminOptions.UNUSED_REMINDER_DAYS);
 
     /** A password is given on the command line (or in the environment) or in a file, not both. */
@@ -301,7 +311,8 @@ public record GatewayConfig(
                 s.get(UPSTREAM_URL), s.get(UPSTREAM_TIMEOUT), s.get(ADMIN_USER), adminPassword,
                 s.get(MAX_TOKEN_LIFETIME), Map.copyOf(admin),
                 s.isSet(TRUSTED_PROXIES) ? s.get(TRUSTED_PROXIES) : NetworkList.empty(), Map.copyOf(filter), s.get(MANAGEMENT_HOST), s.get(MANAGEMENT_PORT), s.get(SECURE_COOKIES),
-                s.get(MAX_THREADS), s.get(IDLE_TIMEOUT), s.get(MIN_REQUEST_DATA_RATE),
+                s.get(MAX_THREADS), s.get(IDLE_TIMEOUT), s.get(MIN_REQUEST_DATA_RATE), s.get(REQUEST_HEAD_TIMEOUT),
+                s.get(MAX_CONNECTIONS_PER_ADDRESS),
                 s.isSet(SECRET_SCANNING_KEYS) ? Path.of(s.get(SECRET_SCANNING_KEYS)).toAbsolutePath().normalize() : null,
                 Map.copyOf(revokeByValue));
     }

@@ -129,6 +129,13 @@ public final class GatewayServer {
         connector.setPort(config.port());
         // A client waiting on a silent upstream is silent too: it must not be cut before the upstream timeout answers it.
         connector.setIdleTimeout(Math.max(config.idleTimeout().toMillis(), config.upstreamTimeout().plusSeconds(1).toMillis()));
+        // A head trickled in a line at a time is never idle: it gets --request-head-timeout from its first byte.
+        RequestHeadDeadline headDeadline = new RequestHeadDeadline(config.requestHeadTimeout(), connector::getScheduler);
+        connector.addEventListener(headDeadline);
+        // One address cannot hold every connection: the next beyond --max-connections-per-address is closed at accept.
+        ConnectionsPerAddress perAddress = new ConnectionsPerAddress(config.maxConnectionsPerAddress(),
+                new ClientAddress(config.trustedProxies()));
+        connector.getSelectorManager().addEventListener(perAddress);
         server.addConnector(connector);
         ServerConnector management = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration(http)));
         management.setName(MANAGEMENT_CONNECTOR);
@@ -178,6 +185,10 @@ public final class GatewayServer {
         SessionHandler sessions = context.getSessionHandler();
         FunctionCounter.builder("globalgate.gateway.sessions.started", sessions, SessionHandler::getSessionsCreated)
                 .description("server sessions created (a session is created by a sign-in only)").register(registry);
+        FunctionCounter.builder("globalgate.gateway.connections.refused", perAddress, ConnectionsPerAddress::refused)
+                .description("connections closed at accept: their address had --max-connections-per-address open").register(registry);
+        FunctionCounter.builder("globalgate.gateway.request.head.timeouts", headDeadline, RequestHeadDeadline::closed)
+                .description("connections closed because a request head was not whole within --request-head-timeout").register(registry);
 
         ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
         security.setLoginService(new AdminLoginService("Globalgate admin", config.adminUser(), ADMIN_ROLE, credentials.credentials()));
