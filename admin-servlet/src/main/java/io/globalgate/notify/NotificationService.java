@@ -19,8 +19,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import io.globalgate.concurrent.DaemonScheduler;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,7 +39,7 @@ public final class NotificationService implements AutoCloseable {
     private final MessageRenderer renderer;
     private final Clock clock;
     private final String node = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-    private ScheduledExecutorService scheduler;
+    private DaemonScheduler scheduler;
 
     public NotificationService(ManagementStore store, NotificationSettings settings) {
         this.store = store;
@@ -55,17 +54,13 @@ public final class NotificationService implements AutoCloseable {
         if (scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "globalgate-notifications");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
+        scheduler = new DaemonScheduler("globalgate-notifications");
+        scheduler.executor().scheduleWithFixedDelay(() -> {
             guarded(this::scanReminders);
             guarded(this::scanRefusedUses);
         }, 0, settings.timing().scanInterval().toMillis(), TimeUnit.MILLISECONDS);
         if (transport != null) {
-            scheduler.scheduleWithFixedDelay(() -> guarded(this::deliverDue), 0, settings.timing().sendInterval().toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.executor().scheduleWithFixedDelay(() -> guarded(this::deliverDue), 0, settings.timing().sendInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
         LOG.info("Globalgate notifications: {}", transport == null
                 ? "no SMTP server and no mail folder configured; messages wait in the outbox" : settings);
@@ -171,7 +166,7 @@ public final class NotificationService implements AutoCloseable {
     /** Stops the scans and waits for one that is running: {@link BackgroundScans#stop}. */
     @Override
     public void close() {
-        ScheduledExecutorService stopping;
+        DaemonScheduler stopping;
         synchronized (this) {
             stopping = scheduler;
             scheduler = null;

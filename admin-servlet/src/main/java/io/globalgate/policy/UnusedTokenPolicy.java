@@ -5,8 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import io.globalgate.concurrent.DaemonScheduler;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +26,7 @@ public final class UnusedTokenPolicy implements AutoCloseable {
     private final ManagementStore store;
     private final Duration unusedFor;
     private final Duration remindBefore;
-    private ScheduledExecutorService scheduler;
+    private DaemonScheduler scheduler;
 
     /**
      * @param unusedFor    how long a token may go unused before it is revoked
@@ -48,12 +47,8 @@ public final class UnusedTokenPolicy implements AutoCloseable {
         if (scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "globalgate-unused-tokens");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::guardedRun, 0, SCAN_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler = new DaemonScheduler("globalgate-unused-tokens");
+        scheduler.executor().scheduleWithFixedDelay(this::guardedRun, 0, SCAN_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Globalgate unused-token policy: tokens unused for {} days are revoked, with a reminder {} days before",
                 unusedFor.toDays(), remindBefore.toDays());
     }
@@ -90,7 +85,7 @@ public final class UnusedTokenPolicy implements AutoCloseable {
     /** Stops the scans and waits for one that is running: {@link io.globalgate.notify.BackgroundScans#stop}. */
     @Override
     public void close() {
-        ScheduledExecutorService stopping;
+        DaemonScheduler stopping;
         synchronized (this) {
             stopping = scheduler;
             scheduler = null;

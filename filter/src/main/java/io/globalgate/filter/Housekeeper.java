@@ -6,8 +6,9 @@ import io.globalgate.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.globalgate.concurrent.DaemonScheduler;
+
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +48,7 @@ final class Housekeeper implements AutoCloseable {
     private final ChangeFeedPoller poller;
     /** Where the feed and the gauges' counts are read, null for the primary; the heartbeat is offered to the primary. */
     private final ReplicaReads replica;
+    private final DaemonScheduler scheduler;
     private final ScheduledExecutorService thread;
     private volatile boolean migrate = true;
     private Duration pollInterval;
@@ -71,11 +73,8 @@ final class Housekeeper implements AutoCloseable {
             verifier.invalidateAll();
             budget.markOutdated();
         });
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = new DaemonScheduler(threadName);
+        this.thread = scheduler.executor();
     }
 
     /**
@@ -241,14 +240,15 @@ final class Housekeeper implements AutoCloseable {
         }, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops the periodic work, then writes what usage is left: nothing gathered is lost on a graceful stop. */
+    /**
+     * Stops the periodic work and waits for its thread to end (a container checks for left-behind
+     * threads right after the stop), then writes what usage is left: nothing gathered is lost on a
+     * graceful stop.
+     */
     @Override
     public void close() {
-        thread.shutdownNow();
-        try {
-            thread.awaitTermination(STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!scheduler.stop(STOP_PATIENCE, true)) {
+            LOG.warn("Globalgate filter: the background thread had not ended {} s after the stop", STOP_PATIENCE.toSeconds());
         }
         int flushed = usage.flush();
         long deadline = System.nanoTime() + FINAL_FLUSH_PATIENCE.toNanos();
