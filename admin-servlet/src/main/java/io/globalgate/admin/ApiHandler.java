@@ -186,7 +186,8 @@ final class ApiHandler {
 
     private void listIntegrations(Routes.Call call) throws IOException {
         Sort sort = Sort.parse(call.request().getParameter("sort"), Sort.INTEGRATION_KEYS, Sort.INTEGRATION_DEFAULT);
-        Page<Integration> page = store.integrations().list(call.request().getParameter("q"), sort, page(call.request()));
+        // q as the integrations page searches: the name or the notification e-mail.
+        Page<Integration> page = store.integrations().search(call.request().getParameter("q"), null, sort, page(call.request()));
         ObjectNode answer = views.object();
         ArrayNode items = answer.putArray("integrations");
         page.items().forEach(i -> items.add(views.integration(i)));

@@ -12,6 +12,7 @@ import io.globalgate.admin.testing.AdminTestServer;
 import io.globalgate.admin.testing.ApiShapes;
 import io.globalgate.admin.testing.GlobalApi;
 import io.globalgate.admin.testing.HoldableClock;
+import io.globalgate.admin.testing.PageChecks;
 import io.globalgate.admin.testing.Reply;
 import io.globalgate.admin.testing.StoreState;
 import io.globalgate.testing.TestDatabases;
@@ -144,6 +145,31 @@ class AdminApiTest {
         assertEquals(store.integrations().list(null, io.globalgate.admin.store.PageRequest.first(1)).total(),
                 all.json().get("total").asLong(), "empty parameters are the defaults");
         assertTrue(all.json().get("integrations").size() <= 20, "default page size");
+    }
+
+    @Test
+    void qOfTheIntegrationsListMatchesTheNotificationEmailAsThePageSearchDoes() {
+        String tag = "mailbox" + NAMES.incrementAndGet();
+        Integration byName = store.integrations().create("setup", IntegrationStore.Input.of("Named " + tag, "", "ops@example.com"));
+        Integration byEmail = store.integrations().create("setup", IntegrationStore.Input.of("Billing " + tag.hashCode(), "",
+                "team." + tag + "@example.com"));
+        integrationNamed("Unrelated " + NAMES.incrementAndGet());
+
+        // Over HTTP, upper case typed: the name's match and the e-mail's, in the API's order (by name).
+        Reply reply = api.get(API + "/integrations?q=" + tag.toUpperCase());
+        assertEquals(200, reply.status(), reply.toString());
+        List<Long> ids = new ArrayList<>();
+        reply.json().get("integrations").forEach(n -> ids.add(n.get("id").asLong()));
+        assertEquals(List.of(byEmail.id(), byName.id()), ids, reply.toString());
+        assertEquals(2, reply.json().get("total").asLong());
+        // The page's search lists the same integrations.
+        org.jsoup.nodes.Document page = PageChecks.assertPage(api.get("/admin/?q=" + tag.toUpperCase()));
+        assertEquals(List.of("Billing " + tag.hashCode(), "Named " + tag),
+                page.select("#integrations tbody td.name a").eachText(), "the page agrees with the API");
+        // A part of the address only an e-mail holds: the one integration whose address it is.
+        assertEquals(List.of(byEmail.id()), List.of(api.get(API + "/integrations?q=team." + tag + "%40example")
+                .json().at("/integrations/0/id").asLong()));
+        assertEquals(1, api.get(API + "/integrations?q=team." + tag + "%40example").json().get("total").asLong());
     }
 
     @Test
