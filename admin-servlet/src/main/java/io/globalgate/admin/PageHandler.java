@@ -197,23 +197,30 @@ final class PageHandler {
         if (tokens.total() > tokens.items().size()) {
             every = store.tokens().revocableIds(i.id(), view.status(), view.query(), REVOKE_EVERY_MAX + 1);
         }
+        // Two grids on one page, each keeping the other's place in every link it makes: paging,
+        // sorting or searching the tokens keeps the page of notifications, and paging the
+        // notifications keeps the tokens' page, size, search and order.
         Integer notificationPage = intParam(req, "npage");
-        PageRequest npr = new PageRequest(notificationPage == null || notificationPage < 1 ? 1 : notificationPage, NOTIFICATIONS_PER_PAGE);
-        Page<NotificationOutbox.Message> notifications = store.notifications().list(i.id(), npr);
+        Shown<NotificationOutbox.Message> notifications = shown(new PageRequest(notificationPage == null || notificationPage < 1 ? 1
+                : notificationPage, NOTIFICATIONS_PER_PAGE), pr -> store.notifications().list(i.id(), pr));
+        String notificationState = notifications.request().page() == 1 ? "" : "npage=" + notifications.request().page() + "&";
         String sortParam = sortParam(view.sort(), Sort.TOKEN_DEFAULT);
+        PageRequest tokenPage = shown.request();
+        String tokenState = tokenPage.page() == 1 && tokenPage.size() == PageRequest.DEFAULT_SIZE ? ""
+                : "page=" + tokenPage.page() + "&size=" + tokenPage.size() + "&";
         render(call.response(), "integration", new IntegrationPage(layout(req, i.name()), i, tokens.items(),
-                paging(req, shown.request(), tokens.total(), path + view.filters() + sortParam),
+                paging(req, tokenPage, tokens.total(), path + view.filters() + sortParam + notificationState),
                 view.status() == null ? null : view.status().code(), store.clock().instant(),
-                notifications.items(), new Paging(npr.page(), npr.size(), notifications.total(),
-                        base(req) + path + view.filters() + sortParam + (shown.request().page() == 1 ? ""
-                                : "page=" + shown.request().page() + "&"), "npage"),
+                notifications.page().items(), new Paging(notifications.request().page(), notifications.request().size(),
+                        notifications.page().total(), base(req) + path + view.filters() + sortParam + tokenState, "npage"),
                 writesFiles, usage(i.id(), true), view.query() == null ? "" : view.query(),
-                new Sorting(view.sort(), base(req) + path + view.filters(), Set.of("created", "lastUsed"), Sort.TOKEN_KEYS),
-                base(req) + path + query("q", view.query()) + sortParam, base(req) + path + query("status",
-                        view.status() == null ? null : view.status().code()) + sortParam,
+                new Sorting(view.sort(), base(req) + path + view.filters() + notificationState, Set.of("created", "lastUsed"),
+                        Sort.TOKEN_KEYS),
+                base(req) + path + query("q", view.query()) + sortParam + notificationState, base(req) + path + query("status",
+                        view.status() == null ? null : view.status().code()) + sortParam + notificationState,
                 store.tokens().lineage(tokens.items()),
                 every == null || every.size() > REVOKE_EVERY_MAX ? null : every, every != null && every.size() > REVOKE_EVERY_MAX,
-                shown.request().page()));
+                tokenPage.page(), tokenPage.size(), notifications.request().page()));
     }
 
     /**
@@ -489,8 +496,12 @@ final class PageHandler {
     private String backToGrid(HttpServletRequest req, long integrationId) {
         TokenView view = tokenView(req, true);
         Integer page = intParam(req, "page");
+        Integer size = intParam(req, "size");
+        Integer notificationPage = intParam(req, "npage");
         String target = "/integrations/" + integrationId + view.filters() + sortParam(view.sort(), Sort.TOKEN_DEFAULT)
-                + (page == null || page <= 1 ? "" : "page=" + page + "&");
+                + (page == null || page <= 1 ? "" : "page=" + page + "&")
+                + (size == null || size < 1 || size > InputValidator.PAGE_SIZE_MAX || size == PageRequest.DEFAULT_SIZE ? "" : "size=" + size + "&")
+                + (notificationPage == null || notificationPage <= 1 ? "" : "npage=" + notificationPage + "&");
         return target.substring(0, target.length() - 1); // the query's last & (or a lone ?)
     }
 

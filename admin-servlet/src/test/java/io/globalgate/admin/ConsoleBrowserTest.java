@@ -112,6 +112,9 @@ class ConsoleBrowserTest {
                 assertEquals("refused", browser.text("tr[data-token-id='" + t.token().id() + "'] .badge").toLowerCase());
             }
             assertEquals("revoked", browser.text("tr[data-token-id='" + revoked.token().id() + "'] .badge").toLowerCase());
+            // A revoked token says how and when it ended, not the expiry it will never reach.
+            String revokedExpires = browser.text("tr[data-token-id='" + revoked.token().id() + "'] td[data-label=Expires]");
+            assertTrue(revokedExpires.matches("Revoked (just now|\\d+ minutes? ago)\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC"), revokedExpires);
             browser.screenshot("truth-integration-inactive-" + viewport.label());
 
             browser.open("/?q=Warehouse");
@@ -126,6 +129,9 @@ class ConsoleBrowserTest {
             browser.open("/tokens/" + revoked.token().id());
             assertEquals("revoked", browser.text("#token-status").toLowerCase());
             assertFalse(browser.present("#inactive-banner"), "a revoked token is refused for its own reason");
+            assertFalse(browser.present("#expires"), "no future expiry on a revoked token's page");
+            assertFalse(browser.text("dl.facts").contains("in 30 days"), browser.text("dl.facts"));
+            assertTrue(browser.text("#ended").startsWith("Revoked by seed, "), browser.text("#ended"));
         }
 
         // Activated again, the same pages say so.
@@ -350,17 +356,21 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void notificationsAreInWordsPagedAndWrittenToFileIsNotSent() throws Exception {
+    void notificationsAreInWordsPagedNameTheirTokensAndEachGridKeepsItsPage() throws Exception {
         Integration i = store.integrations().create("seed", IntegrationStore.Input.of("Mail to files", "", "files@example.com"));
+        IssuedToken mailed = store.tokens().create("seed", i.id(), "mailed token", "30d", null); // the oldest message
         for (int n = 0; n < 12; n++) {
             store.notifications().enqueueTest("seed", i.id());
         }
+        io.globalgate.admin.testing.StoreState.insertTokens(store, i.id(), 22, "fleet "); // 23 tokens: two pages
         long deadline = System.currentTimeMillis() + 20_000;
         while (store.notifications().list(i.id(), io.globalgate.admin.store.PageRequest.first(20)).items().stream()
                 .anyMatch(m -> m.status() != io.globalgate.admin.store.NotificationOutbox.Status.SENT)
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
+        String tokenPages = "nav.paging[aria-label='Pages']";
+        String notificationPages = "nav.paging[aria-label='Pages of notifications']";
         for (Viewport viewport : Viewport.values()) {
             browser.viewport(viewport);
             browser.open("/integrations/" + i.id());
@@ -369,9 +379,35 @@ class ConsoleBrowserTest {
             assertEquals(java.util.Collections.nCopies(10, "Written to file"), statuses, "an .eml file is not a sent e-mail");
             assertEquals("Test e-mail", browser.text("#notifications tbody td[data-label=What]"));
             browser.screenshot("notifications-page-1-" + viewport.label());
-            browser.clickAndWaitForPage(By.cssSelector("nav.paging[aria-label='Pages of notifications'] a[rel=next]"));
-            assertEquals(2, browser.driver().findElements(By.cssSelector("#notifications tbody tr")).size(), "12 messages, 10 a page");
-            assertTrue(browser.text("nav.paging[aria-label='Pages of notifications']").contains("11–12 of 12"));
+
+            // Each grid pages on its own: the tokens' page stays when the notifications page, and the other way round.
+            browser.clickAndWaitForPage(By.cssSelector(tokenPages + " a[rel=next]"));
+            assertTrue(browser.text(tokenPages).startsWith("21–23 of 23"), browser.text(tokenPages));
+            browser.clickAndWaitForPage(By.cssSelector(notificationPages + " a[rel=next]"));
+            assertEquals(3, browser.driver().findElements(By.cssSelector("#notifications tbody tr")).size(), "13 messages, 10 a page");
+            assertTrue(browser.text(notificationPages).startsWith("11–13 of 13"), browser.text(notificationPages));
+            assertTrue(browser.text(tokenPages).startsWith("21–23 of 23"), "the tokens' page kept: " + browser.text(tokenPages));
+            browser.clickAndWaitForPage(By.cssSelector(tokenPages + " a[rel=prev]"));
+            assertTrue(browser.text(tokenPages).startsWith("1–20 of 23"), browser.text(tokenPages));
+            assertTrue(browser.text(notificationPages).startsWith("11–13 of 13"),
+                    "the notifications' page kept when the tokens page: " + browser.text(notificationPages));
+            // Searching the tokens keeps it too.
+            browser.driver().findElement(By.id("token-q")).sendKeys("fleet");
+            browser.clickAndWaitForPage(By.cssSelector("#token-search button[type=submit]"));
+            assertTrue(browser.text(tokenPages).startsWith("1–20 of 22"), browser.text(tokenPages));
+            assertTrue(browser.text(notificationPages).startsWith("11–13 of 13"),
+                    "the notifications' page kept by a token search: " + browser.text(notificationPages));
+
+            // A message about a token names it, linked to its page; a test e-mail is about no token.
+            List<org.openqa.selenium.WebElement> rows = browser.driver().findElements(By.cssSelector("#notifications tbody tr"));
+            org.openqa.selenium.WebElement created = rows.get(2);
+            assertEquals("Token created", created.findElement(By.cssSelector("td[data-label=What]")).getText());
+            org.openqa.selenium.WebElement link = created.findElement(By.cssSelector("td[data-label=Token] a"));
+            assertEquals("mailed token", link.getText());
+            assertTrue(link.getAttribute("href").endsWith("/admin/tokens/" + mailed.token().id()), link.getAttribute("href"));
+            assertTrue(created.findElement(By.cssSelector("td[data-label=Token]")).getText().contains(mailed.token().hint()));
+            assertTrue(rows.get(0).findElement(By.cssSelector("td[data-label=Token]")).getText().endsWith("—"),
+                    rows.get(0).getText());
             checkPage("integration-notifications-page-2", viewport);
         }
     }
@@ -473,7 +509,21 @@ class ConsoleBrowserTest {
             browser.clickAndWaitForPage(By.cssSelector("#token-search button[type=submit]"));
             assertTrue(browser.text("nav.paging").startsWith("1–20 of 22"), browser.text("nav.paging"));
             assertFalse(browser.driver().findElement(By.id("select-across")).isDisplayed());
-            browser.driver().findElement(By.id("select-all")).click();
+            // Select all is a labelled tap target of at least 24x24 px; on a phone, where the headers are hidden, its words show.
+            var selectAll = browser.driver().findElement(By.cssSelector("th.select-all label[for=select-all]"));
+            assertTrue(selectAll.getRect().getWidth() >= 24 && selectAll.getRect().getHeight() >= 24,
+                    "Select all's target at " + viewport.label() + ": " + selectAll.getRect().getDimension());
+            assertEquals("Select all on this page", selectAll.getText());
+            if (phone) {
+                // The words are drawn, not clipped to a pixel as on a desktop (where the column's place says it).
+                Number wordsWidth = (Number) browser.driver().executeScript("var w = document.querySelector('th.select-all"
+                        + " .select-all-text'); var r = w.getBoundingClientRect(); return getComputedStyle(w).position === 'absolute'"
+                        + " ? 0 : r.width * (r.height >= 12 ? 1 : 0);");
+                assertTrue(wordsWidth.doubleValue() >= 60, "Select all's words are not visible on a phone: " + wordsWidth);
+                selectAll.findElement(By.cssSelector(".select-all-text")).click(); // a tap on the words
+            } else {
+                browser.driver().findElement(By.id("select-all")).click();
+            }
             assertTrue(browser.driver().findElement(By.id("select-across")).isDisplayed(), "the offer of every page");
             assertEquals("20 selected", browser.text(".selected-count"));
             browser.driver().findElement(By.id("select-every")).click();

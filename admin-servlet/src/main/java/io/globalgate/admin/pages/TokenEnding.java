@@ -18,11 +18,27 @@ import java.util.Locale;
  * @param what   the sentence before {@code link}, e.g. "Reported as leaked by github-secret-scanning, found at"
  * @param link   an http(s) URL where the token was found, or null
  * @param after  what follows {@code link} (or the rest of the sentence when there is none)
+ * @param at     when it ended: revoked, or expired
  */
-public record TokenEnding(String reason, String brief, String what, String link, String after) {
+public record TokenEnding(String reason, String brief, String what, String link, String after, Instant at) {
+
+    private TokenEnding(String reason, String brief, String what, String link, String after) {
+        this(reason, brief, what, link, after, null);
+    }
+
+    /** How it ended in one word, for the grid's Expires column: "Expired" or "Revoked". */
+    public String word() {
+        return "expired".equals(reason) ? "Expired" : "Revoked";
+    }
 
     /** The ending of {@code token} at {@code now}, or null while it works (or would, but for its integration). */
     public static TokenEnding of(AccessToken token, Instant now) {
+        TokenEnding ending = ending(token, now);
+        return ending == null ? null : new TokenEnding(ending.reason, ending.brief, ending.what, ending.link, ending.after,
+                token.revokedAt() != null ? token.revokedAt() : token.expiresAt());
+    }
+
+    private static TokenEnding ending(AccessToken token, Instant now) {
         if (token.revokedAt() == null) {
             if (token.expiresAt() == null || now.isBefore(token.expiresAt())) {
                 return null;
