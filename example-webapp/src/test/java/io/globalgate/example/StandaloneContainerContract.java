@@ -211,6 +211,19 @@ abstract class StandaloneContainerContract {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":\"<script>\"}")));
         assertEquals(400, bad.statusCode(), bad::body);
         assertFalse(bad.body().contains("<script>") || bad.body().contains("Exception"), bad::body);
+
+        // the FORM variant serves them too, without its login form
+        String formToken = newToken(integration, "leaked under form");
+        assertEquals(200, global("legacy-form", formToken).statusCode());
+        HttpResponse<String> formRevoked = send(HttpRequest.newBuilder(container.uri().resolve("legacy-form/public/v1/tokens/revoke"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":[\"" + formToken + "\"]}")));
+        assertEquals(202, formRevoked.statusCode(), formRevoked::body);
+        assertEquals("{\"received\":1}", formRevoked.body());
+        assertEquals(401, global("legacy-form", formToken).statusCode(), "refused at once by the filter of the same application");
+        HttpResponse<String> formReport = send(HttpRequest.newBuilder(container.uri().resolve("legacy-form/public/v1/secret-scanning/github"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[]")));
+        assertEquals(404, formReport.statusCode(), formReport::body);
+        assertTrue(formReport.body().startsWith("{\"errors\":[{\"type\":\"not_found\""), formReport::body);
     }
 
     @Test
