@@ -186,6 +186,52 @@ class TokenRestrictionsApiTest {
         assertEquals(rows, StoreState.snapshot(store), "no row written");
     }
 
+    @Test
+    void theLongestListsAreShortenedInTheAuditAndTheOwnersMessageWithoutLosingTheScopeOrTheRateLimit() {
+        Integration i = newIntegration();
+        IssuedToken t = store.tokens().create("setup", i.id(), "erp", "never", null);
+        StringJoiner networks = new StringJoiner(",", "[", "]");
+        for (int n = 1; n <= 100; n++) { // the most a list may hold, each as long as a network is written
+            networks.add("\"2001:db8:ffff:ffff:ffff:ffff:ffff:" + Integer.toHexString(0xff00 + n) + "/128\"");
+        }
+
+        Reply patched = api.json("PATCH", API + "/tokens/" + t.token().id(), "{\"allowedNetworks\":" + networks
+                + ",\"scope\":\"read-only\",\"pathPrefixes\":[\"/api/global/v1/orders/\"]}");
+        assertEquals(200, patched.status(), patched::toString);
+        assertEquals(100, patched.json().get("allowedNetworks").size(), "the token keeps every network");
+
+        String audit = lastDetail("token.restrictions_changed", t);
+        String message = lastMessageDetail(i.id());
+        for (String detail : List.of(audit, message)) {
+            assertAll(detail,
+                    () -> assertTrue(detail.startsWith("allowedNetworks=2001:db8:ffff:ffff:ffff:ffff:ffff:ff01/128, "), "the first networks"),
+                    () -> assertTrue(detail.endsWith("… (100 in all), scope=read-only, pathPrefixes=/api/global/v1/orders/"),
+                            "how many, then the scope and the prefixes whole"));
+        }
+        assertTrue(message.length() <= 255, message);
+
+        Reply integration = api.json("PATCH", API + "/integrations/" + i.id(), "{\"allowedNetworks\":" + networks
+                + ",\"rateLimit\":{\"requestsPerMinute\":60,\"burst\":5}}");
+        assertEquals(200, integration.status(), integration::toString);
+        for (String detail : List.of(lastDetail("integration.restrictions_changed", i.id()), lastMessageDetail(i.id()))) {
+            assertTrue(detail.startsWith("allowedNetworks=2001:db8:ffff:ffff:ffff:ffff:ffff:ff01/128, ")
+                    && detail.endsWith("… (100 in all), rateLimit=60/min, burst 5"), detail);
+        }
+    }
+
+    /** The detail of the integration's latest message to its owner about its restrictions. */
+    private static String lastMessageDetail(long integrationId) {
+        return store.database().read(c -> {
+            try (var ps = c.prepareStatement("SELECT detail FROM notification_outbox WHERE kind = 'restrictions_changed'"
+                    + " AND integration_id = ? ORDER BY id DESC")) {
+                ps.setLong(1, integrationId);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
     private static Integration newIntegration() {
         return store.integrations().create("setup", IntegrationStore.Input.of("Restricted " + NAMES.incrementAndGet(), "", "o@example.com"));
     }

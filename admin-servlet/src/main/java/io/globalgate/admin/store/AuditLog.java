@@ -14,7 +14,7 @@ import java.util.List;
 /** The {@code audit_event} table: written inside each action's transaction, read by the admin. */
 public final class AuditLog {
 
-    private static final int DETAIL_MAX = 4000;
+    static final int DETAIL_MAX = 4000;
 
     private final Database db;
     private final Clock clock;

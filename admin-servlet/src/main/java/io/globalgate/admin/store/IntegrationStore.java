@@ -100,9 +100,9 @@ public final class IntegrationStore {
             }
             write(action, edit);
             if (edit.restricts()) {
-                String restrictions = edit.restrictionsText();
-                action.audit("integration.restrictions_changed", id, null, restrictions);
-                action.notifyOwner(NotificationOutbox.Kind.RESTRICTIONS_CHANGED, id, List.of(), clip(restrictions));
+                action.audit("integration.restrictions_changed", id, null, edit.restrictionsText(RestrictionText.AUDIT_MAX));
+                action.notifyOwner(NotificationOutbox.Kind.RESTRICTIONS_CHANGED, id, List.of(),
+                        edit.restrictionsText(RestrictionText.MESSAGE_MAX));
                 action.tellEveryNode(ChangeEvent.Kind.INTEGRATION_UPDATED, id, null, null); // the decisions carry the restrictions
             }
             if (!edit.changedFields().isEmpty()) {
@@ -132,11 +132,9 @@ public final class IntegrationStore {
             return !allowedNetworks.equals(current.allowedNetworks()) || !Objects.equals(rateLimit, current.rateLimit());
         }
 
-        /** The restrictions as the audit log and the owner's message give them. */
-        String restrictionsText() {
-            return "allowedNetworks=" + (allowedNetworks.isEmpty() ? "any" : allowedNetworks)
-                    + ", rateLimit=" + (rateLimit == null ? "deployment default"
-                    : rateLimit.requestsPerMinute() + "/min, burst " + rateLimit.burst());
+        /** The restrictions as the audit log and the owner's message give them, in at most {@code max} characters. */
+        String restrictionsText(int max) {
+            return RestrictionText.integration(allowedNetworks, rateLimit, max);
         }
 
         /** The fields the audit row names (the description only by name: it may be long). */
@@ -353,8 +351,4 @@ public final class IntegrationStore {
         return networks.isEmpty() ? null : networks.toString();
     }
 
-    /** The owner's message keeps a short detail; the audit row has the whole text. */
-    static String clip(String detail) {
-        return detail.length() <= 255 ? detail : detail.substring(0, 254) + "…";
-    }
 }

@@ -66,10 +66,9 @@ public final class TokenStore {
             return new Restrictions(t.allowedNetworks(), t.scope(), t.pathPrefixes());
         }
 
-        /** As the audit log and the owner's message give them. */
-        String text() {
-            return "allowedNetworks=" + (allowedNetworks.isEmpty() ? "any" : allowedNetworks) + ", scope=" + scope.code()
-                    + ", pathPrefixes=" + (pathPrefixes.isEmpty() ? "any" : String.join(" ", pathPrefixes));
+        /** As the audit log and the owner's message give them, in at most {@code max} characters (see {@link RestrictionText}). */
+        String text(int max) {
+            return RestrictionText.token(allowedNetworks, scope, pathPrefixes, max);
         }
     }
 
@@ -104,9 +103,9 @@ public final class TokenStore {
         return actions.run(actor, action -> {
             requireIntegration(action.connection(), integrationId);
             IssuedToken issued = issue(action, integrationId, tokenName, policy, null, restrictions);
-            action.audit("token.created", integrationId, issued.token().id(),
-                    "name=" + tokenName + ", expiration=" + policy.code() + ", hint=" + issued.token().hint()
-                            + (restrictions.equals(Restrictions.NONE) ? "" : ", " + restrictions.text()));
+            String created = "name=" + tokenName + ", expiration=" + policy.code() + ", hint=" + issued.token().hint();
+            action.audit("token.created", integrationId, issued.token().id(), created
+                    + (restrictions.equals(Restrictions.NONE) ? "" : ", " + restrictions.text(RestrictionText.AUDIT_MAX - created.length() - 2)));
             action.notifyOwner(NotificationOutbox.Kind.TOKEN_CREATED, integrationId, List.of(fact(issued.token())), null);
             return issued;
         });
@@ -342,9 +341,11 @@ public final class TokenStore {
                 ps.setLong(4, id);
                 ps.executeUpdate();
             }
-            action.audit("token.restrictions_changed", token.row.integrationId(), id, "hint=" + token.row.hint() + ", " + next.text());
+            String hint = "hint=" + token.row.hint() + ", ";
+            action.audit("token.restrictions_changed", token.row.integrationId(), id,
+                    hint + next.text(RestrictionText.AUDIT_MAX - hint.length()));
             action.notifyOwner(NotificationOutbox.Kind.RESTRICTIONS_CHANGED, token.row.integrationId(), List.of(fact(token.row)),
-                    IntegrationStore.clip(next.text()));
+                    next.text(RestrictionText.MESSAGE_MAX));
             action.tellEveryNode(ChangeEvent.Kind.TOKEN_RESTRICTIONS_CHANGED, token.row.integrationId(), id, token.hash);
             return null;
         });
