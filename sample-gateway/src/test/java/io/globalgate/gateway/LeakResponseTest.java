@@ -128,6 +128,54 @@ class LeakResponseTest {
     }
 
     @Test
+    void aSignedBatchOfAThousandTokensIsAnsweredWholeInOrderAndItsReplayChangesNothing() throws Exception {
+        long integration = admin.createIntegration("Leaked in bulk").get("id").asLong();
+        List<JsonNode> live = List.of(admin.createToken(integration, "first"), admin.createToken(integration, "middle"),
+                admin.createToken(integration, "last"));
+        JsonNode revokedBefore = admin.createToken(integration, "old");
+        assertEquals(200, admin.admin("POST", "/tokens/" + revokedBefore.get("id").asLong() + "/revoke", null).status());
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            tokens.add(i % 7 == 3 ? "gat_" + "x".repeat(i % 50) : TokenFormat.generate()); // malformed among unknown ones
+        }
+        tokens.set(0, live.get(0).get("token").asText());
+        tokens.set(499, live.get(1).get("token").asText());
+        tokens.set(999, live.get(2).get("token").asText());
+        tokens.set(500, revokedBefore.get("token").asText());
+        tokens.set(501, live.get(1).get("token").asText()); // found twice in one batch
+        java.util.Set<Integer> ours = java.util.Set.of(0, 499, 500, 501, 999);
+        String body = report(tokens, "https://github.com/octocat/bulk/blob/1/dump.txt");
+        List<String> headers = signed(body, github.getPrivate(), KEY_ID);
+
+        Reply first = post(REPORT, headers, body);
+
+        assertEquals(200, first.status(), first::toString);
+        JsonNode answer = first.json();
+        assertEquals(1000, answer.size(), "one feedback entry per reported token");
+        for (int i = 0; i < 1000; i++) {
+            JsonNode feedback = answer.get(i);
+            assertEquals(TokenHash.of(tokens.get(i)).toHex(), feedback.get("token_hash").asText(), "entry " + i + " in the report's order");
+            assertEquals(ours.contains(i) ? "true_positive" : "false_positive", feedback.get("label").asText(), "entry " + i);
+        }
+        for (JsonNode issued : live) {
+            assertEquals("leak_reported", token(issued).get("revokedReason").asText(), issued.get("name").asText());
+        }
+        assertEquals("manual", token(revokedBefore).get("revokedReason").asText());
+        List<JsonNode> afterFirst = audit(integration);
+        assertEquals(3, afterFirst.stream().filter(e -> e.get("action").asText().equals("token.leak_reported")).count(),
+                "one entry per live token, the one found twice included once");
+
+        Reply replay = post(REPORT, headers, body);
+
+        assertEquals(200, replay.status(), replay::toString);
+        assertEquals(answer, replay.json(), "the same feedback");
+        assertEquals(afterFirst.size(), audit(integration).size(), "the replay changes nothing (no audit entry, no e-mail)");
+        for (JsonNode issued : live) {
+            assertEquals(401, admin.globalApi("/api/global/v1/system/status", issued.get("token").asText()).status());
+        }
+    }
+
+    @Test
     void aReportThatIsNotSignedByAConfiguredKeyIsRefusedAndChangesNothing() throws Exception {
         long integration = admin.createIntegration("Not really reported").get("id").asLong();
         JsonNode live = admin.createToken(integration, "production");
