@@ -132,6 +132,28 @@ class TwoNodesOneDatabaseTest {
     }
 
     @Test
+    void restrictionsChangedThroughNodeAReachNodeBWithinOnePollIntervalAsARevocationDoes() throws Exception {
+        long started = System.nanoTime();
+        seed.restrictToken(first.token().id(), "10.0.0.0/8", "read-write", List.of());
+
+        assertEquals(403, nodeA.status(first.value()), "node A shares the store that restricted: refused at once");
+        report("a token's restriction", untilNodeBAnswers(403, 200, first.value(), started));
+        assertEquals(200, nodeB.status(second.value()), "the other token of the integration is untouched");
+
+        started = System.nanoTime();
+        seed.restrictIntegration(integrationId, "10.0.0.0/8", null, null);
+        report("an integration's restriction", untilNodeBAnswers(403, 200, second.value(), started));
+
+        assertEquals(403, nodeB.status(first.value()), "node B decides on the first token again, now under both restrictions");
+
+        started = System.nanoTime();
+        seed.restrictIntegration(integrationId, null, null, null);
+        seed.restrictToken(first.token().id(), null, "read-write", List.of());
+        report("lifted restrictions", untilNodeBAnswers(200, 403, second.value(), started));
+        report("the first token's lifted restrictions", untilNodeBAnswers(200, 403, first.value(), started));
+    }
+
+    @Test
     void regenerationThroughNodeAReplacesTheTokenOnNodeB() throws Exception {
         long started = System.nanoTime();
         Seed.Issued replacement = seed.regenerate(first.token().id());
