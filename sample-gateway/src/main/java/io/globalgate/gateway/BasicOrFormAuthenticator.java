@@ -85,6 +85,9 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
      */
     @Override
     public AuthenticationState validateRequest(Request request, Response response, Callback callback) throws ServerAuthException {
+        if (deferred(response)) {
+            return validateDeferred(request, response, callback);
+        }
         LoginAuthenticator chosen = choose(request);
         if (chosen != basic && form.isJSecurityCheck(Request.getPathInContext(request))) {
             // Refused before any password is checked, so not counted as a failed sign-in either.
@@ -110,6 +113,41 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
             ((LoginThrottle.Attempt) verdict).succeeded();
         }
         return state;
+    }
+
+    /**
+     * Jetty authenticates a path without a constraint ({@code /admin/static/*}, which covers
+     * {@code /admin/static} itself) only when a servlet first asks for the user, and then hands
+     * the authenticator a stand-in response that has no request and no headers: nothing may be
+     * written to it (a redirect, a cookie, a {@code 429} were {@code NullPointerException}s, so
+     * {@code 500}s anyone could cause). Such a request is only asked whether it carries a user:
+     * a signed-in session or Basic credentials, the latter through the throttle like any other;
+     * without one it has none, and the servlet answers it.
+     */
+    private AuthenticationState validateDeferred(Request request, Response response, Callback callback) throws ServerAuthException {
+        LoginAuthenticator chosen = choose(request);
+        if (chosen != basic) {
+            return signedIn(request) ? form.validateRequest(request, response, callback) : null;
+        }
+        String user = basicUser(request);
+        if (user == null) {
+            return null;
+        }
+        LoginThrottle.Verdict verdict = throttle.attempt(clientAddress(request), user);
+        if (verdict instanceof LoginThrottle.Wait) {
+            return null; // no password is checked while the address or user must wait
+        }
+        AuthenticationState state = authenticate(basic, request, response, callback);
+        if (state instanceof AuthenticationState.Succeeded) {
+            ((LoginThrottle.Attempt) verdict).succeeded();
+            return state;
+        }
+        return null;
+    }
+
+    /** The stand-in response of Jetty's deferred authentication. */
+    private static boolean deferred(Response response) {
+        return AuthenticationState.Deferred.isDeferred(response);
     }
 
     private AuthenticationState authenticate(LoginAuthenticator chosen, Request request, Response response, Callback callback)
@@ -281,9 +319,28 @@ final class BasicOrFormAuthenticator extends LoginAuthenticator {
         return scheme + "://" + host + (defaultPort ? "" : ":" + port);
     }
 
-    private static boolean isSafeReturnPath(String path) {
-        return path.length() <= 300 && isProtected(path) && path.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '\\' && c != '"'
-                && c != ';' && c != ',') && !path.contains("//");
+    /**
+     * A page of ours to return to: under {@code /admin}, printable ASCII, and a path that needs no
+     * normalising: no {@code %} escape and no {@code .} or {@code ..} segment before the query
+     * ({@code /admin/%2e%2e/x} made Jetty's redirect throw, a {@code 500} at a correct sign-in, and
+     * {@code /admin/../x} led out of the admin).
+     */
+    static boolean isSafeReturnPath(String path) {
+        if (path.length() > 300 || !isProtected(path) || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '\\' && c != '"'
+                && c != ';' && c != ',') || path.contains("//")) {
+            return false;
+        }
+        int query = path.indexOf('?');
+        String pathPart = query < 0 ? path : path.substring(0, query);
+        if (pathPart.indexOf('%') >= 0) {
+            return false;
+        }
+        for (String segment : pathPart.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String returnPath(Request request) {

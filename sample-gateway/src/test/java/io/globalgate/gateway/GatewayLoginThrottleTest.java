@@ -193,6 +193,34 @@ class GatewayLoginThrottleTest {
         }
     }
 
+    /**
+     * Black box, beyond issue 13's list: {@code /admin/static/*} has no constraint, so Jetty
+     * authenticates it only when the admin servlet asks for the user, handing the authenticator a
+     * stand-in response. Its sixth wrong Basic password there was a {@code 500} (the throttle's
+     * {@code 429} written to that response), and so was {@code GET /admin/static} without any
+     * credentials (a cookie added to it).
+     */
+    @Test
+    void basicCredentialsWhereNoSignInIsRequiredPassTheThrottleAndAreNeverA500() {
+        FromAddress attacker = from("127.0.0.21");
+        for (String path : new String[] {"/admin/static", "/admin/static/", "/admin/static/nothing-here"}) {
+            Reply anonymous = attacker.send("GET", path, java.util.List.of(), null);
+            assertEquals(401, anonymous.status(), path + " -> " + anonymous);
+            assertTrue(anonymous.headers().allValues("Set-Cookie").isEmpty(), path + " -> " + anonymous.headers());
+        }
+        for (int i = 1; i <= LoginThrottle.FREE_FAILURES + 3; i++) {
+            String path = i % 2 == 0 ? "/admin/static" : "/admin/static/";
+            long before = derivations();
+            Reply wrong = attacker.send("GET", path, java.util.List.of("Authorization", FromAddress.basic("admin", "wrong-" + i)), null);
+            assertEquals(401, wrong.status(), "failure " + i + " at " + path + ": " + wrong);
+            assertTrue(wrong.body().startsWith("Sign in first"), wrong::toString);
+            assertEquals(i <= LoginThrottle.FREE_FAILURES ? before + 1 : before, derivations(),
+                    "a password is checked only while the address may try: failure " + i);
+        }
+        Reply throttled = attacker.api("/integrations", "admin", PASSWORD);
+        assertEquals(429, throttled.status(), "the failures there counted like any other: " + throttled);
+    }
+
     @Test
     void generatedHostileCredentialsAreRefusedOrThrottledNeverAnsweredWithAnErrorOrEchoed() {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
@@ -208,7 +236,13 @@ class GatewayLoginThrottleTest {
             String password = random.nextBoolean() ? "p" + random.nextInt() : "x".repeat(random.nextInt(300));
             FromAddress attacker = from(FromAddress.nth(1 + random.nextInt(20)));
             Reply reply;
-            if (random.nextBoolean()) {
+            if (random.nextInt(5) == 0) {
+                // where no sign-in is required: Jetty asks the authenticator only when the admin servlet asks for the user
+                String credentials = java.util.Base64.getEncoder().encodeToString((name + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                String path = random.nextBoolean() ? "/admin/static" : "/admin/static/x" + random.nextInt(3);
+                reply = attacker.send(random.nextBoolean() ? "GET" : "POST", path, java.util.List.of("Authorization", "Basic " + credentials), null);
+                assertEquals(401, reply.status(), path + " as " + name + " -> " + reply);
+            } else if (random.nextBoolean()) {
                 String credentials = java.util.Base64.getEncoder().encodeToString((name + ":" + password)
                         .getBytes(random.nextBoolean() ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.StandardCharsets.ISO_8859_1));
                 reply = attacker.send("GET", "/admin/api/v1/integrations", java.util.List.of("Authorization", "Basic " + credentials), null);
