@@ -22,7 +22,28 @@ final class Forwarding {
     static final Set<String> NAMES = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
             "x-forwarded-port", "x-forwarded-prefix", "x-forwarded-server", "x-forwarded-ssl", "x-real-ip", "via");
 
+    /**
+     * Lower case (normalised as above): client addresses by other names, which CDNs and load
+     * balancers set and common libraries read as the client's address before or instead of
+     * {@code X-Forwarded-For} (Rails' {@code Client-IP}, Node's request-ip, many PHP snippets). Only
+     * the gateway or a trusted proxy says who the client is, so from any other peer they are dropped.
+     */
+    static final Set<String> CLIENT_ADDRESS_NAMES = Set.of("client-ip", "x-client-ip", "true-client-ip", "cf-connecting-ip",
+            "cf-connecting-ipv6", "cf-pseudo-ipv4", "fastly-client-ip", "x-cluster-client-ip", "x-originating-ip", "x-remote-ip",
+            "x-remote-addr", "x-proxyuser-ip", "x-appengine-user-ip", "x-envoy-external-address", "forwarded-for", "x-forwarded",
+            "x-original-forwarded-for", "akamai-client-ip", "x-azure-clientip", "x-azure-socketip");
+
     private Forwarding() {
+    }
+
+    /**
+     * Whether a client header of this name claims what only a proxy may say: a client address
+     * under another name, or any {@code X-Forwarded-*} (the user, the URI, the scheme a proxy
+     * saw, ...). From a peer that is no trusted proxy such a header is dropped.
+     */
+    static boolean claimsProxying(String name) {
+        String normalised = IdentityHeaders.normalise(name);
+        return normalised.startsWith("x-forwarded") || CLIENT_ADDRESS_NAMES.contains(normalised);
     }
 
     /** Whether a client header of this name could be read as a forwarding header. */

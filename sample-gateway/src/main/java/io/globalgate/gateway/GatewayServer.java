@@ -179,6 +179,9 @@ public final class GatewayServer {
         context.getSessionHandler().setHttpOnly(true);
         context.getSessionHandler().setSameSite(org.eclipse.jetty.http.HttpCookie.SameSite.STRICT);
         context.getSessionHandler().setMaxInactiveInterval((int) Duration.ofHours(8).toSeconds());
+        // Only the admin reads the session: with Path=/ a browser sent the admin's session cookie with its
+        // requests to /api/global/, and the proxy passed it on to the upstream with the client's other cookies.
+        context.getSessionHandler().getSessionCookieConfig().setPath("/admin");
         // auto: Secure when the request came over HTTPS (Jetty's rule); always: behind a TLS proxy on plain HTTP.
         context.getSessionHandler().setSecureRequestOnly(!config.secureCookies().equals("never"));
         context.getSessionHandler().setSecureCookies(config.secureCookies().equals("always"));

@@ -212,6 +212,9 @@ final class GlobalApiProxyServlet extends HttpServlet {
                 if (FORWARDING.contains(lower) || Forwarding.spoofs(name)) {
                     continue; // set below from what the gateway saw
                 }
+                if (!trustedPeer && Forwarding.claimsProxying(name)) {
+                    continue; // only a trusted proxy says who the client is
+                }
                 headers.add(new HttpField(name, field.getValue()));
             }
             Forwarding.add(headers, request, clientHeaders, trustedPeer, clientAddress);
@@ -228,11 +231,39 @@ final class GlobalApiProxyServlet extends HttpServlet {
             if (clientHeaders.contains("Transfer-Encoding")) {
                 // read when the body has ended, so the client's trailers have arrived by then
                 ServletContextRequest core = ServletContextRequest.getServletContextRequest(request);
-                proxied.trailersSupplier(core::getTrailers);
+                proxied.trailersSupplier(() -> upstreamTrailers(core.getTrailers()));
             }
         }
         return proxied;
     }
+
+    /**
+     * The client's trailers as the upstream gets them: without any field that only the head may
+     * carry or only the gateway may set. Servers that merge trailers into the headers (several
+     * CGI, PHP and Node stacks do) would otherwise read a trailer {@code X-Globalgate-Integration-Id},
+     * {@code X-Forwarded-For} or {@code Authorization} as if the gateway had sent it.
+     */
+    static HttpFields upstreamTrailers(HttpFields trailers) {
+        if (trailers == null) {
+            return null;
+        }
+        HttpFields.Mutable kept = HttpFields.build();
+        for (HttpField field : trailers) {
+            String name = field.getName();
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(lower) || TRAILER_NEVER.contains(lower) || IdentityHeaders.spoofs(name)
+                    || FORWARDING.contains(lower) || Forwarding.spoofs(name) || Forwarding.claimsProxying(name)) {
+                continue;
+            }
+            kept.add(field);
+        }
+        return kept.asImmutable();
+    }
+
+    /** Fields that are never a trailer's to send (RFC 9110 section 6.5.1: framing, routing, authentication, ...). */
+    private static final Set<String> TRAILER_NEVER = Set.of("host", "expect", "authorization", "cookie", "content-length",
+            "content-type", "content-encoding", "content-range", "range", "if-match", "if-none-match", "if-modified-since",
+            "if-unmodified-since", "if-range", "max-forwards", "cache-control");
 
     /** Header names listed in {@code Connection}, lower case: hop-by-hop for this one connection. */
     static Set<String> connectionTokens(HttpFields fields) {

@@ -228,6 +228,77 @@ class FaithfulProxyTest {
                 () -> assertEquals(List.of("http"), seen.header("X-Forwarded-Proto")));
     }
 
+    /**
+     * Black box, beyond issue 13's list: only the named forwarding headers were replaced, so a
+     * client chose its address as the upstream's libraries read it under other names
+     * ({@code Client-IP} is what Rails' {@code remote_ip} takes once the gateway's own hop is a
+     * trusted one; {@code True-Client-IP}, {@code CF-Connecting-IP}, {@code X-Client-IP}, ... what
+     * Node's request-ip and many PHP snippets try first), and any {@code X-Forwarded-*} but the
+     * named ones ({@code X-Forwarded-User}, which auth proxies set) passed as if a proxy had said it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Client-IP", "CLIENT_IP", "X-Client-IP", "True-Client-IP", "CF-Connecting-IP", "Fastly-Client-IP",
+        "X-Cluster-Client-IP", "X-Originating-IP", "X-Remote-Addr", "X-Forwarded", "Forwarded-For", "X-Forwarded-User",
+        "X_Forwarded_Email", "X-Forwarded-Uri", "X.Forwarded.Client.Cert"})
+    void aClientAddressOrProxyClaimUnderAnotherNameFromAnUntrustedClientIsDropped(String name) throws Exception {
+        exchange(get(API + "/who", name + ": 203.0.113.66"));
+        RawUpstream.Received seen = upstream.next();
+
+        for (String line : seen.headerLines()) {
+            assertFalse(line.contains("203.0.113.66"), () -> "reached the upstream: " + line);
+        }
+        assertEquals(List.of("127.0.0.1"), seen.header("X-Real-IP"));
+    }
+
+    @Test
+    void aTrustedProxysClientAddressUnderAnotherNameReachesTheUpstream() throws Exception {
+        Reply reply = FromAddress.of(TRUSTED_PROXY, gateway.uri()).send("GET", API + "/who", List.of("Authorization", "Bearer " + token,
+                "True-Client-IP", "198.51.100.5", "X-Forwarded-User", "alice", "X-Forwarded-For", "198.51.100.5"), null);
+        assertEquals(200, reply.status(), reply::toString);
+        RawUpstream.Received seen = upstream.next();
+        assertEquals(List.of("198.51.100.5"), seen.header("True-Client-IP"));
+        assertEquals(List.of("alice"), seen.header("X-Forwarded-User"));
+        assertEquals(List.of("198.51.100.5"), seen.header("X-Real-IP"));
+    }
+
+    /**
+     * Black box, beyond issue 13's list: the admin's session cookie had {@code Path=/}, so a browser
+     * signed in to the admin sent it with its requests to the proxied API, and the upstream got the
+     * admin's session with the client's other cookies. It is the admin's only now.
+     */
+    @Test
+    void theAdminsSessionCookieNeverReachesTheUpstream() throws Exception {
+        GatewayClient browser = GatewayClient.anonymous(gateway.uri());
+        Reply signedIn = browser.postForm("/j_security_check", "j_username", "admin", "j_password", ADMIN_PASSWORD);
+        assertEquals(303, signedIn.status(), signedIn::toString);
+        assertEquals(200, browser.get("/admin/").status(), "the cookie signs the admin pages in");
+        Reply proxied = browser.globalApi(API + "/with-cookies", token, "Cookie", "app=1");
+        assertEquals(200, proxied.status(), proxied::toString);
+        RawUpstream.Received seen = upstream.next();
+        assertFalse(String.join("; ", seen.header("Cookie")).contains("JSESSIONID"), seen.headerLines()::toString);
+        assertTrue(String.join("; ", seen.header("Cookie")).contains("app=1"), "the client's own cookies pass: " + seen.headerLines());
+    }
+
+    /**
+     * Black box, beyond issue 13's list: a chunked request's trailers reached the upstream as the
+     * client wrote them, so {@code X-Globalgate-Integration-Id}, {@code X-Forwarded-For} or
+     * {@code Authorization} in a trailer reached servers that merge trailers into the headers.
+     */
+    @Test
+    void aTrailerCannotCarryWhatOnlyTheHeadOrTheGatewayMaySend() throws Exception {
+        try (RawClient client = new RawClient(gateway.uri())) {
+            client.send("POST " + API + "/chunked HTTP/1.1\r\nHost: gateway.test\r\nAuthorization: Bearer " + token
+                    + "\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n5\r\nhello\r\n0\r\nX-Checksum: abc\r\n"
+                    + "X-Globalgate-Integration-Id: 998\r\nX_Globalgate_Integration_Name: 998\r\nX-Forwarded-For: 998.0.0.1\r\n"
+                    + "Forwarded: for=998\r\nX-Real-IP: 998\r\nClient-IP: 998\r\nAuthorization: Bearer 998\r\nHost: 998.example\r\n"
+                    + "Content-Length: 998\r\nCookie: JSESSIONID=998\r\nX-After: def\r\n\r\n");
+            assertEquals(200, client.answer().status());
+        }
+        RawUpstream.Received seen = upstream.next();
+        assertEquals("hello", new String(seen.body(), StandardCharsets.US_ASCII));
+        assertEquals(List.of("X-Checksum: abc", "X-After: def"), seen.trailerLines());
+    }
+
     @Test
     void expectContinueIsAnsweredByTheGatewayItself() throws Exception {
         // the upstream never answers 100: the gateway must not wait for it
