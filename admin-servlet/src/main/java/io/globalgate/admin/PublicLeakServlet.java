@@ -56,6 +56,14 @@ public class PublicLeakServlet extends HttpServlet {
     static final int MAX_REPORT_BYTES = 1024 * 1024;
     /** 1,000 tokens of 42 characters and the JSON around them. */
     static final int MAX_REVOKE_BYTES = 128 * 1024;
+    /**
+     * Reports read at once. A report is read whole before its signature can be checked, so each
+     * one in flight holds up to {@link #MAX_REPORT_BYTES} of heap that anyone may fill: without a
+     * bound, 195 unsigned reports sent at once (each holding its last bytes back) held 220 MB of a
+     * 256 MB heap and the gateway stopped answering. Beyond it the answer is {@code 503} with
+     * {@code Retry-After}, the body unread and the connection closed; GitHub sends again.
+     */
+    public static final int MAX_REPORTS_IN_FLIGHT = 4;
     static final String KEY_IDENTIFIER = "Github-Public-Key-Identifier";
     static final String KEY_SIGNATURE = "Github-Public-Key-Signature";
     /** Who the audit log and the revoked tokens name as having reported a leak. */
@@ -69,6 +77,9 @@ public class PublicLeakServlet extends HttpServlet {
     private transient ManagementStore store;
     private transient ObjectMapper mapper;
     private transient jakarta.servlet.ServletContext storeContext;
+    private final transient java.util.concurrent.Semaphore reportsInFlight = new java.util.concurrent.Semaphore(MAX_REPORTS_IN_FLIGHT);
+    /** Set on a request refused before its body was read that must not be read either: the connection is closed instead. */
+    private static final String CLOSE_UNREAD = PublicLeakServlet.class.getName() + ".closeUnread";
 
     /** For {@code web.xml}: configured by init-params ({@link PublicLeakOptions} names them). */
     public PublicLeakServlet() {
@@ -156,7 +167,11 @@ public class PublicLeakServlet extends HttpServlet {
             res.setHeader("Retry-After", "5");
             ApiHandler.writeError(mapper, res, 503, "unavailable", "The token store is unavailable; try again shortly", List.of());
         } finally {
-            ApiHandler.discardUnread(req, res);
+            if (req.getAttribute(CLOSE_UNREAD) != null) {
+                res.setHeader("Connection", "close");
+            } else {
+                ApiHandler.discardUnread(req, res);
+            }
         }
     }
 
@@ -181,6 +196,20 @@ public class PublicLeakServlet extends HttpServlet {
             throw new ApiException(401, "authentication", "A secret scanning report must carry one " + KEY_IDENTIFIER + " and one "
                     + KEY_SIGNATURE + " header");
         }
+        if (!reportsInFlight.tryAcquire()) {
+            req.setAttribute(CLOSE_UNREAD, Boolean.TRUE);
+            res.setHeader("Retry-After", "5");
+            throw new ApiException(503, "unavailable", "Too many secret scanning reports are being received at once; try again shortly");
+        }
+        try {
+            handleReport(req, res, identifier, signature);
+        } finally {
+            reportsInFlight.release();
+        }
+    }
+
+    /** A report within the bound of those in flight: read, its signature checked, then acted on. */
+    private void handleReport(HttpServletRequest req, HttpServletResponse res, String identifier, String signature) throws IOException {
         byte[] body = ApiHandler.jsonBytes(req, MAX_REPORT_BYTES);
         if (!keys.verify(identifier, signature, body)) {
             throw new ApiException(401, "authentication", "The report's signature does not verify with the GitHub public key "

@@ -246,6 +246,79 @@ class LeakResponseTest {
                 List.of("Content-Type", "application/json"), "[]").status());
     }
 
+    /**
+     * Black box, beyond issue 13's list: a report is read whole (up to 1 MiB) before its signature
+     * can be checked, and any number were read at once; 195 unsigned ones, each holding its last
+     * bytes back, held 220 MB of a 256 MB gateway and it stopped answering. At most
+     * {@code MAX_REPORTS_IN_FLIGHT} are read at once; the others are answered {@code 503} with
+     * {@code Retry-After} before their body is read, and a signed report goes through once those
+     * in flight have ended.
+     */
+    @Test
+    void onlyABoundedNumberOfReportsAreReadAtOnceTheOthersAre503BeforeTheirBody() throws Exception {
+        int held = io.globalgate.admin.PublicLeakServlet.MAX_REPORTS_IN_FLIGHT;
+        List<java.net.Socket> sockets = new java.util.ArrayList<>();
+        String head = "POST " + REPORT + " HTTP/1.1\r\nHost: " + gateway.uri().getRawAuthority() + "\r\nContent-Type: application/json\r\n"
+                + "Github-Public-Key-Identifier: " + KEY_ID + "\r\nGithub-Public-Key-Signature: MEUCIQ==\r\nContent-Length: 1048576\r\n\r\n[";
+        try {
+            for (int i = 0; i < held + 6; i++) {
+                java.net.Socket socket = new java.net.Socket(gateway.uri().getHost(), gateway.uri().getPort());
+                sockets.add(socket);
+                socket.getOutputStream().write((head + " ".repeat(999)).getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                socket.setSoTimeout(200);
+            }
+            // The rest of the bodies never comes: whichever reports are read first are held; the others are answered.
+            Map<java.net.Socket, java.io.ByteArrayOutputStream> answers = new java.util.HashMap<>();
+            java.util.Set<java.net.Socket> ended = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (ended.size() < 6 && System.nanoTime() < deadline) {
+                for (java.net.Socket socket : sockets) {
+                    if (ended.contains(socket)) {
+                        continue;
+                    }
+                    try {
+                        byte[] buffer = new byte[4096];
+                        int n = socket.getInputStream().read(buffer);
+                        if (n < 0) {
+                            ended.add(socket);
+                        } else {
+                            answers.computeIfAbsent(socket, k -> new java.io.ByteArrayOutputStream()).write(buffer, 0, n);
+                        }
+                    } catch (java.net.SocketTimeoutException nothingYet) {
+                        // held, or not answered yet
+                    }
+                }
+            }
+            assertEquals(6, ended.size(), "reports answered: " + answers.values());
+            for (java.net.Socket socket : ended) {
+                String answer = answers.get(socket).toString(StandardCharsets.ISO_8859_1);
+                assertTrue(answer.startsWith("HTTP/1.1 503 "), answer);
+                assertTrue(answer.contains("\r\nRetry-After: 5\r\n") && answer.contains("\r\nConnection: close\r\n"), answer);
+                assertTrue(answer.endsWith("{\"errors\":[{\"type\":\"unavailable\",\"message\":\"Too many secret scanning reports are being"
+                        + " received at once; try again shortly\"}]}"), answer);
+            }
+            for (java.net.Socket socket : sockets) {
+                if (!ended.contains(socket)) {
+                    assertFalse(answers.containsKey(socket), "a report being read was answered: " + answers.get(socket));
+                }
+            }
+        } finally {
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        long integration = admin.createIntegration("Reported after a flood").get("id").asLong();
+        String body = report(List.of(admin.createToken(integration, "production").get("token").asText()), "https://github.com/o/r/blob/1/x");
+        Reply reply = post(REPORT, signed(body, github.getPrivate(), KEY_ID), body);
+        for (int attempt = 0; reply.status() == 503 && attempt < 50; attempt++) {
+            Thread.sleep(100); // the reads of the closed connections end as the server notices
+            reply = post(REPORT, signed(body, github.getPrivate(), KEY_ID), body);
+        }
+        assertEquals(200, reply.status(), reply::toString);
+        assertEquals("true_positive", reply.json().get(0).get("label").asText());
+    }
+
     @Test
     void withoutKeysTheReportEndpointAnswers404() throws Exception {
         String body = report(List.of(TokenFormat.generate()), "https://github.com/a/b");
