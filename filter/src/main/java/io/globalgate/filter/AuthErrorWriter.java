@@ -131,6 +131,7 @@ public final class AuthErrorWriter {
             response.setHeader("WWW-Authenticate", refusal.challenge());
         }
         response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType("application/json");
         byte[] body = refusal.body();
         response.setContentLength(body.length);

@@ -238,7 +238,7 @@ public final class GatewayServer {
         // A body trickled in byte by byte must not hold a pool thread: forms, the JSON API and the proxied API alike.
         server.setHandler(new GracefulHandler(new RequestDataRateGuard(config.minRequestDataRate(),
                 new UnknownCharsetGuard(new MethodGuard("/api/global/", ADMIN_API_PREFIX,
-                        new ContextHandlerCollection(context, managementContext))))));
+                        new SecurityHeaders("/api/global/", new ContextHandlerCollection(context, managementContext)))))));
         if (demo != null) {
             // Not a managed bean: the demo must outlive the gateway's graceful stop, when requests in
             // flight are still being proxied to it. It starts before the gateway and stops after it.

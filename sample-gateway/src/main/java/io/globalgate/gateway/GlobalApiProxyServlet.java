@@ -431,6 +431,7 @@ final class GlobalApiProxyServlet extends HttpServlet {
             response.setHeader("Connection", "close");
         }
         response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType("application/json");
         byte[] body = ("{\"errors\":[{\"type\":\"" + type + "\",\"message\":\"" + message.replace("\"", "'") + "\"}]}")
                 .getBytes(StandardCharsets.UTF_8);

@@ -111,6 +111,41 @@ class GatewayDisclosureTest {
         }
     }
 
+    /**
+     * Black box, beyond issue 13's list: the pages and the error pages had the security headers,
+     * but {@code /health} and {@code /metrics} (both listeners), the sign-in's redirects, the
+     * public endpoints' answers and the token filter's refusals had none or only some. The
+     * proxied API's refusals, written by the gateway, carry {@code nosniff}; the upstream's own
+     * answers pass as they are.
+     */
+    @Test
+    void everyAnswerTheGatewayWritesItselfCarriesTheSecurityHeaders() {
+        String own = "Host: x\r\nConnection: close\r\n";
+        Object[][] requests = {
+                {gateway.uri(), "GET /health HTTP/1.1\r\n" + own + "\r\n", 200},
+                {gateway.managementUri(), "GET /health HTTP/1.1\r\n" + own + "\r\n", 200},
+                {gateway.managementUri(), "GET /metrics HTTP/1.1\r\n" + own + "\r\n", 200},
+                {gateway.uri(), "GET /admin/ HTTP/1.1\r\n" + own + "\r\n", 302},
+                {gateway.uri(), "POST /admin/integrations HTTP/1.1\r\n" + own + "Content-Length: 0\r\n\r\n", 303},
+                {gateway.uri(), "POST /j_security_check HTTP/1.1\r\n" + own + "Content-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: 29\r\n\r\nj_username=nobody&j_password=", 303},
+                {gateway.uri(), "POST /public/v1/tokens/revoke HTTP/1.1\r\n" + own + "Content-Type: application/json\r\n"
+                        + "Content-Length: 20\r\n\r\n{\"tokens\":[\"gat_x\"]}", 202},
+                {gateway.uri(), "POST /public/v1/secret-scanning/github HTTP/1.1\r\n" + own + "Content-Length: 0\r\n\r\n", 404},
+        };
+        for (Object[] exchange : requests) {
+            String request = (String) exchange[1];
+            RawHttp.Answer answer = RawHttp.exchange((java.net.URI) exchange[0], request);
+            assertEquals((int) exchange[2], answer.status(), () -> request + " -> " + answer);
+            for (String header : new String[] {"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy"}) {
+                assertTrue(answer.hasHeader(header), () -> header + " in " + request + " -> " + answer);
+            }
+        }
+        RawHttp.Answer refused = RawHttp.exchange(gateway.uri(), "GET /api/global/v1/system/status HTTP/1.1\r\n" + own + "\r\n");
+        assertEquals(401, refused.status(), refused::toString);
+        assertTrue(refused.head().contains("\r\nX-Content-Type-Options: nosniff\r\n"), refused::toString);
+    }
+
     @Test
     void theDataDirIsTheOwnersOnly() throws Exception {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)));
