@@ -57,7 +57,7 @@ public final class GatewayMain {
             LOG.info("  Sign in as '{}' with the password generated on the first start (hash in {})", info.adminUser(),
                     info.dataDir().resolve(AdminCredentials.FILE_NAME));
         } else {
-            LOG.info("  Sign in as '{}' with GLOBALGATE_ADMIN_PASSWORD", info.adminUser());
+            LOG.info("  Sign in as '{}' with the configured password (--admin-password-file, --admin-password or their variables)", info.adminUser());
         }
         server.join();
     }
