@@ -125,6 +125,7 @@ class ConsoleBrowserTest {
             browser.open("/tokens/" + one.token().id());
             assertEquals("refused", browser.text("#token-status").toLowerCase());
             assertTrue(browser.text("#inactive-banner").startsWith("The gateway refuses this token: its integration is inactive."));
+            assertFalse(browser.present("#ended"), "no Ended fact (\u201c\u2014\u201d) for a token that has not ended");
             browser.screenshot("truth-token-refused-" + viewport.label());
             browser.open("/tokens/" + revoked.token().id());
             assertEquals("revoked", browser.text("#token-status").toLowerCase());

@@ -181,6 +181,20 @@ public final class Fmt {
         return "expires " + code;
     }
 
+    /**
+     * What a message says happened, in words, in the number of its tokens: "Token revoked" for one,
+     * "Tokens revoked" for more.
+     */
+    public static String notificationWhat(io.globalgate.admin.store.NotificationOutbox.Message m) {
+        boolean one = m.tokens().size() == 1;
+        return switch (m.kind()) {
+            case TOKENS_REVOKED -> one ? "Token revoked" : "Tokens revoked";
+            case TOKENS_REVOKED_BY_VALUE -> one ? "Token revoked by value" : "Tokens revoked by value";
+            case TOKENS_REVOKED_UNUSED -> one ? "Unused token revoked" : "Unused tokens revoked";
+            default -> notificationKind(m.kind());
+        };
+    }
+
     /** What a notification is about, in words. */
     public static String notificationKind(io.globalgate.admin.store.NotificationOutbox.Kind kind) {
         return switch (kind) {
@@ -195,6 +209,9 @@ public final class Fmt {
             case TOKEN_UNUSED -> "Unused token reminder";
             case TOKENS_REVOKED_UNUSED -> "Unused tokens revoked";
             case TOKEN_USED_AFTER_END -> "Used after it ended";
+            case RESTRICTIONS_CHANGED -> "Restrictions changed";
+            case TOKEN_LEAKED -> "Token reported as leaked";
+            case TOKENS_REVOKED_BY_VALUE -> "Tokens revoked by value";
             default -> kind.code().replace('_', ' ');
         };
     }

@@ -35,6 +35,26 @@ class FmtTest {
     }
 
     @Test
+    void aNotificationSaysWhatHappenedInWordsInTheNumberOfItsTokens() {
+        var one = java.util.List.of(new io.globalgate.admin.store.NotificationOutbox.TokenFact(1, "a", "gat_…aaaa", null));
+        var two = java.util.List.of(one.get(0), new io.globalgate.admin.store.NotificationOutbox.TokenFact(2, "b", "gat_…bbbb", null));
+        java.util.function.BiFunction<io.globalgate.admin.store.NotificationOutbox.Kind, java.util.List<io.globalgate.admin.store.NotificationOutbox.TokenFact>, String> what =
+                (kind, tokens) -> Fmt.notificationWhat(new io.globalgate.admin.store.NotificationOutbox.Message(1, kind, 1, "o@example.com",
+                        "admin", NOW, tokens, null, io.globalgate.admin.store.NotificationOutbox.Status.SENT, 1, NOW, null, NOW));
+        assertEquals("Token revoked", what.apply(io.globalgate.admin.store.NotificationOutbox.Kind.TOKENS_REVOKED, one));
+        assertEquals("Tokens revoked", what.apply(io.globalgate.admin.store.NotificationOutbox.Kind.TOKENS_REVOKED, two));
+        assertEquals("Token revoked by value", what.apply(io.globalgate.admin.store.NotificationOutbox.Kind.TOKENS_REVOKED_BY_VALUE, one));
+        assertEquals("Unused tokens revoked", what.apply(io.globalgate.admin.store.NotificationOutbox.Kind.TOKENS_REVOKED_UNUSED, two));
+        assertEquals("Restrictions changed", what.apply(io.globalgate.admin.store.NotificationOutbox.Kind.RESTRICTIONS_CHANGED, one));
+        assertEquals("Token reported as leaked", what.apply(io.globalgate.admin.store.NotificationOutbox.Kind.TOKEN_LEAKED, one));
+        // Every kind has words of its own, none its stored code.
+        for (var kind : io.globalgate.admin.store.NotificationOutbox.Kind.values()) {
+            String words = what.apply(kind, one);
+            assertEquals(Character.toUpperCase(words.charAt(0)), words.charAt(0), kind + ": " + words);
+        }
+    }
+
+    @Test
     void everyAuditActionTheApiDocumentsHasWordsAndAFilter() throws Exception {
         com.fasterxml.jackson.databind.JsonNode document;
         try (var in = Fmt.class.getResourceAsStream("/io/globalgate/admin/openapi.json")) {
