@@ -98,9 +98,12 @@ class GatewayManagementListenerTest {
         assertAll(
                 () -> assertEquals(200, first.status(), first::toString),
                 () -> assertEquals("\"integration\";q=1;w=60", first.header("RateLimit-Policy"), first::toString),
+                () -> assertTrue(first.header("RateLimit").matches("\"integration\";r=1;t=(59|60)"), first::toString),
                 () -> assertEquals(200, second.status(), second::toString),
+                () -> assertTrue(second.header("RateLimit").matches("\"integration\";r=0;t=1[12][0-9]"), second::toString),
                 () -> assertEquals(429, third.status(), third::toString),
                 () -> assertEquals("\"integration\";q=1;w=60", third.header("RateLimit-Policy"), third::toString),
+                () -> assertTrue(third.header("RateLimit").matches("\"integration\";r=0;t=1[12][0-9]"), third::toString),
                 () -> assertTrue(Integer.parseInt(third.header("Retry-After")) > 0, third::toString),
                 () -> assertEquals("{\"errors\":[{\"type\":\"rate_limit\",\"message\":\"Rate limit exceeded: this integration may make"
                         + " 1 requests per minute, at most 2 at once\"}]}", third.body()),
