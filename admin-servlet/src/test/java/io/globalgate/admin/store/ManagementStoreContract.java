@@ -538,7 +538,10 @@ abstract class ManagementStoreContract {
         assertEquals(List.of(one), store.tokens().revocableIds(integration.id(), null, "bulk", 1), "at most the limit");
         assertEquals(List.of(), store.tokens().revocableIds(integration.id(), TokenStatus.EXPIRED, null, 1001));
         assertEquals(List.of(), store.tokens().revocableIds(integration.id(), TokenStatus.REVOKED, null, 1001));
-        assertTrue(expired > 0);
+        assertEquals(List.of(expired), ids(store.tokens().list(integration.id(), TokenStatus.EXPIRED, null, Sort.TOKEN_DEFAULT, ALL)),
+                "the expired token is listed as expired, and left out of the revocable ids");
+        assertEquals(List.of(revoked), ids(store.tokens().list(integration.id(), TokenStatus.REVOKED, null, Sort.TOKEN_DEFAULT, ALL)),
+                "so is the revoked one");
     }
 
     @Test
