@@ -99,7 +99,7 @@ class DashboardOnPrometheusTest {
                 work.resolve("h2").toString()).start();
         load(client, Duration.ofSeconds(6), erp, shop, revoked);
         loadEnded = Instant.now();
-        Thread.sleep(3_000); // the last scrapes
+        awaitScrapeAfter(loadEnded);
     }
 
     @AfterAll
@@ -311,6 +311,20 @@ class DashboardOnPrometheusTest {
             Thread.sleep(250);
         }
         fail("Prometheus did not scrape the gateway at " + metricsUri() + ": " + api("/api/v1/targets"));
+    }
+
+    /** Until Prometheus holds a scrape of the gateway that began after {@code instant}: it has seen the whole load. */
+    private void awaitScrapeAfter(Instant instant) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode result;
+        do {
+            Thread.sleep(250); // polls a condition: the newest scrape's time, as Prometheus reports it
+            result = api("/api/v1/query", "query", "timestamp(up{job=\"globalgate\"})").path("data").path("result");
+            if (result.size() == 1 && Double.parseDouble(result.get(0).path("value").get(1).asText()) * 1000 > instant.toEpochMilli()) {
+                return;
+            }
+        } while (System.nanoTime() < deadline);
+        fail("Prometheus did not scrape the gateway after " + instant + ": " + result);
     }
 
     private JsonNode api(String path, String... params) throws IOException, InterruptedException {

@@ -26,7 +26,6 @@ import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -234,7 +233,8 @@ class LeakResponseTest {
             headers.set(1, (String) c.getValue()[0]);
             Reply reply = FromAddress.of("127.0.0.1", gateway.uri()).send("POST", REPORT, headers, body);
             assertEquals((int) c.getValue()[2], reply.status(), () -> c.getKey() + ": " + reply);
-            assertNotNull(reply.json().get("errors").get(0).get("message"), c.getKey());
+            assertEquals("validation", reply.json().at("/errors/0/type").asText(), () -> c.getKey() + ": " + reply);
+            assertTrue(reply.json().at("/errors/0/message").isTextual(), () -> c.getKey() + ": " + reply);
         }
         byte[] notUtf8 = "[{\"token\":\"gat_\u00ff\"}]".getBytes(StandardCharsets.ISO_8859_1);
         Reply reply = FromAddress.of("127.0.0.1", gateway.uri()).sendBytes("POST", REPORT, signed(notUtf8, github.getPrivate(), KEY_ID), notUtf8);
@@ -412,7 +412,8 @@ class LeakResponseTest {
         for (Map.Entry<String, Object[]> c : cases.entrySet()) {
             Reply reply = sender.send("POST", REVOKE, List.of("Content-Type", (String) c.getValue()[0]), (String) c.getValue()[1]);
             assertEquals((int) c.getValue()[2], reply.status(), () -> c.getKey() + ": " + reply);
-            assertNotNull(reply.json().get("errors").get(0).get("message"), c.getKey());
+            assertEquals("validation", reply.json().at("/errors/0/type").asText(), () -> c.getKey() + ": " + reply);
+            assertTrue(reply.json().at("/errors/0/message").isTextual(), () -> c.getKey() + ": " + reply);
         }
         Reply notUtf8 = FromAddress.of("127.0.0.6", gateway.uri()).sendBytes("POST", REVOKE, List.of("Content-Type", "application/json"),
                 new byte[] {'{', '"', 't', 'o', 'k', 'e', 'n', 's', '"', ':', '[', '"', (byte) 0xC3, '"', ']', '}'});

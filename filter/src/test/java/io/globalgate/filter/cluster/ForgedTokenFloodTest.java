@@ -151,7 +151,11 @@ class ForgedTokenFloodTest {
             for (String address : ADDRESSES) {
                 floods.add(threads.submit(() -> flood(address, 200, flooding, statuses)));
             }
-            Thread.sleep(300); // the budget is spent by now
+            long spentBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!statuses.containsKey(503)) { // polls a condition: the budget is spent once a forged token is refused for it
+                assertTrue(System.nanoTime() < spentBy, "the flood did not spend the budget within 10 s: " + statuses);
+                Thread.sleep(5);
+            }
 
             assertEquals(200, status(ADDRESSES.get(0), existing.value()),
                     "a token that existed before the flood is looked up whatever the budget");
