@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
@@ -25,7 +26,8 @@ class IpBitsTest {
     void theFormsAContainerReportsAreReadAsTheJdkReadsThem() {
         for (String text : List.of("127.0.0.1", "0.0.0.0", "255.255.255.255", "192.0.2.7", "0:0:0:0:0:0:0:1", "::1", "::",
                 "2001:db8::", "2001:DB8:0:0:0:0:0:9", "fe80::1:2", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8",
-                "0:0:0:0:0:ffff:7f00:1", "::ffff:c000:207", "::ffff:192.0.2.7", "::192.0.2.7", "1:2:3:4:5:6:1.2.3.4")) {
+                "0:0:0:0:0:ffff:7f00:1", "::ffff:c000:207", "::ffff:192.0.2.7", "::192.0.2.7", "1:2:3:4:5:6:1.2.3.4",
+                "0000:0000:0000:0000:0000:ffff:255.255.255.255")) { // the last is 45 characters, the longest literal
             IpBits expected = byInetAddress(text);
             assertEquals(expected, IpBits.parse(text), text);
             assertEquals(false, expected == null, text + " is an address");
@@ -37,11 +39,26 @@ class IpBitsTest {
     void whatIsNoAddressIsRefusedAsTheJdkRefusesIt() {
         for (String text : List.of("", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.256", "1..2.3", ".1.2.3", "1.2.3.4.", "a.b.c.d",
                 ":::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8::", "1::2::3", ":1::", "1::2:", "12345::", "fe80::1%eth0", "[::1]",
-                "g::1", "１::1", "::1.2.3", "localhost", "1:2:3:4:5:6:7", " ::1")) {
+                "g::1", "１::1", "::1.2.3", "localhost", "1:2:3:4:5:6:7", " ::1",
+                // groups of letters only, and of digits that are not ASCII (U+FF11): no hex digit that would send them to the JDK
+                "::g", "x:y::z", "::１", "１１::")) {
             assertNull(IpBits.parse(text), text);
             assertNull(byInetAddress(text), text);
         }
         assertNull(IpBits.parse(null));
+    }
+
+    /** The tests above compare addresses with equals: it tells addresses, and families, apart. */
+    @Test
+    void addressesAreEqualOnlyWithTheSameBitsOfTheSameFamily() {
+        assertNotEquals(IpBits.parse("192.0.2.7"), IpBits.parse("192.0.2.8"));
+        assertNotEquals(IpBits.parse("2001:db8::1"), IpBits.parse("2001:db9::1"), "the high word");
+        assertNotEquals(IpBits.parse("2001:db8::1"), IpBits.parse("2001:db8::2"), "the low word");
+        assertNotEquals(IpBits.parse("0.0.0.1"), IpBits.parse("::1"), "the same low bits, another family");
+        assertNotEquals(IpBits.parse("192.0.2.7"), "192.0.2.7");
+        IpBits mapped = IpBits.parse("::ffff:c000:207");
+        assertEquals(IpBits.parse("192.0.2.7"), mapped);
+        assertEquals(IpBits.parse("192.0.2.7").hashCode(), mapped.hashCode(), "equal addresses, equal hash codes");
     }
 
     @Test
