@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,58 @@ class CidrTest {
         assertFalse(all.contains(""));
         assertFalse(all.contains((String) null));
         assertFalse(all.contains("localhost"));
+    }
+
+    @Test
+    void ipv6PrefixesOnEitherSideOfTheMiddleSplitTheirWord() {
+        Cidr net48 = Cidr.parse("2001:db8:1::/48");
+        assertTrue(net48.contains("2001:db8:1:ffff:ffff::1"));
+        assertFalse(net48.contains("2001:db8:2::"));
+        Cidr net64 = Cidr.parse("2001:db8::/64");
+        assertTrue(net64.contains("2001:db8::ffff:ffff:ffff:ffff"), "a /64 asks nothing of the low word");
+        assertFalse(net64.contains("2001:db8:0:1::"));
+        assertTrue(Cidr.parse("2001:db8::/32").contains("2001:db8::1:0:0:0"), "nor does a /32");
+        Cidr net96 = Cidr.parse("2001:db8::/96");
+        assertTrue(net96.contains("2001:db8::ffff:ffff"));
+        assertFalse(net96.contains("2001:db8::1:0:0"), "a /96 asks the top half of the low word");
+        assertFalse(net96.contains("2001:db8:0:1::"));
+        Cidr net112 = Cidr.parse("2001:db8::ab:0/112");
+        assertTrue(net112.contains("2001:db8::ab:ffff"));
+        assertFalse(net112.contains("2001:db8::ac:0"));
+    }
+
+    @Test
+    void bitsSetAfterAPrefixInsideAByteAreRefused() {
+        assertEquals("'192.168.5.0/22' has bits set after its 22-bit prefix; did you mean 192.168.4.0/22 (or 192.168.5.0 alone)?",
+                assertThrows(IllegalArgumentException.class, () -> Cidr.parse("192.168.5.0/22")).getMessage());
+    }
+
+    @Test
+    void aMappedIpv4NetworkTakesPrefixesFrom96AndIsTheIpv4Network() {
+        Cidr all = Cidr.parse("::ffff:0.0.0.0/96");
+        assertEquals(0, all.prefixLength());
+        assertTrue(all.contains("203.0.113.9"));
+        Cidr mapped = Cidr.parse("::ffff:10.0.0.0/104");
+        assertEquals(8, mapped.prefixLength());
+        assertEquals(Cidr.parse("10.0.0.0/8"), mapped);
+        assertEquals("10.0.0.0/8", mapped.toString());
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("::ffff:0.0.0.0/95"));
+    }
+
+    @Test
+    void networksAreEqualOnlyWithTheSameAddressAndPrefix() {
+        assertNotEquals(Cidr.parse("10.0.0.0/8"), Cidr.parse("11.0.0.0/8"));
+        assertNotEquals(Cidr.parse("10.0.0.0/8"), Cidr.parse("10.0.0.0/16"));
+        assertNotEquals(Cidr.parse("10.0.0.0/8"), "10.0.0.0/8");
+        assertEquals(Cidr.parse("10.0.0.0/8").hashCode(), Cidr.parse(" 10.0.0.0/8").hashCode());
+    }
+
+    @Test
+    void anInetAddressIsInTheNetworkOfItsBits() throws Exception {
+        Cidr net = Cidr.parse("10.0.0.0/8");
+        assertTrue(net.contains(java.net.InetAddress.getByName("10.1.2.3")));
+        assertFalse(net.contains(java.net.InetAddress.getByName("11.1.2.3")));
+        assertFalse(net.contains((java.net.InetAddress) null));
     }
 
     @Test

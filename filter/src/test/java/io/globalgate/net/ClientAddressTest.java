@@ -124,6 +124,51 @@ class ClientAddressTest {
     }
 
     @Test
+    void theLastHopReadIsTheSixtyFourthFromTheRight() {
+        String sixtyThreeTrusted = "198.51.100.4, " + "10.1.1.1, ".repeat(ClientAddress.MAX_HOPS - 2) + "10.1.1.1";
+        assertEquals("198.51.100.4", client(BEHIND_PROXIES, "10.0.0.2", List.of(sixtyThreeTrusted), List.of()), "the 64th hop is read");
+        String sixtyFourTrusted = "198.51.100.4, " + "10.1.1.1, ".repeat(ClientAddress.MAX_HOPS - 1) + "10.1.1.1";
+        assertEquals("10.1.1.1", client(BEHIND_PROXIES, "10.0.0.2", List.of(sixtyFourTrusted), List.of()), "the 65th is not");
+    }
+
+    @Test
+    void anEscapedQuoteInAQuotedForwardedValueDoesNotEndIt() {
+        assertEquals("198.51.100.4", client(BEHIND_PROXIES, "10.0.0.2", List.of(),
+                List.of("for=198.51.100.4;by=\"a\\\";for=6.6.6.6\"")), "the by value holds the quote and what follows it");
+        assertEquals("198.51.100.4", client(BEHIND_PROXIES, "10.0.0.2", List.of(), List.of("for=\"198.51.100.\\4\"")),
+                "a quoted-pair stands for its character");
+    }
+
+    /** The bits the restrictions compare: the peer's as read without trusted proxies, the client's as {@link ClientAddress#of} finds it with them. */
+    @Test
+    void bitsOfAreTheBitsOfTheClientAddress() {
+        for (String peer : List.of("192.0.2.7", " 192.0.2.7 ", "192.0.2.7:4711", "2001:db8::1", "0:0:0:0:0:0:0:1", "[2001:db8::1]:4711",
+                "[::1]", "::ffff:192.0.2.7", "[::ffff:192.0.2.7]", "unknown", "", "[::1", "[::1]x", "192.0.2.7:x", "192.0.2.256:80",
+                "[192.0.2.7]", "unix:/run/socket")) {
+            java.net.InetAddress hop = ClientAddress.hop(peer);
+            IpBits expected = hop == null ? null : IpBits.of(IpAddress.bytes(hop));
+            assertEquals(expected, ClientAddress.hopBits(peer), peer);
+            assertEquals(expected, NO_PROXIES.bitsOf(request(peer)), peer);
+        }
+        assertEquals(null, ClientAddress.hopBits(null));
+        assertEquals(IpBits.parse("198.51.100.4"), BEHIND_PROXIES.bitsOf(request("10.0.0.2", "198.51.100.4")));
+        assertEquals(IpBits.parse("192.0.2.7"), BEHIND_PROXIES.bitsOf(request("192.0.2.7", "198.51.100.4")), "an untrusted peer");
+        assertEquals(IpBits.parse("10.0.0.2"), BEHIND_PROXIES.bitsOf(request("10.0.0.2", "not an address")));
+    }
+
+    /** A request with only a peer address and X-Forwarded-For lines: what the two ClientAddress methods read. */
+    private static jakarta.servlet.http.HttpServletRequest request(String peer, String... xForwardedFor) {
+        return (jakarta.servlet.http.HttpServletRequest) java.lang.reflect.Proxy.newProxyInstance(ClientAddressTest.class.getClassLoader(),
+                new Class<?>[] {jakarta.servlet.http.HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemoteAddr" -> peer;
+                    case "getHeaders" -> java.util.Collections.enumeration(
+                            ClientAddress.X_FORWARDED_FOR.equalsIgnoreCase((String) args[0]) ? List.of(xForwardedFor) : List.of());
+                    case "toString" -> "request from " + peer;
+                    default -> throw new UnsupportedOperationException("ClientAddress must not call " + method.getName());
+                });
+    }
+
+    @Test
     void aPeerThatIsNoAddressIsReturnedAsItCame() {
         assertEquals("unix:/run/socket", client(BEHIND_PROXIES, "unix:/run/socket", List.of("1.2.3.4"), List.of()));
     }
