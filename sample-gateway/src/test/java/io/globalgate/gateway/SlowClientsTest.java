@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -95,13 +96,15 @@ class SlowClientsTest {
         ExecutorService threads = Executors.newFixedThreadPool(SLOW_CONNECTIONS);
         try {
             List<Future<String>> slow = new ArrayList<>();
+            CountDownLatch headsSent = new CountDownLatch(SLOW_CONNECTIONS);
             long started = System.nanoTime();
             for (int i = 0; i < SLOW_CONNECTIONS; i++) {
                 String head = heads.get(i % heads.size()) + "Content-Length: 1000\r\n\r\n";
                 boolean silent = i % 4 == 3; // a quarter send their head and then nothing at all
-                slow.add(threads.submit(() -> trickle(head, silent)));
+                slow.add(threads.submit(() -> trickle(head, silent, headsSent)));
             }
-            Thread.sleep(500); // every slow request has reached a thread by now
+            // every slow client has connected and sent its head (a condition, where a 500 ms sleep assumed it)
+            assertTrue(headsSent.await(10, TimeUnit.SECONDS), "the slow clients did not all send their head");
 
             RawClient normal = new RawClient(gateway.uri());
             normal.socket.setSoTimeout((int) NORMAL_REQUEST_PATIENCE.toMillis());
@@ -146,7 +149,7 @@ class SlowClientsTest {
      * closes the connection or {@link #SLOW_CLIENT_PATIENCE} has passed; says how it ended and what
      * the gateway answered.
      */
-    private String trickle(String head, boolean silent) throws IOException {
+    private String trickle(String head, boolean silent, CountDownLatch headsSent) throws IOException {
         URI uri = gateway.uri();
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(1_000);
@@ -154,6 +157,7 @@ class SlowClientsTest {
             InputStream in = socket.getInputStream();
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
+            headsSent.countDown();
             StringBuilder answer = new StringBuilder();
             long deadline = System.nanoTime() + SLOW_CLIENT_PATIENCE.toNanos();
             while (System.nanoTime() < deadline) {
