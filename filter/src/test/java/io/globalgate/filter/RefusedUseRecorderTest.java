@@ -130,6 +130,11 @@ class RefusedUseRecorderTest {
     void aBoundBelowOneIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RefusedUseRecorder(b -> { }, 0));
         assertEquals("maxTokens must be at least 1, was 0", e.getMessage());
+        RefusedUseRecorder one = new RefusedUseRecorder(b -> { }, 1);
+        one.record(1, T.toEpochMilli(), () -> "192.0.2.1");
+        one.record(2, T.toEpochMilli(), () -> "192.0.2.2");
+        assertEquals(1, one.pending(), "a bound of one holds one token");
+        assertEquals(1, one.dropped());
     }
 
     @Test

@@ -137,6 +137,8 @@ class ClientAddressTest {
                 List.of("for=198.51.100.4;by=\"a\\\";for=6.6.6.6\"")), "the by value holds the quote and what follows it");
         assertEquals("198.51.100.4", client(BEHIND_PROXIES, "10.0.0.2", List.of(), List.of("for=\"198.51.100.\\4\"")),
                 "a quoted-pair stands for its character");
+        assertEquals("10.0.0.2", client(BEHIND_PROXIES, "10.0.0.2", List.of(), List.of("for=\"198.51.100.4\\")),
+                "a backslash at the very end of an unclosed quote is no address, and no error");
     }
 
     /** The bits the restrictions compare: the peer's as read without trusted proxies, the client's as {@link ClientAddress#of} finds it with them. */
