@@ -165,6 +165,8 @@ class FilterMetricsTest {
         metrics.replicaLag(Duration.ofMillis(1250));
 
         assertEquals(1.25, registry.get("globalgate.replica.lag").gauge().value(), 1e-9);
+        metrics.replicaLag(Duration.ZERO);
+        assertEquals(0.0, registry.get("globalgate.replica.lag").gauge().value(), "a replica not behind at all: 0, not NaN");
     }
 
     @Test
@@ -183,6 +185,9 @@ class FilterMetricsTest {
 
         assertEquals(12.0, registry.get("globalgate.tokens.active").gauge().value());
         assertEquals(3.0, registry.get("globalgate.tokens.expiring").gauge().value());
+        metrics.tokenCounts(0, 0);
+        assertEquals(0.0, registry.get("globalgate.tokens.active").gauge().value(), "no token at all: 0, not NaN");
+        assertEquals(0.0, registry.get("globalgate.tokens.expiring").gauge().value());
     }
 
     @Test
