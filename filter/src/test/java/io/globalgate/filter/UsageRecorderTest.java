@@ -204,13 +204,16 @@ class UsageRecorderTest {
         database.down();
 
         for (int round = 0; round < 3; round++) {
-            recorder.record(tokenId, HOUR.toEpochMilli() + round, "192.0.2.1");
+            recorder.record(tokenId, HOUR.toEpochMilli() + round, "192.0.2." + (round + 1));
             assertEquals(0, recorder.flush());
         }
         database.up();
         assertEquals(2, recorder.flush(), "the first batch as it was sent, then the two later records");
 
         assertEquals(3, countedInDatabase(tokenId));
+        Seed.LastUse lastUse = seed.lastUse(tokenId);
+        assertEquals(HOUR.plusMillis(2), lastUse.at(), "the two later records merged keep the later one's time");
+        assertEquals("192.0.2.3", lastUse.ip(), "and its address");
     }
 
     @Test
