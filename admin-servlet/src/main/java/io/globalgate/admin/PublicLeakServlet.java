@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 /**
  * The endpoints anyone may call, without an admin sign-in, mounted at {@code /public/v1/*}:
@@ -64,6 +65,8 @@ public class PublicLeakServlet extends HttpServlet {
      * {@code Retry-After}, the body unread and the connection closed; GitHub sends again.
      */
     public static final int MAX_REPORTS_IN_FLIGHT = 4;
+    /** Set on a request refused before its body was read that must not be read either: the connection is closed instead. */
+    private static final String CLOSE_UNREAD = PublicLeakServlet.class.getName() + ".closeUnread";
     static final String KEY_IDENTIFIER = "Github-Public-Key-Identifier";
     static final String KEY_SIGNATURE = "Github-Public-Key-Signature";
     /** Who the audit log and the revoked tokens name as having reported a leak. */
@@ -77,9 +80,7 @@ public class PublicLeakServlet extends HttpServlet {
     private transient ManagementStore store;
     private transient ObjectMapper mapper;
     private transient jakarta.servlet.ServletContext storeContext;
-    private final transient java.util.concurrent.Semaphore reportsInFlight = new java.util.concurrent.Semaphore(MAX_REPORTS_IN_FLIGHT);
-    /** Set on a request refused before its body was read that must not be read either: the connection is closed instead. */
-    private static final String CLOSE_UNREAD = PublicLeakServlet.class.getName() + ".closeUnread";
+    private final transient Semaphore reportsInFlight = new Semaphore(MAX_REPORTS_IN_FLIGHT);
 
     /** For {@code web.xml}: configured by init-params ({@link PublicLeakOptions} names them). */
     public PublicLeakServlet() {
