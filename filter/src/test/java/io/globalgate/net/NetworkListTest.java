@@ -3,8 +3,15 @@ package io.globalgate.net;
 import io.globalgate.config.InvalidValue;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +26,9 @@ class NetworkListTest {
         assertTrue(list.contains("192.0.2.7"));
         assertTrue(list.contains("2001:db8::5"));
         assertFalse(list.contains("192.0.2.8"));
+        assertFalse(list.contains("proxy.local"));
+        assertFalse(list.contains("10.0.0.0/8"));
+        assertFalse(list.contains((IpBits) null));
     }
 
     @Test
@@ -59,5 +69,72 @@ class NetworkListTest {
 
         assertEquals("10.0.0.0/8, 0:0:0:0:0:0:0:1/128", list.toString());
         assertEquals(list, NetworkList.parse(list.toString()));
+    }
+
+    @Test
+    void listsOfTheSameNetworksAreEqualAndHashAlikeAndOthersAreNot() {
+        NetworkList list = NetworkList.parse("10.0.0.0/8, 2001:db8::/32");
+
+        assertEquals(list, NetworkList.parse(" 10.0.0.0/8 ,2001:db8:0::/32 "));
+        assertEquals(list.hashCode(), NetworkList.parse(" 10.0.0.0/8 ,2001:db8:0::/32 ").hashCode());
+        assertEquals(list, NetworkList.of(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32"))));
+        assertNotEquals(list, NetworkList.parse("10.0.0.0/8"));
+        assertNotEquals(list, NetworkList.parse("10.0.0.0/8, 2001:db8::/48"));
+        assertNotEquals(list, NetworkList.parse("11.0.0.0/8, 2001:db8::/32"));
+        assertNotEquals(list, NetworkList.empty());
+        assertNotEquals(NetworkList.empty(), list);
+        assertNotEquals(list, "10.0.0.0/8, 0:0:0:0:0:0:0:1/128");
+        assertNotEquals(list, null);
+        // records holding lists (TokenRestrictions, the admin's tokens and integrations) hash by them:
+        // different lists spread over a hash table's buckets, not all into one
+        Set<Integer> hashes = new HashSet<>();
+        for (String text : List.of("", "10.0.0.0/8", "10.0.0.0/16", "11.0.0.0/8", "10.0.0.0/8, 2001:db8::/32", "2001:db8::/32", "::1")) {
+            hashes.add(NetworkList.parse(text).hashCode());
+        }
+        assertEquals(7, hashes.size(), hashes.toString());
+    }
+
+    @Test
+    void theNetworksAreThoseListedInTheirOrderAndAnEmptyListSaysSo() {
+        NetworkList list = NetworkList.parse("192.0.2.7, 10.0.0.0/8,::1");
+
+        assertEquals(List.of(Cidr.parse("192.0.2.7/32"), Cidr.parse("10.0.0.0/8"), Cidr.parse("::1/128")), list.networks());
+        assertFalse(list.isEmpty());
+        assertTrue(NetworkList.empty().isEmpty());
+        assertEquals(List.of(), NetworkList.empty().networks());
+        assertTrue(NetworkList.of(List.of()).isEmpty());
+    }
+
+    @Test
+    void anInetAddressIsContainedOnlyInAListedNetwork() throws Exception {
+        NetworkList list = NetworkList.parse("10.0.0.0/8, 2001:db8::/32");
+
+        assertTrue(list.contains(InetAddress.getByName("10.200.0.1")));
+        assertTrue(list.contains(InetAddress.getByName("2001:db8::7")));
+        assertFalse(list.contains(InetAddress.getByName("11.0.0.1")));
+        assertFalse(list.contains(InetAddress.getByName("2001:db9::7")));
+        assertFalse(list.contains((InetAddress) null));
+        assertFalse(NetworkList.empty().contains(InetAddress.getByName("10.200.0.1")));
+    }
+
+    @Test
+    void aListOfExactlyTheMostNetworksIsRead() {
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < NetworkList.MAX_NETWORKS; i++) {
+            items.add("10." + (i / 256) + "." + (i % 256) + ".0/24");
+        }
+
+        NetworkList list = NetworkList.parse(String.join(",", items));
+
+        assertEquals(NetworkList.MAX_NETWORKS, list.networks().size());
+        assertTrue(list.contains("10.3.231.9"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkList.parse(String.join(",", items) + ",10.9.0.0/24"));
+        assertEquals("lists 1001 items; at most 1000 networks are allowed", e.getMessage());
+    }
+
+    @Test
+    void theOptionParserAnswersTheListItReads() throws Exception {
+        assertEquals(NetworkList.parse("10.0.0.0/8, 2001:db8::/32"), NetworkList.parser().parse("10.0.0.0/8, 2001:db8::/32"));
+        assertSame(NetworkList.empty(), NetworkList.parser().parse(""));
     }
 }
