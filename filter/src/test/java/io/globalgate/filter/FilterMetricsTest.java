@@ -150,6 +150,119 @@ class FilterMetricsTest {
     }
 
     @Test
+    void cacheMissesAndEvictionsCountTheVerifiersMissesAndItsEvictionsBySizeAndByAge() {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        // room for one token in each cache: a second known token evicts one by size
+        TokenVerifier small = new TokenVerifier(store.tokens()::findDecision, clock, ticker, 1, Duration.ofMinutes(10),
+                Duration.ofSeconds(60), Duration.ofSeconds(30));
+        FilterMetrics bound = new FilterMetrics(small);
+        bound.bindTo(own);
+        try {
+            Seed seed = new Seed(store);
+            long integration = seed.integration("ERP sync").id();
+            String first = seed.token(integration, "first", "never", null).value();
+            String second = seed.token(integration, "second", "never", null).value();
+            String forged = TokenFormat.generate();
+            assertEquals(List.of(0.0, 0.0, 0.0, 0.0), cacheCounts(own, "misses", "evictions"), "before any request");
+
+            small.verify(first);  // known: miss; unknown: miss; looked up
+            small.verify(first);  // known: hit
+            small.verify(second); // known: miss; unknown: miss; looked up, and one of the two known tokens evicted
+            small.verify(forged); // known: miss; unknown: miss; looked up, unknown from now on
+            small.verify(forged); // known: miss; unknown: hit
+            assertEquals(List.of(4.0, 3.0, 1.0, 0.0), cacheCounts(own, "misses", "evictions"),
+                    "known misses, unknown misses, known evictions (size), unknown evictions");
+
+            ticker.advance(Duration.ofSeconds(61)); // past the negative TTL of 60 s
+            assertEquals(Verdict.Reason.UNKNOWN, ((Verdict.Rejected) small.verify(forged)).reason()); // both miss; looked up again
+            assertEquals(List.of(5.0, 4.0, 1.0, 1.0), cacheCounts(own, "misses", "evictions"),
+                    "the forged token's expired entry is a miss and an eviction by age");
+            assertEquals(4.0, own.get("globalgate.store.lookups").functionCounter().count(), "every miss of both caches was looked up");
+        } finally {
+            bound.close();
+        }
+    }
+
+    @Test
+    void lookupBudgetMetersReadTheBudgetOfTheVerifierAndExistOnlyWithOne() {
+        assertEquals(List.of(), registry.find("globalgate.lookup.budget.listed").meters(), "a verifier without a budget");
+        assertEquals(List.of(), registry.find("globalgate.lookup.budget.used").meters());
+        assertEquals(List.of(), registry.find("globalgate.lookup.budget.refused").meters());
+
+        Seed seed = new Seed(store);
+        String token = seed.token(seed.integration("ERP sync").id(), "ci", "never", null).value();
+        TokenVerifier budgeted = new TokenVerifier(store.tokens()::findDecision, clock, ticker, 1000, Duration.ofMinutes(10),
+                Duration.ofSeconds(60), Duration.ofSeconds(30));
+        LookupBudgets.attach(budgeted, 1, 1, ticker::read, List.of(io.globalgate.token.TokenHash.of(token)));
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        FilterMetrics bound = new FilterMetrics(budgeted);
+        bound.bindTo(own);
+        try {
+            budgeted.verify(TokenFormat.generate(), "192.0.2.7", address -> address); // within the budget
+            assertTrue(LookupBudgets.overBudget(budgeted.verify(TokenFormat.generate(), "192.0.2.7", address -> address)));
+            budgeted.verify(token, "192.0.2.7", address -> address); // listed: looked up whatever the budget
+
+            assertEquals(1.0, own.get("globalgate.lookup.budget.listed").gauge().value());
+            assertEquals(1.0, own.get("globalgate.lookup.budget.used").functionCounter().count());
+            assertEquals(1.0, own.get("globalgate.lookup.budget.refused").functionCounter().count());
+        } finally {
+            bound.close();
+        }
+    }
+
+    @Test
+    void refusedUseMetersCountWhatTheRecorderTookDroppedHoldsAndWroteAndExistOnlyWithOne() {
+        assertEquals(List.of(), registry.find("globalgate.refused.uses").meters(), "meters without a recorder");
+        assertEquals(List.of(), registry.find("globalgate.refused.tokens.pending").meters());
+        assertEquals(List.of(), registry.find("globalgate.refused.tokens.written").meters());
+
+        List<Boolean> answers = new ArrayList<>(List.of(false, true));
+        RefusedUseRecorder recorder = new RefusedUseRecorder(batch -> {
+            if (!answers.remove(0)) {
+                throw new IllegalStateException("test: store refused the batch");
+            }
+        }, 2);
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        FilterMetrics bound = new FilterMetrics(verifier);
+        bound.refusedUses(recorder);
+        bound.bindTo(own);
+        try {
+            long t = clock.millis();
+            recorder.record(1, t, () -> "192.0.2.1");
+            recorder.record(1, t + 1, () -> "192.0.2.1");
+            recorder.record(2, t, () -> "192.0.2.1");
+            recorder.record(3, t, () -> "192.0.2.1"); // a third token beyond the bound of two
+            assertEquals(List.of(3.0, 1.0, 2.0, 0.0), refusedUseCounts(own), "recorded, dropped, pending, written");
+
+            assertEquals(0, recorder.flush(), "refused by the store");
+            assertEquals(List.of(3.0, 1.0, 2.0, 0.0), refusedUseCounts(own), "nothing written");
+            assertEquals(2, recorder.flush());
+            assertEquals(List.of(3.0, 1.0, 0.0, 2.0), refusedUseCounts(own), "one row written per token");
+        } finally {
+            bound.close();
+        }
+        assertEquals(List.of(), own.getMeters(), "close removes them too");
+    }
+
+    private static List<Double> refusedUseCounts(SimpleMeterRegistry registry) {
+        return List.of(registry.get("globalgate.refused.uses").tag("result", "recorded").functionCounter().count(),
+                registry.get("globalgate.refused.uses").tag("result", "dropped").functionCounter().count(),
+                registry.get("globalgate.refused.tokens.pending").gauge().value(),
+                registry.get("globalgate.refused.tokens.written").functionCounter().count());
+    }
+
+    /** The known and the unknown cache's count of each of two meters, in that order. */
+    private static List<Double> cacheCounts(SimpleMeterRegistry registry, String first, String second) {
+        List<Double> counts = new ArrayList<>();
+        for (String meter : List.of(first, second)) {
+            for (String cache : List.of("known", "unknown")) {
+                counts.add(registry.get("globalgate.cache." + meter).tag("cache", cache).functionCounter().count());
+            }
+        }
+        return counts;
+    }
+
+    @Test
     void changeFeedLagIsTheTimeSinceTheLastSuccessfulPollInSeconds() {
         ticker.advance(Duration.ofMillis(2500));
         assertEquals(2.5, registry.get("globalgate.changefeed.lag").gauge().value(), 1e-9);
