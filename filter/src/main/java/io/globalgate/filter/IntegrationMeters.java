@@ -97,10 +97,6 @@ public final class IntegrationMeters implements AutoCloseable {
             return counters[kind.ordinal()];
         }
 
-        long count(Kind kind) {
-            return tally == null ? 0 : tally.sum(kind.ordinal());
-        }
-
         private void register(MeterRegistry registry) {
             for (Kind kind : Kind.values()) {
                 meters.add(FunctionCounter.builder(NAME, tally, t -> t.sum(kind.ordinal()))
