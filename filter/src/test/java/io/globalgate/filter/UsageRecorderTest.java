@@ -230,6 +230,47 @@ class UsageRecorderTest {
         assertEquals("198.51.100.5", lastUse.ip());
     }
 
+    /**
+     * What {@code flush} returns is what {@code GlobalTokenFilter.flushUsage()} answers and what the
+     * filter's stop logs: the token entries the store confirmed in this flush, the batch sent again
+     * included, a batch refused not.
+     */
+    @Test
+    void flushCountsTheTokenEntriesTheStoreConfirmedInThisFlushAndNoOthers() {
+        List<Boolean> answers = new ArrayList<>(List.of(false, true, false, true, false, true, true));
+        List<List<Long>> sent = new ArrayList<>();
+        UsageRecorder recorder = new UsageRecorder((id, batch) -> {
+            sent.add(batch.stream().map(TokenUsage::tokenId).sorted().toList());
+            if (!answers.remove(0)) {
+                throw new IllegalStateException("test: store refused the batch");
+            }
+        });
+        long t = HOUR.toEpochMilli();
+        recorder.record(1, t, "192.0.2.1");
+        recorder.record(2, t, "192.0.2.1");
+
+        assertEquals(0, recorder.flush(), "refused");
+        assertEquals(2, recorder.flush(), "the refused batch sent again and confirmed, nothing new");
+
+        recorder.record(3, t + 1, "192.0.2.1");
+        assertEquals(0, recorder.flush(), "refused");
+        recorder.record(3, t + 2, "192.0.2.1");
+        recorder.record(4, t + 2, "192.0.2.1");
+        assertEquals(1, recorder.flush(), "the refused batch of one confirmed, the new batch of two refused");
+        assertEquals(2, recorder.flush(), "the batch of two confirmed, nothing new");
+
+        recorder.record(5, t + 3, "192.0.2.1");
+        recorder.record(6, t + 3, "192.0.2.1");
+        recorder.record(7, t + 3, "192.0.2.1");
+        assertEquals(3, recorder.flush(), "one new batch confirmed at once");
+        assertEquals(0, recorder.flush(), "nothing left");
+
+        assertEquals(List.of(List.of(1L, 2L), List.of(1L, 2L), List.of(3L), List.of(3L), List.of(3L, 4L), List.of(3L, 4L),
+                List.of(5L, 6L, 7L)), sent, "each batch as sent, and sent again as it was");
+        assertEquals(List.of(), answers, "every answer used");
+        assertEquals(0, recorder.pending());
+    }
+
     @Test
     void flushWithNothingRecordedDoesNotCallTheStore() {
         AtomicInteger calls = new AtomicInteger();
