@@ -5,6 +5,7 @@ import io.globalgate.filter.contract.Deployment;
 import io.globalgate.filter.contract.EchoServlet;
 import io.globalgate.filter.contract.RecordingTokenFilter;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -23,6 +24,23 @@ public final class JettyHarness implements ContainerHarness {
 
     public static final String CONTEXT_PATH = "/app";
 
+    private final Filter before;
+    private final int outputBufferSize;
+
+    /** The filter alone in front of the servlet, the container's default response buffer. */
+    public JettyHarness() {
+        this(null, 0);
+    }
+
+    /**
+     * @param before           a filter of the application mapped ahead of Globalgate's, or null
+     * @param outputBufferSize the connector's response buffer in bytes, or 0 for Jetty's default
+     */
+    public JettyHarness(Filter before, int outputBufferSize) {
+        this.before = before;
+        this.outputBufferSize = outputBufferSize;
+    }
+
     @Override
     public String containerName() {
         return "Jetty " + Jetty.VERSION;
@@ -33,6 +51,10 @@ public final class JettyHarness implements ContainerHarness {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+        if (outputBufferSize > 0) {
+            http.setOutputBufferSize(outputBufferSize);
+            http.setOutputAggregationSize(Math.min(outputBufferSize, http.getOutputAggregationSize()));
+        }
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
@@ -40,6 +62,11 @@ public final class JettyHarness implements ContainerHarness {
 
         ServletContextHandler context = new ServletContextHandler(CONTEXT_PATH);
         contextAttributes.forEach(context::setAttribute);
+        if (before != null) {
+            FilterHolder earlier = new FilterHolder(before);
+            earlier.setName("application-filter");
+            context.addFilter(earlier, "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         RecordingTokenFilter filter = new RecordingTokenFilter();
         FilterHolder holder = new FilterHolder(filter);
         holder.setName("globalgate");
