@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -207,5 +210,52 @@ class ChangeFeedPollerTest {
 
         assertEquals(1, starts.get());
         assertEquals(List.of(3L), applied);
+    }
+
+    /**
+     * An outage of the feed is told once when it begins (WARN) and once when it ends (INFO), not
+     * at every poll, and a healthy feed says nothing: the lines an operator reads to date it.
+     */
+    @Test
+    void anOutageOfTheFeedIsLoggedOnceWhenItBeginsAndOnceWhenItEnds() {
+        List<String> lines = pollerLogOf(() -> {
+            poller.poll();
+            poller.poll();
+            database.down();
+            poller.poll();
+            poller.poll();
+            database.up();
+            poller.poll();
+            poller.poll();
+        });
+        assertEquals(List.of("WARN Cannot read the change feed", "INFO Change feed readable again; revocations flow once more"), lines);
+    }
+
+    /**
+     * The poller's log lines written while {@code polls} runs, as {@code LEVEL message} with the
+     * message cut at its first parenthesis (the database's own words). slf4j-simple, the tests'
+     * binding, writes to whatever {@code System.err} is at the time of each line.
+     */
+    private static List<String> pollerLogOf(Runnable polls) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            polls.run();
+        } finally {
+            System.setErr(original);
+        }
+        String logger = " " + ChangeFeedPoller.class.getName() + " - ";
+        List<String> lines = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).split("\\R")) {
+            int at = line.indexOf(logger);
+            if (at > 0) {
+                String level = line.substring(line.lastIndexOf(' ', at - 1) + 1, at);
+                String message = line.substring(at + logger.length());
+                int paren = message.indexOf(" (");
+                lines.add(level + " " + (paren < 0 ? message : message.substring(0, paren)));
+            }
+        }
+        return lines;
     }
 }
