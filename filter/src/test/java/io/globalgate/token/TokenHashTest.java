@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,5 +88,24 @@ class TokenHashTest {
         assertFalse(text.contains(token), text);
         assertFalse(text.contains(token.substring(4, 36)), text);
         assertTrue(text.startsWith("TokenHash[" + hash.toHex().substring(0, 8)), text);
+    }
+
+    /**
+     * The hash code is the digest's first 32 bits, as spread as SHA-256 output: it is all that
+     * tells the entries of the verifier's caches apart (their bins, and the frequency sketch that
+     * decides which entry a full cache keeps), and a flood of forged tokens fills the cache of
+     * unknown ones with as many as it holds. Among 100,000 distinct tokens a uniform 32-bit code
+     * is shared by about one pair (n² / 2³³); one that lost a byte of the digest by about 300, two
+     * bytes by tens of thousands.
+     */
+    @Test
+    void hashCodesOfDistinctTokensAreAsSpreadAsThirtyTwoBitsOfTheDigest() {
+        int tokens = 100_000;
+        Set<Integer> codes = new HashSet<>();
+        for (int i = 0; i < tokens; i++) {
+            codes.add(TokenHash.of("gat_spread_" + i).hashCode());
+        }
+        int shared = tokens - codes.size();
+        assertTrue(shared <= 10, shared + " of " + tokens + " tokens share a hash code with another");
     }
 }
