@@ -6,6 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClientAddressTest {
@@ -189,5 +190,34 @@ class ClientAddressTest {
         assertEquals("0:0:0:0:0:0:0:1", ClientAddress.canonical("::1"));
         assertEquals("0:0:0:0:0:0:0:1", ClientAddress.canonical("[::1]"));
         assertEquals("192.0.2.1", ClientAddress.canonical("192.0.2.1"));
+    }
+
+    /** What the filter reads per request: the canonical peer without trusted proxies, the walked hops with them. */
+    @Test
+    void theClientOfARequestIsItsCanonicalPeerOrTheHopATrustedProxyAppended() {
+        assertEquals("0:0:0:0:0:0:0:1", NO_PROXIES.of(request(" [::1]:4711 ", "198.51.100.4")));
+        assertEquals("192.0.2.7", NO_PROXIES.of(request("192.0.2.7:80", "198.51.100.4")));
+        assertEquals("unix:/run/socket", NO_PROXIES.of(request("unix:/run/socket")));
+        assertEquals("198.51.100.4", BEHIND_PROXIES.of(request("10.0.0.2", "198.51.100.4")));
+        assertEquals("192.0.2.7", BEHIND_PROXIES.of(request("192.0.2.7", "198.51.100.4")), "an untrusted peer");
+    }
+
+    @Test
+    void theTrustedProxiesAreTheListItWasMadeWith() {
+        NetworkList list = NetworkList.parse("10.0.0.0/8");
+
+        assertSame(list, new ClientAddress(list).trustedProxies());
+        assertSame(NetworkList.empty(), NO_PROXIES.trustedProxies());
+    }
+
+    /** A per-address limit counts an IPv4 address whole and an IPv6 address by its /64. */
+    @Test
+    void perSubscriberIsTheIpv4AddressOrTheIpv6Slash64() {
+        assertEquals("192.0.2.7", ClientAddress.perSubscriber("192.0.2.7"));
+        assertEquals("2001:db8:0:0::/64", ClientAddress.perSubscriber("2001:db8:0:0:0:0:0:1"));
+        assertEquals("2001:db8:a:b::/64", ClientAddress.perSubscriber("2001:db8:a:b:c:d:e:f"));
+        assertEquals(ClientAddress.perSubscriber("2001:db8:a:b:1:2:3:4"), ClientAddress.perSubscriber("2001:db8:a:b:c:d:e:f"));
+        assertEquals("0:0:0:0::/64", ClientAddress.perSubscriber(NO_PROXIES.of(request("[::1]:4711"))));
+        assertEquals("unix:/run/socket", ClientAddress.perSubscriber("unix:/run/socket"), "no address: as it came");
     }
 }
