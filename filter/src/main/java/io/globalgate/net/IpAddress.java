@@ -34,6 +34,10 @@ final class IpAddress {
                 return null; // a zone id ("%eth0"), brackets, a name: none is an address we compare
             }
         }
+        if (text.charAt(0) == '.') {
+            // The JDK reads a literal only from a hex digit or a colon on: this text it would send to the name service.
+            return null;
+        }
         int dot = text.indexOf('.');
         if (dot >= 0 && parseIpv4(text.substring(text.lastIndexOf(':') + 1)) == null) {
             return null; // the JDK accepts "::1.2.3" style tails that are no IPv4 address
@@ -86,12 +90,12 @@ final class IpAddress {
         return raw;
     }
 
-    /** The canonical text: dotted IPv4, or IPv6 in the JDK's full form without a zone id. */
+    /**
+     * The canonical text: dotted IPv4, or IPv6 in the JDK's full form without a zone id (the
+     * address is made again from its bytes alone, which carry none).
+     */
     static String text(InetAddress address) {
-        InetAddress plain = byAddress(bytes(address));
-        String text = plain.getHostAddress();
-        int zone = text.indexOf('%');
-        return zone < 0 ? text : text.substring(0, zone);
+        return byAddress(bytes(address)).getHostAddress();
     }
 
     private static boolean isV4Mapped(byte[] raw) {
