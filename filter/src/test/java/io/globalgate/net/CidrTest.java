@@ -107,6 +107,16 @@ class CidrTest {
     }
 
     @Test
+    void aValueOfSixtyCharactersIsNamedWholeAndALongerOneCutAtSixty() {
+        String sixty = "x".repeat(60);
+
+        assertEquals("'" + sixty + "' is not an IPv4 or IPv6 network such as 10.0.0.0/8 or 2001:db8::/32 (addresses only, no host names)",
+                assertThrows(IllegalArgumentException.class, () -> Cidr.parse(sixty)).getMessage());
+        assertEquals("'" + sixty + "…' is not an IPv4 or IPv6 network such as 10.0.0.0/8 or 2001:db8::/32 (addresses only, no host names)",
+                assertThrows(IllegalArgumentException.class, () -> Cidr.parse(sixty + "y")).getMessage());
+    }
+
+    @Test
     void textThatIsNoAddressIsInNoNetwork() {
         Cidr all = Cidr.parse("0.0.0.0/0");
 
