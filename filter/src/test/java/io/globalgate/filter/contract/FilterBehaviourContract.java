@@ -641,6 +641,7 @@ public abstract class FilterBehaviourContract {
                 () -> assertEquals(List.of(challenge), result.headers("WWW-Authenticate"), "WWW-Authenticate"),
                 () -> assertEquals(List.of("application/json"), result.headers("Content-Type"), "Content-Type"),
                 () -> assertEquals(List.of("no-store"), result.headers("Cache-Control"), "Cache-Control"),
+                () -> assertEquals(List.of("nosniff"), result.headers("X-Content-Type-Options"), "X-Content-Type-Options"),
                 () -> assertEquals("{\"errors\":[{\"type\":\"authentication\",\"message\":\"" + jsonMessage + "\"}]}",
                         result.body(), "body"));
     }

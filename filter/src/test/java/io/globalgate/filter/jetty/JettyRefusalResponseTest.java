@@ -49,7 +49,10 @@ class JettyRefusalResponseTest {
                 () -> assertEquals(401, refused.status()),
                 () -> assertEquals(MISSING, refused.body()),
                 () -> assertEquals(List.of(Integer.toString(MISSING.getBytes(StandardCharsets.UTF_8).length)),
-                        refused.headers("Content-Length")));
+                        refused.headers("Content-Length")),
+                () -> assertEquals(List.of("Bearer realm=\"Global API\""), refused.headers("WWW-Authenticate")),
+                () -> assertEquals(List.of("no-store"), refused.headers("Cache-Control")),
+                () -> assertEquals(List.of("nosniff"), refused.headers("X-Content-Type-Options")));
     }
 
     /**
