@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,10 +135,39 @@ public final class AuthErrorWriter {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType("application/json");
         byte[] body = refusal.body();
+        OutputStream out;
+        try {
+            out = response.getOutputStream();
+        } catch (IllegalStateException writerTaken) {
+            // A filter of the application ahead of ours already took the response's Writer (a response
+            // gives one or the other): the same JSON through it, ASCII only, so that whatever charset
+            // the Writer has carries it alike; the container works out the length.
+            try (PrintWriter writer = response.getWriter()) {
+                writer.write(asciiOnly(new String(body, StandardCharsets.UTF_8)));
+            }
+            return;
+        }
         response.setContentLength(body.length);
-        try (OutputStream out = response.getOutputStream()) {
+        try (out) {
             out.write(body);
         }
+    }
+
+    /** JSON text with every character above U+007E written as its escape, which means the same. */
+    static String asciiOnly(String json) {
+        StringBuilder sb = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c > 0x7E) {
+                sb.append("\\u");
+                for (int shift = 12; shift >= 0; shift -= 4) {
+                    sb.append(Character.forDigit(c >> shift & 0xF, 16));
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E only. */

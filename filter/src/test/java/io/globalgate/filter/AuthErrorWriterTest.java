@@ -26,4 +26,12 @@ class AuthErrorWriterTest {
         // the first character that needs nothing, the last of ASCII, and beyond it
         assertEquals(" ~\u007F\u00e9\u4e2d", AuthErrorWriter.jsonEscape(" ~\u007F\u00e9\u4e2d"));
     }
+
+    @Test
+    void theBodyForAWriterAlreadyTakenIsAsciiWithEveryOtherCharacterEscaped() {
+        // '~' is the last character kept; DEL, Latin-1, CJK and a surrogate pair (two escapes) are escaped
+        assertEquals("{\"m\":\" ~\\u007f\\u00e9\\u4e2d\\ud83d\\ude00\"}",
+                AuthErrorWriter.asciiOnly("{\"m\":\" ~\u007F\u00e9\u4e2d\uD83D\uDE00\"}"));
+        assertEquals("", AuthErrorWriter.asciiOnly(""));
+    }
 }

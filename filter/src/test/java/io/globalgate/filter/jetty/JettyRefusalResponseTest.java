@@ -22,6 +22,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The bytes of a refusal as the client receives them when the application around the filter is
@@ -53,6 +54,27 @@ class JettyRefusalResponseTest {
                 () -> assertEquals(List.of("Bearer realm=\"Global API\""), refused.headers("WWW-Authenticate")),
                 () -> assertEquals(List.of("no-store"), refused.headers("Cache-Control")),
                 () -> assertEquals(List.of("nosniff"), refused.headers("X-Content-Type-Options")));
+    }
+
+    /**
+     * A filter ahead of ours took the response's Writer (so the output stream can no longer be had)
+     * and wrote through it: the refusal still replaces what it wrote, through that Writer, and is
+     * no 500.
+     */
+    @Test
+    void aRefusalBehindAFilterThatTookTheWriterIsOnlyTheRefusal() throws Exception {
+        Filter writesFirst = (ServletRequest request, ServletResponse response, FilterChain chain) -> {
+            response.getWriter().write("<html><body>partial page");
+            chain.doFilter(request, response);
+        };
+        HttpResult refused = refusal(new JettyHarness(writesFirst, 0));
+        assertAll(refused.toString(),
+                () -> assertEquals(401, refused.status()),
+                () -> assertEquals(MISSING, refused.body()),
+                () -> assertEquals(List.of("Bearer realm=\"Global API\""), refused.headers("WWW-Authenticate")),
+                () -> assertEquals(List.of("no-store"), refused.headers("Cache-Control")),
+                () -> assertEquals(1, refused.headers("Content-Type").size()),
+                () -> assertTrue(refused.headers("Content-Type").get(0).startsWith("application/json"), refused.headers("Content-Type").toString()));
     }
 
     /**
