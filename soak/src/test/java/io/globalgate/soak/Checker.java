@@ -31,6 +31,13 @@ import java.util.Map;
 final class Checker {
 
     private static final long NEVER = Long.MAX_VALUE;
+    /**
+     * After a failed lookup a node answers the tokens it must look up with 503 at once, without
+     * asking the database, for this long (TokenVerifier's STORE_BACKOFF_NANOS, as the README says):
+     * the last lookup that failed did so before the outage ended, so its back-off ends within this
+     * long after the outage's end.
+     */
+    static final long LOOKUP_BACKOFF = Timeline.ms(1_000);
 
     /** What the model says of one token, on the timeline. */
     private static final class TokenFacts {
@@ -534,11 +541,12 @@ final class Checker {
 
     /**
      * A 503 is right while the database cannot answer: the outage as measured, from the stop until
-     * every node's store answers again ({@code /health} 200), and not a moment after (the README
-     * promises 503 when the database cannot answer, nothing more); or while a node stops.
+     * every node's store answers again ({@code /health} 200), and then for as long as a node's
+     * lookup back-off may last (1 s), not a moment after (the README promises 503 when the database
+     * cannot answer and for at most that second after a failed lookup); or while a node stops.
      */
     private void judgeUnavailable(int node, long s, long r, String what) {
-        if (faults.databaseDown(s, r, 0)) {
+        if (faults.databaseDown(s, r, LOOKUP_BACKOFF)) {
             report.count("class: unavailable during a database outage (503)");
         } else if (faults.nodeDown(node, s, r, margin)) {
             report.count("class: unavailable while a node stopped (503)");

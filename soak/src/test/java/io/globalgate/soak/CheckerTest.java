@@ -344,12 +344,12 @@ class CheckerTest {
     }
 
     @Test
-    void aServiceUnavailableIsUnexpectedFromOneMillisecondAfterTheOutageEnded() throws Exception {
+    void aServiceUnavailableIsUnexpectedFromOneMillisecondPastTheOutagesEndAndTheLookupBackOff() throws Exception {
         long outageEnd = 20_000;
         for (long offset : new long[] {-1, 1}) {
             SyntheticRun run = judged(r -> {
                 r.databaseDown(15_000, outageEnd);
-                r.request(token(r), 1, outageEnd + offset, outageEnd + offset + 10, 503);
+                r.request(token(r), 1, outageEnd + 1_000 + offset, outageEnd + 1_000 + offset + 10, 503);
             });
             assertOnly(UNEXPECTED_503, offset > 0 ? 1 : 0, run);
         }
