@@ -159,10 +159,7 @@ public final class AuthErrorWriter {
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
             if (c > 0x7E) {
-                sb.append("\\u");
-                for (int shift = 12; shift >= 0; shift -= 4) {
-                    sb.append(Character.forDigit(c >> shift & 0xF, 16));
-                }
+                appendEscape(sb, c);
             } else {
                 sb.append(c);
             }
@@ -192,10 +189,7 @@ public final class AuthErrorWriter {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-                        sb.append("\\u");
-                        for (int shift = 12; shift >= 0; shift -= 4) {
-                            sb.append(Character.forDigit(c >> shift & 0xF, 16));
-                        }
+                        appendEscape(sb, c);
                     } else {
                         sb.append(c);
                     }
@@ -203,5 +197,13 @@ public final class AuthErrorWriter {
             }
         }
         return sb.toString();
+    }
+
+    /** {@code c} as JSON's escape: a backslash, {@code u} and four lower-case hex digits. */
+    private static void appendEscape(StringBuilder sb, char c) {
+        sb.append("\\u");
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            sb.append(Character.forDigit(c >> shift & 0xF, 16));
+        }
     }
 }
