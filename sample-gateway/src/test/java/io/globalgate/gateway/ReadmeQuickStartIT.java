@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -120,8 +121,9 @@ class ReadmeQuickStartIT {
         // stop (the log then says so), or earlier by the periodic flush (every 10 s by default) when
         // the script took that long, as on a loaded machine; GatewayRestartTest proves the same.
         int flushedOnStop = log.stream().anyMatch(line -> line.contains("Globalgate filter flushed usage of 1 token(s) on stop")) ? 1 : 0;
-        try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("globalgate").toString().replace('\\', '/')
-                + ";MODE=MariaDB;DATABASE_TO_LOWER=TRUE", "sa", "");
+        // The database the gateway kept in its data dir, by the same URL and (embedded) user it used itself.
+        String url = GatewayConfig.parse(new String[] {"--data-dir", dataDir.toString()}, Map.of()).effectiveJdbcUrl();
+        try (Connection db = DriverManager.getConnection(url, "sa", "");
              ResultSet rows = db.createStatement().executeQuery(
                      "SELECT t.last_used_at, t.last_used_ip FROM access_token t JOIN integration i ON i.id = t.integration_id"
                              + " WHERE i.name = 'ERP sync' AND t.name = 'production'")) {
